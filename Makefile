@@ -1,0 +1,39 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint unit integration e2e pg-test schema bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/sxq migrate
+	$(BIN)/sxq serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+# The adapter, end-to-end and contract tests again, against PostgreSQL (URL in SXQ_TEST_DATABASE_URL).
+pg-test: install
+	$(BIN)/python -m pytest -q tests/integration tests/e2e tests/contract
+
+schema: install
+	$(BIN)/sxq schema > schema.graphql
+
+bench: install
+	$(BIN)/python bench/graphql_overhead.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

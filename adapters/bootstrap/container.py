@@ -1,0 +1,126 @@
+"""The composition root: the one place that knows every adapter and wires them into the use cases."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.clock import SystemClock
+from adapters.persistence.engine import make_engine, make_session_factory
+from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
+from adapters.sandbox.console import SandboxConsoleAdapter
+from adapters.sandbox.face import SandboxFaceVerifier
+from adapters.sandbox.identity import SandboxIdentityVerifier
+from adapters.sandbox.sms import SandboxSmsGateway
+from adapters.security.blobs import EncryptedFileBlobStore
+from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4GcmCipher
+from adapters.security.images import PillowImageInspector
+from adapters.security.keys import KeyRing, load_master_key
+from application.accounts.authenticate import Authenticate
+from application.accounts.change_password import ChangePassword, ResetPassword
+from application.accounts.change_phone import ChangePhone
+from application.accounts.choose_entry_mode import ChooseEntryMode
+from application.accounts.delete_account import DeleteAccount
+from application.accounts.get_me import GetMe
+from application.accounts.login_with_password import LoginWithPassword
+from application.accounts.login_with_sms_code import LoginWithSmsCode
+from application.accounts.manage_sessions import EndSession, ListSessions, Logout
+from application.accounts.refresh_session import RefreshSession
+from application.accounts.register import Register
+from application.accounts.request_sms_code import RequestSmsCode
+from application.accounts.session_issuer import SessionIssuer
+from application.accounts.sms_codes import SMS_TOPIC, SmsCodes
+from application.identity.evidence import EvidenceSealer
+from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
+from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
+from application.identity.start_id_card_verification import StartIdCardVerification
+from application.identity.submit_manual_verification import SubmitManualVerification
+from application.operators.operators import CreateOperator, OperatorLogin
+from application.outbox import OutboxDispatcher, sms_handler
+from application.use_cases import UseCases
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency()
+    clock = providers.Singleton(SystemClock)
+
+    master_key = providers.Singleton(
+        lambda s: load_master_key(s.master_key, sandbox=s.sandbox, data_dir=s.data_dir), settings)
+    keyring = providers.Singleton(KeyRing, master_key)
+    cipher = providers.Singleton(Sm4GcmCipher.from_keyring, keyring)
+    secret_hasher = providers.Singleton(HmacSm3Hasher, keyring)
+    passwords = providers.Singleton(lambda s: ScryptPasswordHasher(n=s.password_scrypt_n), settings)
+    images = providers.Singleton(PillowImageInspector)
+    blobs = providers.Singleton(lambda s, c: EncryptedFileBlobStore(s.data_dir / "blobs", c), settings, cipher)
+
+    engine = providers.Singleton(lambda s: make_engine(s.db_url), settings)
+    session_factory = providers.Singleton(make_session_factory, engine)
+    outbox_signal = providers.Singleton(OutboxSignal)
+    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, clock, outbox_signal)
+
+    policies = providers.Callable(lambda s: s.policies, settings)
+
+    # Outside services: the sandbox adapters are the default (and, until a vendor is contracted, the only ones).
+    sms_gateway = providers.Singleton(SandboxSmsGateway, session_factory, clock)
+    identity_verifier = providers.Singleton(SandboxIdentityVerifier)
+    face_verifier = providers.Singleton(
+        lambda sf, c, ring, s: SandboxFaceVerifier(sf, c, ring.derive("sandbox-face-callback", 32), s.base_url),
+        session_factory, clock, keyring, settings)
+
+    sms_codes = providers.Singleton(lambda c, h, p: SmsCodes(c, h, p.sms), clock, secret_hasher, policies)
+    session_issuer = providers.Singleton(lambda c, h, p: SessionIssuer(c, h, p.sessions), clock, secret_hasher,
+                                         policies)
+    sealer = providers.Singleton(EvidenceSealer, cipher, secret_hasher)
+    dispatcher = providers.Singleton(
+        lambda u, c, sms: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms)}), uow.provider, clock, sms_gateway)
+
+    use_cases = providers.Singleton(
+        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images: _use_cases(
+            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images),
+        uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
+        sealer, blobs, images)
+
+    sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
+                                          dispatcher)
+
+
+def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
+               images) -> UseCases:
+    get_review = GetReview(uow)
+    return UseCases(
+        authenticate=Authenticate(uow, sessions, clock),
+        request_sms_code=RequestSmsCode(uow, codes),
+        register=Register(uow, codes, passwords, sessions, clock),
+        login_with_password=LoginWithPassword(uow, passwords, sessions, clock, policies.login),
+        login_with_sms_code=LoginWithSmsCode(uow, codes, sessions, clock),
+        refresh_session=RefreshSession(uow, sessions, clock),
+        logout=Logout(uow, clock),
+        list_sessions=ListSessions(uow, clock),
+        end_session=EndSession(uow, clock),
+        choose_entry_mode=ChooseEntryMode(uow),
+        get_me=GetMe(uow),
+        change_password=ChangePassword(uow, passwords, clock),
+        reset_password=ResetPassword(uow, codes, passwords, clock),
+        change_phone=ChangePhone(uow, codes, passwords, clock),
+        delete_account=DeleteAccount(uow, codes, clock),
+        start_id_card_verification=StartIdCardVerification(uow, identity_verifier, face_verifier, sealer, clock),
+        complete_face_verification=CompleteFaceVerification(uow, face_verifier, clock),
+        record_face_callback=RecordFaceCallback(uow, face_verifier, clock),
+        submit_manual_verification=SubmitManualVerification(uow, blobs, images, sealer, clock, policies.identity),
+        list_reviews=ListReviews(uow),
+        get_review=get_review,
+        read_review_attachment=ReadReviewAttachment(get_review, blobs),
+        decide_review=DecideReview(uow, clock),
+        create_operator=CreateOperator(uow, passwords, clock),
+        operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
+    )
+
+
+def build_container(settings, **overrides) -> Container:
+    from adapters.persistence.mappers import start_mappers
+
+    start_mappers()
+    container = Container(settings=settings)
+    for name, value in overrides.items():
+        getattr(container, name).override(providers.Object(value))
+    container.face_verifier().connect(container.use_cases().record_face_callback)
+    return container

@@ -1,0 +1,94 @@
+"""Configuration from the environment; every variable is listed in the README's table."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from application.policy import IdentityPolicy, Policies, SessionPolicy, SmsPolicy
+from domain.accounts.account import LoginPolicy
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "sandbox"  # sandbox | production
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    master_key: str | None = None
+    public_url: str | None = None
+    log_level: str = "INFO"
+    trust_proxy: bool = False
+    password_scrypt_n: int = 2**14
+    policies: Policies = field(default_factory=Policies)
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    outbox_poll_seconds: float = 2.0
+
+    @property
+    def sandbox(self) -> bool:
+        return self.mode == "sandbox"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'shuxinqian.db').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        e = dict(os.environ if env is None else env)
+        mode = e.get("SXQ_MODE", "sandbox").strip().lower()
+        if mode not in ("sandbox", "production"):
+            raise ValueError("SXQ_MODE must be sandbox or production")
+        policies = Policies(
+            sms=SmsPolicy(
+                code_ttl=timedelta(seconds=_int(e, "SXQ_SMS_CODE_TTL_SECONDS", 300)),
+                max_attempts=_int(e, "SXQ_SMS_MAX_ATTEMPTS", 5),
+                cooldown=timedelta(seconds=_int(e, "SXQ_SMS_COOLDOWN_SECONDS", 60)),
+                daily_cap_per_phone=_int(e, "SXQ_SMS_DAILY_CAP_PER_PHONE", 10),
+                daily_cap_per_ip=_int(e, "SXQ_SMS_DAILY_CAP_PER_IP", 50),
+            ),
+            login=LoginPolicy(
+                max_failures=_int(e, "SXQ_LOGIN_MAX_FAILURES", 5),
+                lock_duration=timedelta(minutes=_int(e, "SXQ_LOGIN_LOCK_MINUTES", 15)),
+            ),
+            sessions=SessionPolicy(
+                access_ttl=timedelta(seconds=_int(e, "SXQ_ACCESS_TOKEN_TTL_SECONDS", 7200)),
+                refresh_ttl=timedelta(days=_int(e, "SXQ_REFRESH_TOKEN_TTL_DAYS", 30)),
+                operator_access_ttl=timedelta(seconds=_int(e, "SXQ_OPERATOR_TOKEN_TTL_SECONDS", 8 * 3600)),
+            ),
+            identity=IdentityPolicy(upload_max_bytes=_int(e, "SXQ_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)),
+        )
+        return cls(
+            mode=mode,
+            host=e.get("SXQ_HOST", "127.0.0.1"),
+            port=_int(e, "SXQ_PORT", 8000),
+            data_dir=Path(e.get("SXQ_DATA_DIR", "var")),
+            database_url=e.get("SXQ_DATABASE_URL") or None,
+            master_key=e.get("SXQ_MASTER_KEY") or None,
+            public_url=e.get("SXQ_PUBLIC_URL") or None,
+            log_level=e.get("SXQ_LOG_LEVEL", "INFO").upper(),
+            trust_proxy=e.get("SXQ_TRUST_PROXY", "").lower() in ("1", "true", "yes"),
+            password_scrypt_n=_int(e, "SXQ_PASSWORD_SCRYPT_N", 2**14),
+            policies=policies,
+            max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
+            max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
+            max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),
+        )

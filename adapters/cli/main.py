@@ -1,0 +1,93 @@
+"""`sxq`: serve, migrate, print the schema, manage operators."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+
+
+def _settings():
+    from adapters.bootstrap.settings import Settings
+
+    return Settings.from_env()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from adapters.http.app import create_app
+
+    settings = _settings()
+    if args.migrate:
+        cmd_migrate(args)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
+                log_level=settings.log_level.lower(), proxy_headers=settings.trust_proxy)
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from adapters.persistence.migrate import upgrade
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.db_url)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from graphql_schema.schema import build_schema
+
+    sys.stdout.write(build_schema(sandbox=not args.production).as_str() + "\n")
+    return 0
+
+
+def cmd_operator_create(args: argparse.Namespace) -> int:
+    from adapters.bootstrap.container import build_container
+    from domain.errors import DomainError
+
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("密码: ")
+    settings = _settings()
+    container = build_container(settings)
+
+    async def create() -> None:
+        try:
+            op = await container.use_cases().create_operator(args.username, password)
+            print(f"operator {op.username} created")
+        finally:
+            await container.engine().dispose()
+
+    try:
+        asyncio.run(create())
+    except DomainError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="sxq", description="数信签 back end")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    schema = sub.add_parser("schema", help="print the GraphQL SDL")
+    schema.add_argument("--production", action="store_true", help="without the sandbox fields")
+    schema.set_defaults(func=cmd_schema)
+    op = sub.add_parser("operator", help="operator accounts").add_subparsers(dest="op_command", required=True)
+    create = op.add_parser("create", help="create an operator; the password is read from stdin")
+    create.add_argument("--username", required=True)
+    create.set_defaults(func=cmd_operator_create)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The ASGI application: GraphQL, health, vendor callbacks, protected files and the sandbox face page."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from adapters.bootstrap.container import Container, build_container
+from adapters.bootstrap.settings import Settings
+from adapters.http.worker import run_outbox_worker
+from application.context import RequestMeta
+from application.ports import InvalidCallback
+from graphql_schema.common.context import GraphQLContext
+from graphql_schema.common.node import from_global_id
+from graphql_schema.schema import build_schema
+
+log = logging.getLogger(__name__)
+
+
+def client_meta(request: Request, trust_proxy: bool) -> RequestMeta:
+    ip = request.client.host if request.client else None
+    if trust_proxy and (fwd := request.headers.get("x-forwarded-for")):
+        ip = fwd.split(",")[0].strip()[:64]
+    return RequestMeta(client_ip=ip, user_agent=(request.headers.get("user-agent") or "")[:200] or None)
+
+
+def bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token else None
+
+
+class ShuxinqianGraphQL(GraphQL):
+    def __init__(self, container: Container, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(
+            build_schema(sandbox=settings.sandbox, max_depth=settings.max_query_depth,
+                         max_aliases=settings.max_aliases, max_tokens=settings.max_tokens),
+            graphql_ide="graphiql" if settings.sandbox else None,
+            multipart_uploads_enabled=True,
+            **kwargs,
+        )
+        self._container, self._settings = container, settings
+
+    async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
+        use_cases = self._container.use_cases()
+        principal = await use_cases.authenticate(bearer(request))
+        return GraphQLContext(
+            request=request, response=response, principal=principal,
+            meta=client_meta(request, self._settings.trust_proxy), use_cases=use_cases,
+            sandbox=self._container.sandbox_console() if self._settings.sandbox else None,
+        )
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None, *,
+               run_worker: bool = True) -> Starlette:
+    settings = settings or Settings.from_env()
+    container = container or build_container(settings)
+    use_cases = container.use_cases()
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok", "mode": settings.mode})
+
+    async def face_callback(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > 64 * 1024:
+            return PlainTextResponse("too large", status_code=413)
+        try:
+            await use_cases.record_face_callback(body, dict(request.headers))
+        except InvalidCallback as exc:
+            log.warning("refused face callback: %s", exc)
+            return PlainTextResponse("invalid callback", status_code=400)
+        return JSONResponse({"code": "SUCCESS"})
+
+    async def review_file(request: Request) -> Response:
+        principal = await use_cases.authenticate(bearer(request))
+        ref = from_global_id(request.path_params["review_id"], "Review")
+        found = None
+        if principal is not None and ref is not None:
+            found = await use_cases.read_review_attachment(principal, ref[1], request.path_params["role"])
+        if found is None:
+            # Same answer for "not yours" and "not there".
+            return PlainTextResponse("not found", status_code=404)
+        data, content_type = found
+        return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+
+    async def sandbox_face_page(request: Request) -> Response:
+        token = request.path_params["token"]
+        if request.method == "POST":
+            form = await request.form()
+            passed = form.get("result") == "pass"
+            ok = await container.sandbox_console().finish_face_verification(token, passed)
+            text = ("已提交，请回到 App 继续。" if ok else "该核验会话不存在或已结束。")
+            return HTMLResponse(f"<p>{html.escape(text)}</p>")
+        t = html.escape(token)
+        return HTMLResponse(
+            f"<h1>沙箱人脸核验</h1><p>会话 {t}</p><form method='post'>"
+            "<button name='result' value='pass'>通过</button> <button name='result' value='fail'>不通过</button>"
+            "</form>")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette):
+        task = None
+        if run_worker:
+            task = asyncio.create_task(run_outbox_worker(container.dispatcher(), container.outbox_signal(),
+                                                         settings.outbox_poll_seconds))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await container.face_verifier().wait_idle()
+            await container.engine().dispose()
+
+    graphql_app = ShuxinqianGraphQL(container, settings)
+    routes = [
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/callbacks/face", face_callback, methods=["POST"]),
+        Route("/files/reviews/{review_id}/{role}", review_file),
+    ]
+    if settings.sandbox:
+        routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.container = container
+    app.state.settings = settings
+    return app

@@ -1,0 +1,35 @@
+"""Imperative mapping: the domain classes stay plain; this module teaches SQLAlchemy to persist them."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry
+
+from adapters.persistence import tables as t
+from domain.accounts.account import Account
+from domain.accounts.session import AuthSession
+from domain.accounts.sms import SmsChallenge
+from domain.audit import AuditEvent
+from domain.identity.face import FaceCheck
+from domain.identity.identity import Identity
+from domain.identity.review import Review
+from domain.operators.operator import Operator
+
+mapper_registry = registry(metadata=t.metadata)
+_started = False
+
+
+def start_mappers() -> None:
+    """Idempotent; called by the composition root, never at import time."""
+    global _started
+    if _started:
+        return
+    m = mapper_registry.map_imperatively
+    m(Account, t.accounts, version_id_col=t.accounts.c.version)
+    m(SmsChallenge, t.sms_challenges)
+    m(AuthSession, t.auth_sessions, version_id_col=t.auth_sessions.c.version)
+    m(Identity, t.identities, version_id_col=t.identities.c.version)
+    m(FaceCheck, t.face_checks, version_id_col=t.face_checks.c.version)
+    m(Review, t.reviews, version_id_col=t.reviews.c.version)
+    m(Operator, t.operators, version_id_col=t.operators.c.version)
+    m(AuditEvent, t.audit_events)
+    _started = True

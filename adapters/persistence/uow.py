@@ -1,0 +1,82 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from adapters.persistence import repositories as r
+from application.ports import Clock
+from domain.errors import Conflict
+
+
+class OutboxSignal:
+    """Wakes the outbox worker when a transaction commits new messages, so delivery does not wait for a poll."""
+
+    def __init__(self) -> None:
+        self._event: asyncio.Event | None = None
+
+    @property
+    def event(self) -> asyncio.Event:
+        if self._event is None:
+            self._event = asyncio.Event()
+        return self._event
+
+    def notify(self) -> None:
+        if self._event is not None:
+            self._event.set()
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: async_sessionmaker, clock: Clock, signal: OutboxSignal | None = None) -> None:
+        self._factory = session_factory
+        self._clock = clock
+        self._signal = signal
+        self._session: AsyncSession | None = None
+        self._committed = False
+
+    async def __aenter__(self) -> SqlAlchemyUnitOfWork:
+        s = self._session = self._factory()
+        self._committed = False
+        self.accounts = r.SqlAlchemyAccountRepository(s)
+        self.sms = r.SqlAlchemySmsChallengeRepository(s)
+        self.sessions = r.SqlAlchemySessionRepository(s)
+        self.identities = r.SqlAlchemyIdentityRepository(s)
+        self.face_checks = r.SqlAlchemyFaceCheckRepository(s)
+        self.reviews = r.SqlAlchemyReviewRepository(s)
+        self.operators = r.SqlAlchemyOperatorRepository(s)
+        self.audit = r.SqlAlchemyAuditLog(s)
+        self.outbox = r.SqlAlchemyOutbox(s, self._clock)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._session is not None
+        try:
+            if not self._committed:
+                # Detach first: a rollback would expire what the use case read, and read-only use cases
+                # return those objects after the transaction is gone.
+                self._session.expunge_all()
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None
+        wrote_outbox = self.outbox.has_pending
+        try:
+            await self.outbox.flush()
+            await self._session.commit()
+        except (IntegrityError, StaleDataError) as exc:
+            await self._session.rollback()
+            raise Conflict() from exc
+        self._committed = True
+        if wrote_outbox and self._signal is not None:
+            self._signal.notify()
+
+    async def rollback(self) -> None:
+        assert self._session is not None
+        await self._session.rollback()

@@ -1,0 +1,52 @@
+"""DeleteAccount (注销账户): erase personal data, end sessions, keep what the law requires."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.accounts.sms_codes import SmsCodes
+from application.audit import audit
+from application.context import Principal, RequestMeta, require_account
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from domain.accounts.sms import SmsPurpose
+from domain.errors import AccountDeletionBlocked
+
+# A blocker looks at the account inside the deleting transaction and returns the reason it must stay,
+# or None. Later chapters (enterprises, orders, certificates) register theirs in the container.
+DeletionBlocker = Callable[[UnitOfWork, UUID], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class DeleteAccountCommand:
+    principal: Principal | None
+    sms_code: str
+    meta: RequestMeta
+
+
+class DeleteAccount:
+    def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, clock: Clock,
+                 blockers: Sequence[DeletionBlocker] = ()) -> None:
+        self._uow, self._codes, self._clock, self._blockers = uow, codes, clock, tuple(blockers)
+
+    async def __call__(self, cmd: DeleteAccountCommand) -> None:
+        p = require_account(cmd.principal)
+        async with self._uow() as uow:
+            account = await uow.accounts.get(p.id)
+            if account is None or not account.is_active:
+                raise AccountDeletionBlocked("账号不存在或已注销")
+            for blocker in self._blockers:
+                reason = await blocker(uow, account.id)
+                if reason:
+                    raise AccountDeletionBlocked(reason)
+            await self._codes.consume(uow, account.phone, SmsPurpose.DELETE_ACCOUNT, cmd.sms_code, cmd.meta)
+            now = self._clock.now()
+            identity = await uow.identities.for_account(account.id)
+            if identity is not None:
+                identity.erase()
+            for s in await uow.sessions.active_for(p.kind, account.id, now):
+                s.revoke(now)
+            account.delete(now)
+            audit(uow, "account.deleted", now, cmd.meta, account_id=account.id)
+            await uow.commit()

@@ -1,0 +1,87 @@
+"""Issuing and checking SMS codes: the rules of SPEC §1 shared by every use case that needs a code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.audit import audit
+from application.context import RequestMeta
+from application.ports import Clock, SecretHasher, UnitOfWork
+from application.policy import SmsPolicy
+from domain.accounts.sms import SmsChallenge, SmsPurpose
+from domain.clock import start_of_china_day
+from domain.errors import DomainError, SmsCodeInvalid, SmsCooldown, SmsDailyLimit
+
+SMS_TOPIC = "sms.send"
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    cooldown_seconds: int
+    expires_at: datetime
+
+
+class SmsCodes:
+    def __init__(self, clock: Clock, hasher: SecretHasher, policy: SmsPolicy) -> None:
+        self._clock = clock
+        self._hasher = hasher
+        self._policy = policy
+
+    def _hash(self, phone: str, purpose: SmsPurpose, code: str) -> str:
+        # The phone and purpose are part of the hash: a code is good for one number and one purpose only.
+        return self._hasher.hash("sms", f"{phone}|{purpose.value}|{code}")
+
+    async def issue(self, uow: UnitOfWork, phone: str, purpose: SmsPurpose, meta: RequestMeta,
+                    *, deliver: bool = True) -> IssuedCode:
+        """Checks cooldown and daily caps, stores the challenge and queues the SMS.
+
+        With deliver=False the challenge is recorded (so cooldowns and caps apply alike) but no
+        message goes out: used when the number must not learn anything (an unknown account)."""
+        now = self._clock.now()
+        p = self._policy
+        last = await uow.sms.latest(phone, purpose)
+        if last is not None and now < last.sent_at + p.cooldown:
+            wait = int((last.sent_at + p.cooldown - now).total_seconds()) + 1
+            raise SmsCooldown(f"验证码发送过于频繁，请 {wait} 秒后再试", field="phone",
+                              details={"retryAfterSeconds": wait})
+        day = start_of_china_day(now)
+        if await uow.sms.count_sent_since(since=day, phone=phone) >= p.daily_cap_per_phone:
+            raise SmsDailyLimit(field="phone")
+        if meta.client_ip and await uow.sms.count_sent_since(since=day, client_ip=meta.client_ip) >= p.daily_cap_per_ip:
+            raise SmsDailyLimit("当前网络今日获取验证码次数已达上限，请明天再试", field="phone")
+        code = self._hasher.new_sms_code()
+        challenge = SmsChallenge(
+            phone=phone, purpose=purpose, code_hash=self._hash(phone, purpose, code), sent_at=now,
+            expires_at=now + p.code_ttl, max_attempts=p.max_attempts, client_ip=meta.client_ip,
+        )
+        uow.sms.add(challenge)
+        if deliver:
+            minutes = int(p.code_ttl.total_seconds() // 60)
+            text = f"【数信签】您的{purpose.label}验证码为{code}，{minutes}分钟内有效。请勿泄露给他人。"
+            uow.outbox.put(SMS_TOPIC, {"phone": phone, "text": text, "purpose": purpose.value, "code": code})
+        audit(uow, "sms.sent" if deliver else "sms.suppressed", now, meta, phone=_mask(phone),
+              purpose=purpose.value)
+        return IssuedCode(cooldown_seconds=int(p.cooldown.total_seconds()), expires_at=challenge.expires_at)
+
+    async def consume(self, uow: UnitOfWork, phone: str, purpose: SmsPurpose, code: str,
+                      meta: RequestMeta | None = None) -> None:
+        """Checks and burns a code. A wrong code is counted and committed before the error is raised,
+        so the try counts even though the caller's change does not happen; call this first."""
+        now = self._clock.now()
+        code = (code or "").strip()
+        if len(code) != 6 or not code.isdigit():
+            raise SmsCodeInvalid("请输入6位数字验证码", field="smsCode")
+        challenge = await uow.sms.latest(phone, purpose)
+        if challenge is None:
+            raise SmsCodeInvalid("请先获取短信验证码", field="smsCode")
+        try:
+            challenge.verify(self._hash(phone, purpose, code), now)
+        except DomainError:
+            audit(uow, "sms.verify", now, meta, ok=False, phone=_mask(phone), purpose=purpose.value)
+            await uow.commit()
+            raise
+
+
+def _mask(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "***"

@@ -1,0 +1,39 @@
+"""Turns a claimed document into DocumentEvidence: encrypted number, keyed index, masked form."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from application.ports import FieldCipher, SecretHasher, UnitOfWork
+from domain.errors import DocumentAlreadyUsed
+from domain.identity.documents import DocumentType
+from domain.identity.id_number import mask_document_number
+from domain.identity.identity import DocumentEvidence
+
+
+class EvidenceSealer:
+    def __init__(self, cipher: FieldCipher, hasher: SecretHasher) -> None:
+        self._cipher, self._hasher = cipher, hasher
+
+    def document_key(self, doc_type: DocumentType, number: str) -> str:
+        # Mainland ID numbers verified by face or by review share one key space: one person, one account.
+        return self._hasher.hash("document", f"{doc_type.value}|{number}")
+
+    def seal(self, account_id: UUID, doc_type: DocumentType, legal_name: str, number: str,
+             expires_on: date | None = None) -> DocumentEvidence:
+        return DocumentEvidence(
+            document_type=doc_type, legal_name=legal_name,
+            number_ciphertext=self._cipher.encrypt(number.encode(), context=b"identity:" + account_id.bytes),
+            number_index=self.document_key(doc_type, number),
+            number_masked=mask_document_number(number), expires_on=expires_on,
+        )
+
+    def reveal_number(self, account_id: UUID, ciphertext: bytes) -> str:
+        return self._cipher.decrypt(ciphertext, context=b"identity:" + account_id.bytes).decode()
+
+
+async def ensure_document_free(uow: UnitOfWork, document_key: str, account_id: UUID, field: str) -> None:
+    holder = await uow.identities.claimed(document_key)
+    if holder is not None and holder.account_id != account_id:
+        raise DocumentAlreadyUsed(field=field)

@@ -1,0 +1,79 @@
+"""Delivers outbox messages through the ports, with retries and exponential backoff for 24 hours."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from application.accounts.sms_codes import SMS_TOPIC
+from application.ports import Clock, OutboxMessage, SmsSender, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+"""Delivers one payload; returns what to keep of it afterwards (secrets removed), or None to keep it."""
+
+GIVE_UP_AFTER = timedelta(hours=24)
+LEASE = timedelta(seconds=60)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def sms_handler(sender: SmsSender) -> Handler:
+    async def deliver(payload: dict[str, Any]) -> dict[str, Any]:
+        await sender.send(payload["phone"], payload["text"], purpose=payload.get("purpose"), code=payload.get("code"))
+        # The code has done its job once handed to the carrier; it does not stay in our database.
+        kept = {k: v for k, v in payload.items() if k not in ("code", "text")}
+        kept["text"] = "[redacted]" if payload.get("code") else payload["text"]
+        return kept
+    return deliver
+
+
+class OutboxDispatcher:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, handlers: dict[str, Handler]) -> None:
+        self._uow, self._clock, self._handlers = uow, clock, handlers
+
+    async def dispatch_due(self, limit: int = 50) -> int:
+        """One pass: claim what is due, deliver it, record the outcome. Returns how many were delivered."""
+        async with self._uow() as uow:
+            now = self._clock.now()
+            batch = await uow.outbox.claim_due(now, now + LEASE, limit)
+            await uow.commit()
+        delivered = 0
+        for message in batch:
+            delivered += await self._deliver(message)
+        return delivered
+
+    async def _deliver(self, message: OutboxMessage) -> int:
+        handler = self._handlers.get(message.topic)
+        error: str | None = None
+        kept: dict[str, Any] | None = None
+        if handler is None:
+            error = f"no handler for {message.topic}"
+        else:
+            try:
+                kept = await handler(message.payload)
+            except Exception as exc:  # a failed delivery is data, not a crash of the worker
+                error = f"{type(exc).__name__}: {exc}"[:500]
+        async with self._uow() as uow:
+            now = self._clock.now()
+            if error is None:
+                await uow.outbox.mark_delivered(message.id, now, kept)
+            else:
+                attempts = message.attempts + 1
+                retry_at = now + backoff(attempts)
+                if retry_at - message.created_at > GIVE_UP_AFTER:
+                    retry_at = None
+                    log.error("outbox message %s (%s) given up: %s", message.id, message.topic, error)
+                else:
+                    log.warning("outbox message %s (%s) failed, retry at %s: %s", message.id, message.topic,
+                                retry_at, error)
+                await uow.outbox.mark_failed(message.id, error, retry_at)
+            await uow.commit()
+        return 1 if error is None else 0
+
+

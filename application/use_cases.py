@@ -1,0 +1,52 @@
+"""Every use case the edges may call, gathered so the GraphQL context has one typed handle on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.accounts.authenticate import Authenticate
+from application.accounts.change_password import ChangePassword, ResetPassword
+from application.accounts.change_phone import ChangePhone
+from application.accounts.choose_entry_mode import ChooseEntryMode
+from application.accounts.delete_account import DeleteAccount
+from application.accounts.get_me import GetMe
+from application.accounts.login_with_password import LoginWithPassword
+from application.accounts.login_with_sms_code import LoginWithSmsCode
+from application.accounts.manage_sessions import EndSession, ListSessions, Logout
+from application.accounts.refresh_session import RefreshSession
+from application.accounts.register import Register
+from application.accounts.request_sms_code import RequestSmsCode
+from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
+from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
+from application.identity.start_id_card_verification import StartIdCardVerification
+from application.identity.submit_manual_verification import SubmitManualVerification
+from application.operators.operators import CreateOperator, OperatorLogin
+
+
+@dataclass(frozen=True)
+class UseCases:
+    authenticate: Authenticate
+    request_sms_code: RequestSmsCode
+    register: Register
+    login_with_password: LoginWithPassword
+    login_with_sms_code: LoginWithSmsCode
+    refresh_session: RefreshSession
+    logout: Logout
+    list_sessions: ListSessions
+    end_session: EndSession
+    choose_entry_mode: ChooseEntryMode
+    get_me: GetMe
+    change_password: ChangePassword
+    reset_password: ResetPassword
+    change_phone: ChangePhone
+    delete_account: DeleteAccount
+    start_id_card_verification: StartIdCardVerification
+    complete_face_verification: CompleteFaceVerification
+    record_face_callback: RecordFaceCallback
+    submit_manual_verification: SubmitManualVerification
+    list_reviews: ListReviews
+    get_review: GetReview
+    read_review_attachment: ReadReviewAttachment
+    decide_review: DecideReview
+    create_operator: CreateOperator
+    operator_login: OperatorLogin

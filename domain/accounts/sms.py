@@ -1,0 +1,70 @@
+"""SMS verification codes: purpose-scoped, short-lived, single use, few tries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from domain.errors import SmsCodeAttemptsExceeded, SmsCodeExpired, SmsCodeInvalid
+
+
+class SmsPurpose(StrEnum):
+    REGISTER = "REGISTER"
+    LOGIN = "LOGIN"
+    RESET_PASSWORD = "RESET_PASSWORD"
+    CHANGE_PHONE = "CHANGE_PHONE"
+    SIGN = "SIGN"
+    DELETE_ACCOUNT = "DELETE_ACCOUNT"
+    CERTIFICATE_PIN = "CERTIFICATE_PIN"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    SmsPurpose.REGISTER: "注册",
+    SmsPurpose.LOGIN: "登录",
+    SmsPurpose.RESET_PASSWORD: "重置密码",
+    SmsPurpose.CHANGE_PHONE: "更换手机号",
+    SmsPurpose.SIGN: "签署",
+    SmsPurpose.DELETE_ACCOUNT: "注销账户",
+    SmsPurpose.CERTIFICATE_PIN: "设置证书密码",
+}
+
+
+@dataclass(eq=False)
+class SmsChallenge:
+    """One code sent to one phone for one purpose. Only the code's keyed hash is kept."""
+
+    phone: str
+    purpose: SmsPurpose
+    code_hash: str
+    sent_at: datetime
+    expires_at: datetime
+    max_attempts: int
+    client_ip: str | None = None
+    attempts: int = 0
+    consumed_at: datetime | None = None
+    id: UUID = field(default_factory=uuid4)
+
+    def verify(self, code_hash: str, now: datetime) -> None:
+        """Check a submitted code. A wrong one counts a try (the caller must persist it)."""
+        if self.consumed_at is not None:
+            raise SmsCodeInvalid("验证码已使用，请重新获取", field="smsCode")
+        if self.attempts >= self.max_attempts:
+            raise SmsCodeAttemptsExceeded(field="smsCode")
+        if now >= self.expires_at:
+            raise SmsCodeExpired(field="smsCode")
+        if code_hash != self.code_hash:
+            self.attempts += 1
+            left = self.max_attempts - self.attempts
+            if left <= 0:
+                raise SmsCodeAttemptsExceeded(field="smsCode")
+            raise SmsCodeInvalid(f"短信验证码错误，还可尝试 {left} 次", field="smsCode")
+        self.consumed_at = now
+
+    def is_live(self, now: datetime) -> bool:
+        return self.consumed_at is None and self.attempts < self.max_attempts and now < self.expires_at

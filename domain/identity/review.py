@@ -1,0 +1,48 @@
+"""Manual reviews by operators (identity now; enterprise certification and changes later)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from domain.errors import ReasonRequired, ReviewAlreadyDecided
+
+
+class ReviewKind(StrEnum):
+    IDENTITY = "IDENTITY"
+    ENTERPRISE_CERTIFICATION = "ENTERPRISE_CERTIFICATION"
+    ENTERPRISE_CHANGE = "ENTERPRISE_CHANGE"
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+@dataclass(eq=False)
+class Review:
+    kind: ReviewKind
+    subject_account_id: UUID
+    subject_summary: str
+    submitted_at: datetime
+    attachments: dict[str, str] = field(default_factory=dict)  # role → blob id
+    status: ReviewStatus = ReviewStatus.PENDING
+    decided_at: datetime | None = None
+    decided_by: UUID | None = None
+    reason: str | None = None
+    id: UUID = field(default_factory=uuid4)
+    version: int = 1
+
+    def decide(self, *, approve: bool, reason: str | None, operator_id: UUID, now: datetime) -> None:
+        if self.status is not ReviewStatus.PENDING:
+            raise ReviewAlreadyDecided()
+        reason = (reason or "").strip() or None
+        if not approve and reason is None:
+            raise ReasonRequired(field="reason")
+        self.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+        self.reason = reason
+        self.decided_at = now
+        self.decided_by = operator_id

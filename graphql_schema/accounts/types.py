@@ -1,0 +1,228 @@
+"""GraphQL types of accounts, sessions and identity."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+
+import strawberry
+
+from application.accounts.get_me import AccountView
+from application.accounts.session_issuer import IssuedSession
+from domain.accounts.account import EntryMode
+from domain.accounts.session import AuthSession
+from domain.accounts.sms import SmsPurpose
+from domain.identity.documents import DocumentType
+from domain.identity.identity import RealNameStatus, VerificationMethod
+from graphql_schema.common.errors import UserError
+from graphql_schema.common.node import Node, to_global_id
+
+SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
+EntryModeEnum = strawberry.enum(EntryMode, name="EntryMode")
+RealNameStatusEnum = strawberry.enum(RealNameStatus, name="RealNameStatus")
+DocumentTypeEnum = strawberry.enum(DocumentType, name="DocumentType")
+VerificationMethodEnum = strawberry.enum(VerificationMethod, name="VerificationMethod")
+
+
+@strawberry.enum
+class EnterpriseRole(Enum):
+    ADMIN = "ADMIN"
+    LEGAL_REP = "LEGAL_REP"
+    MEMBER = "MEMBER"
+
+
+@strawberry.enum
+class EnterpriseCertificationStatus(Enum):
+    UNCERTIFIED = "UNCERTIFIED"
+    PENDING = "PENDING"
+    CERTIFIED = "CERTIFIED"
+    REJECTED = "REJECTED"
+
+
+@strawberry.type
+class Enterprise(Node):
+    name: str
+    certification_status: EnterpriseCertificationStatus
+
+
+@strawberry.type
+class Membership:
+    role: EnterpriseRole
+    enterprise: Enterprise
+
+
+@strawberry.type(name="AuthSession", description="Bearer tokens; shown once, stored by us only as keyed hashes.")
+class AuthSessionTokens:
+    access_token: str
+    refresh_token: str | None
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, issued: IssuedSession) -> AuthSessionTokens:
+        return cls(access_token=issued.access_token, refresh_token=issued.refresh_token, expires_at=issued.expires_at)
+
+
+@strawberry.type(name="RealNameIdentity")
+class RealNameIdentity:
+    status: RealNameStatusEnum  # type: ignore[valid-type]
+    method: VerificationMethodEnum | None  # type: ignore[valid-type]
+    legal_name: str | None
+    document_type: DocumentTypeEnum | None  # type: ignore[valid-type]
+    document_number_masked: str | None
+    document_expires_on: date | None
+    verified_at: datetime | None
+    rejected_reason: str | None
+
+
+@strawberry.type(name="Account")
+class AccountType(Node):
+    phone_masked: str
+    entry_mode: EntryModeEnum | None  # type: ignore[valid-type]
+    real_name_status: RealNameStatusEnum  # type: ignore[valid-type]
+    identity: RealNameIdentity | None
+    created_at: datetime
+    has_certificate_pin: bool = strawberry.field(
+        description="Whether a certificate PIN (证书签署密码) is set; certificates arrive with the CA chapter.")
+
+    @strawberry.field(description="The enterprises this account belongs to, with its role in each.")
+    def memberships(self) -> list[Membership]:
+        # Enterprises are not part of the service yet (SPEC §3 lands with the enterprise chapter).
+        return []
+
+    @classmethod
+    def of(cls, view: AccountView) -> AccountType:
+        a, i = view.account, view.identity
+        identity = None
+        if i is not None and i.legal_name is not None:
+            identity = RealNameIdentity(
+                status=i.status, method=i.method, legal_name=i.legal_name, document_type=i.document_type,
+                document_number_masked=i.number_masked, document_expires_on=i.expires_on,
+                verified_at=i.verified_at, rejected_reason=i.rejected_reason)
+        return cls(
+            id=to_global_id("Account", a.id), phone_masked=f"{a.phone[:3]}****{a.phone[-4:]}",
+            entry_mode=a.entry_mode, real_name_status=i.status if i else RealNameStatus.UNVERIFIED,
+            identity=identity, created_at=a.created_at, has_certificate_pin=False)
+
+
+@strawberry.type(name="Session", description="A signed-in device, for the security centre.")
+class SessionInfo(Node):
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    client_ip: str | None
+    user_agent: str | None
+    current: bool
+
+    @classmethod
+    def of(cls, s: AuthSession, current_id) -> SessionInfo:
+        return cls(id=to_global_id("Session", s.id), created_at=s.created_at, last_used_at=s.last_used_at,
+                   expires_at=s.refresh_expires_at or s.access_expires_at, client_ip=s.client_ip,
+                   user_agent=s.user_agent, current=s.id == current_id)
+
+
+@strawberry.type
+class FaceVerificationTicket:
+    token: str
+    url: str
+    expires_at: datetime
+
+
+# ---- payloads: every field optional but userErrors, which is always a list
+
+
+def _errors() -> list[UserError]:
+    return []
+
+
+@strawberry.type
+class RequestSmsCodePayload:
+    cooldown_seconds: int | None = None
+    expires_at: datetime | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class SignInPayload:
+    session: AuthSessionTokens | None = None
+    account: AccountType | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class RefreshSessionPayload:
+    session: AuthSessionTokens | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class AccountPayload:
+    account: AccountType | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class EmptyPayload:
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class StartIdCardVerificationPayload:
+    face_verification: FaceVerificationTicket | None = None
+    account: AccountType | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+# One payload type per mutation, so each can grow on its own without touching the others.
+@strawberry.type
+class RegisterPayload(SignInPayload):
+    pass
+
+
+@strawberry.type
+class LoginWithPasswordPayload(SignInPayload):
+    pass
+
+
+@strawberry.type
+class LoginWithSmsCodePayload(SignInPayload):
+    pass
+
+
+@strawberry.type
+class ChooseEntryModePayload(AccountPayload):
+    pass
+
+
+@strawberry.type
+class ChangePhonePayload(AccountPayload):
+    pass
+
+
+@strawberry.type
+class CompleteFaceVerificationPayload(AccountPayload):
+    pass
+
+
+@strawberry.type
+class LogoutPayload(EmptyPayload):
+    pass
+
+
+@strawberry.type
+class EndSessionPayload(EmptyPayload):
+    pass
+
+
+@strawberry.type
+class ChangePasswordPayload(EmptyPayload):
+    pass
+
+
+@strawberry.type
+class ResetPasswordPayload(EmptyPayload):
+    pass
+
+
+@strawberry.type
+class DeleteAccountPayload(EmptyPayload):
+    pass

@@ -1,0 +1,40 @@
+"""Relay's Node interface with opaque global IDs."""
+
+from __future__ import annotations
+
+import base64
+from uuid import UUID
+
+import strawberry
+
+
+@strawberry.interface(description="An object with a globally unique, opaque ID.")
+class Node:
+    id: strawberry.ID
+
+
+def to_global_id(type_name: str, local_id: UUID) -> strawberry.ID:
+    raw = f"{type_name}:{local_id}".encode()
+    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def from_global_id(global_id: str, expected: str | None = None) -> tuple[str, UUID] | None:
+    """Returns (type, uuid), or None for anything malformed or of another type."""
+    try:
+        text = str(global_id)
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        type_name, local = raw.split(":", 1)
+        uuid = UUID(local)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if expected is not None and type_name != expected:
+        return None
+    return type_name, uuid
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+    has_previous_page: bool = False
+    start_cursor: str | None = None

@@ -1,0 +1,63 @@
+"""`sandbox` fields: present only while the server runs its sandbox adapters (api/README.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from graphql_schema.common.context import Info
+
+
+@strawberry.type
+class SandboxSmsMessage:
+    phone: str
+    purpose: str | None
+    code: str | None
+    text: str
+    sent_at: datetime
+
+
+def _console(info: Info):
+    if info.context.sandbox is None:  # pragma: no cover - the field does not exist outside the sandbox
+        raise RuntimeError("sandbox is off")
+    return info.context.sandbox
+
+
+@strawberry.type
+class SandboxQuery:
+    @strawberry.field(description="What the sandbox SMS gateway delivered to a phone, newest first.")
+    async def sms_messages(self, info: Info, phone: str, last: int = 5) -> list[SandboxSmsMessage]:
+        msgs = await _console(info).sms_messages(phone.strip()[:20], max(1, min(last, 50)))
+        return [SandboxSmsMessage(phone=m.phone, purpose=m.purpose, code=m.code, text=m.text, sent_at=m.sent_at)
+                for m in msgs]
+
+
+@strawberry.type
+class SandboxMutation:
+    @strawberry.field(description="Play the person in front of the camera: pass or fail the liveness check.")
+    async def finish_face_verification(self, info: Info, token: str,
+                                       pass_: Annotated[bool, strawberry.argument(name="pass")]) -> bool:
+        return await _console(info).finish_face_verification(token[:128], pass_)
+
+    @strawberry.field(description="Make the sandbox ID registry answer MATCH, MISMATCH or UNAVAILABLE for a number.")
+    def set_identity_registry_answer(self, info: Info, id_number: str, answer: str) -> bool:
+        if answer not in ("MATCH", "MISMATCH", "UNAVAILABLE"):
+            return False
+        _console(info).set_identity_answer(id_number[:32], answer)
+        return True
+
+
+@strawberry.type
+class SandboxRootQuery:
+    @strawberry.field
+    def sandbox(self) -> SandboxQuery:
+        return SandboxQuery()
+
+
+@strawberry.type
+class SandboxRootMutation:
+    @strawberry.field
+    def sandbox(self) -> SandboxMutation:
+        return SandboxMutation()

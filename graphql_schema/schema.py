@@ -1,0 +1,47 @@
+"""The schema: root types merged from each bounded context, with limits and masking on."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from graphql_schema.accounts.mutations import AccountMutations
+from graphql_schema.accounts.queries import AccountQueries
+from graphql_schema.accounts.types import AccountType, Enterprise, SessionInfo
+from graphql_schema.common.errors import should_mask
+from graphql_schema.identity.mutations import IdentityMutations
+from graphql_schema.identity.types import ReviewType
+from graphql_schema.node import NodeQuery
+from graphql_schema.operators.schema import OperatorMutations, OperatorQueries
+from graphql_schema.sandbox import SandboxRootMutation, SandboxRootQuery
+
+
+def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int = 30,
+                 max_tokens: int = 2000) -> strawberry.Schema:
+    queries = [NodeQuery, AccountQueries, OperatorQueries]
+    mutations = [AccountMutations, IdentityMutations, OperatorMutations]
+    if sandbox:
+        queries.append(SandboxRootQuery)
+        mutations.append(SandboxRootMutation)
+    Query = merge_types("Query", tuple(queries))
+    Mutation = merge_types("Mutation", tuple(mutations))
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, types=[AccountType, ReviewType, SessionInfo, Enterprise],
+        extensions=[
+            # Factories, not instances: strawberry builds fresh extensions per request.
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: MaskErrors(should_mask_error=should_mask, error_message="服务器内部错误，请稍后重试"),
+        ],
+    )

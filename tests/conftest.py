@@ -1,0 +1,1 @@
+"""Root conftest: nothing heavy here, so the pure unit tests start in milliseconds."""

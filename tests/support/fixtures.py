@@ -1,0 +1,95 @@
+"""Fixtures for tests that use the real adapters: a migrated database (SQLite by default, PostgreSQL when
+SXQ_TEST_DATABASE_URL is set), the real container with a movable clock, and the ASGI app over httpx."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("SXQ_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> str:
+    from adapters.persistence.migrate import upgrade
+
+    upgrade(database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_database: str, tmp_path_factory):
+    from adapters.bootstrap.settings import Settings
+
+    return Settings(mode="sandbox", data_dir=Path(tmp_path_factory.mktemp("data")),
+                    database_url=migrated_database, password_scrypt_n=2**10,
+                    master_key="00" * 32)
+
+
+@pytest.fixture(scope="session")
+def clock():
+    from adapters.clock import MovableClock
+
+    return MovableClock()
+
+
+@pytest.fixture(scope="session")
+async def container(settings, clock):
+    from adapters.bootstrap.container import build_container
+
+    c = build_container(settings, clock=clock)
+    yield c
+    await c.face_verifier().wait_idle()
+    await c.engine().dispose()
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(request, clock):
+    """Every test starts from empty tables, real time and a registry that knows nobody."""
+    yield
+    if "container" not in request.fixturenames:
+        return
+    from sqlalchemy import text
+
+    from adapters.persistence.tables import metadata
+
+    c = request.getfixturevalue("container")
+    await c.face_verifier().wait_idle()
+    clock.offset = clock.offset.__class__(0)
+    c.identity_verifier().reset()
+    c.face_verifier().outage(False)
+    c.sms_gateway().fail_next(0)
+    async with c.engine().begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            await conn.execute(text(f"DELETE FROM {table.name}"))
+
+
+@pytest.fixture(scope="session")
+def app(container, settings):
+    from adapters.http.app import create_app
+
+    return create_app(settings, container, run_worker=False)
+
+
+@pytest.fixture
+async def client(app):
+    import httpx
+
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def gql(client):
+    from tests.support.graphql import GraphQLClient
+
+    return GraphQLClient(client)
