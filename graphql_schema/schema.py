@@ -24,6 +24,14 @@ from graphql_schema.operators.schema import OperatorMutations, OperatorQueries
 from graphql_schema.sandbox import SandboxRootMutation, SandboxRootQuery
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Auth refusals are expected traffic, not server faults: keep them out of the error log.
+        real = [e for e in errors if not (e.extensions and e.extensions.get("code") in ("UNAUTHENTICATED", "FORBIDDEN"))]
+        if real:
+            super().process_errors(real, execution_context)
+
+
 def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int = 30,
                  max_tokens: int = 2000) -> strawberry.Schema:
     queries = [NodeQuery, AccountQueries, OperatorQueries]
@@ -33,7 +41,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
         mutations.append(SandboxRootMutation)
     Query = merge_types("Query", tuple(queries))
     Mutation = merge_types("Mutation", tuple(mutations))
-    return strawberry.Schema(
+    return _Schema(
         query=Query, mutation=Mutation, types=[AccountType, ReviewType, SessionInfo, Enterprise],
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.

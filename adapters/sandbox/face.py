@@ -41,7 +41,7 @@ class SandboxFaceVerifier:
         self._tasks: set[asyncio.Task] = set()
         self._down = False
 
-    def connect(self, sink: CallbackSink) -> None:
+    def connect(self, sink: CallbackSink | None) -> None:
         """Where the vendor posts its callbacks: the same handler as the HTTP endpoint /callbacks/face."""
         self._sink = sink
 

@@ -82,7 +82,7 @@ class DecideReview:
             if review.kind is ReviewKind.IDENTITY:
                 await self._apply_identity(uow, review, now)
             audit(uow, "review.decided", now, cmd.meta, operator_id=op.id, account_id=review.subject_account_id,
-                  review=str(review.id), kind=review.kind.value, status=review.status.value)
+                  review=str(review.id), review_kind=review.kind.value, status=review.status.value)
             await uow.commit()
             return review
 

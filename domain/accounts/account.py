@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -33,7 +34,7 @@ class PasswordLockout:
 
     def ensure_password_login_open(self, now: datetime) -> None:
         if self.password_locked_until is not None and now < self.password_locked_until:
-            minutes = max(1, int((self.password_locked_until - now).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((self.password_locked_until - now).total_seconds() / 60))
             raise LoginLocked(f"密码错误次数过多，密码登录已锁定，请 {minutes} 分钟后再试或使用验证码登录",
                               details={"lockedUntil": self.password_locked_until.isoformat()})
 
