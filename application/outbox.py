@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from application.accounts.sms_codes import SMS_TOPIC
 from application.ports import Clock, OutboxMessage, SmsSender, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

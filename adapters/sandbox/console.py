@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from application.outbox import OutboxDispatcher
-from application.sandbox import SandboxSms
-
 from adapters.sandbox.face import SandboxFaceVerifier, UnknownFaceSession
 from adapters.sandbox.identity import SandboxIdentityVerifier
 from adapters.sandbox.sms import SandboxSmsGateway
+from application.outbox import OutboxDispatcher
+from application.sandbox import SandboxSms
 
 
 class SandboxConsoleAdapter:

@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.persistence import tables as t
 from adapters.security.crypto import hmac_sm3
-from application.ports import Clock, ExternalServiceUnavailable, FaceOutcome, FaceSessionTicket, InvalidCallback
+from application.ports import (
+    Clock,
+    ExternalServiceUnavailable,
+    FaceOutcome,
+    FaceSessionTicket,
+    InvalidCallback,
+)
 from domain.identity.face import FacePurpose
 
 log = logging.getLogger(__name__)

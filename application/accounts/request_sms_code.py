@@ -9,7 +9,7 @@ from application.context import Principal, RequestMeta
 from application.ports import UnitOfWorkFactory
 from domain.accounts.phone import PhoneNumber
 from domain.accounts.sms import SmsPurpose
-from domain.errors import PhoneAlreadyRegistered, PermissionDenied
+from domain.errors import PermissionDenied, PhoneAlreadyRegistered
 
 # Purposes that confirm an act of a logged-in account: the code goes to that account's own phone only.
 _OWN_PHONE_ONLY = {SmsPurpose.SIGN, SmsPurpose.DELETE_ACCOUNT, SmsPurpose.CERTIFICATE_PIN}

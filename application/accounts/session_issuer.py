@@ -7,8 +7,8 @@ from datetime import datetime
 from uuid import UUID
 
 from application.context import RequestMeta
-from application.ports import Clock, SecretHasher, UnitOfWork
 from application.policy import SessionPolicy
+from application.ports import Clock, SecretHasher, UnitOfWork
 from domain.accounts.session import AuthSession, PrincipalKind
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from application.audit import audit
 from application.context import RequestMeta
-from application.ports import Clock, SecretHasher, UnitOfWork
 from application.policy import SmsPolicy
+from application.ports import Clock, SecretHasher, UnitOfWork
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.clock import start_of_china_day
 from domain.errors import DomainError, SmsCodeInvalid, SmsCooldown, SmsDailyLimit

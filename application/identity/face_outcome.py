@@ -8,8 +8,22 @@ from application.accounts.get_me import AccountView, load_account_view
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
 from application.identity.evidence import ensure_document_free
-from application.ports import Clock, ExternalServiceUnavailable, FaceVerifier, InvalidCallback, UnitOfWork, UnitOfWorkFactory
-from domain.errors import Conflict, DocumentAlreadyUsed, FaceFailed, FacePending, FaceTokenInvalid, ServiceUnavailable
+from application.ports import (
+    Clock,
+    ExternalServiceUnavailable,
+    FaceVerifier,
+    InvalidCallback,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from domain.errors import (
+    Conflict,
+    DocumentAlreadyUsed,
+    FaceFailed,
+    FacePending,
+    FaceTokenInvalid,
+    ServiceUnavailable,
+)
 from domain.identity.face import FaceCheck, FaceCheckStatus, FacePurpose
 from domain.identity.identity import RealNameStatus
 

@@ -9,8 +9,8 @@ from application.accounts.get_me import AccountView, load_account_view
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
 from application.identity.evidence import EvidenceSealer, ensure_document_free
-from application.ports import BlobStore, Clock, ImageInspector, UnitOfWorkFactory
 from application.policy import IdentityPolicy
+from application.ports import BlobStore, Clock, ImageInspector, UnitOfWorkFactory
 from domain.clock import CHINA_TZ
 from domain.errors import Conflict, DocumentAlreadyUsed, DocumentExpired, FileTooLarge, InvalidImage
 from domain.identity.documents import DocumentType, mask_name, normalize_document_number, normalize_legal_name

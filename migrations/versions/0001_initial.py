@@ -1,15 +1,13 @@
 """accounts, identity, reviews, operators, audit, outbox
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 18:15:07.128992
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
-
 
 revision = '0001'
 down_revision = None

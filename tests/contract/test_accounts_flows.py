@@ -56,7 +56,7 @@ async def test_login_with_sms_code(gql):
 
 async def test_password_lockout_then_sms_login_still_works(gql, clock):
     await gql.register(PHONE)
-    for i in range(4):
+    for _ in range(4):
         r = (await gql.op("LoginWithPassword", {"phone": PHONE, "password": "Wrong0ne"}))["loginWithPassword"]
         assert r["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
     r = (await gql.op("LoginWithPassword", {"phone": PHONE, "password": "Wrong0ne"}))["loginWithPassword"]
