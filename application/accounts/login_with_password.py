@@ -16,7 +16,7 @@ from domain.errors import InvalidCredentials, LoginLocked
 from domain.text import bounded
 
 # Verified against when the phone is unknown, so both answers take the same time.
-_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+TIMING_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class LoginWithPassword:
             account = await uow.accounts.by_phone(phone)
             now = self._clock.now()
             if account is None or not account.is_active:
-                await self._passwords.verify(password, _DUMMY_HASH)
+                await self._passwords.verify(password, TIMING_DUMMY_HASH)
                 audit(uow, "login.password", now, cmd.meta, ok=False, reason="unknown_phone")
                 await uow.commit()
                 raise InvalidCredentials()

@@ -35,6 +35,10 @@ async def apply_face_result(uow: UnitOfWork, check: FaceCheck, clock: Clock, met
     identity = await uow.identities.for_account(check.account_id)
     if identity is None or identity.status is not RealNameStatus.PENDING_FACE:
         return
+    # A later start (same transaction stamps both) superseded this session: its face was compared with
+    # another claimed name and number, so its verdict must not settle the current claim.
+    if identity.updated_at is not None and check.created_at < identity.updated_at:
+        return
     now = clock.now()
     if check.status is FaceCheckStatus.PASSED:
         await ensure_document_free(uow, identity.number_index or "", check.account_id, "token")

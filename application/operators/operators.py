@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.accounts.login_with_password import TIMING_DUMMY_HASH
 from application.accounts.session_issuer import IssuedSession, SessionIssuer
 from application.audit import audit
 from application.context import RequestMeta
@@ -14,8 +15,6 @@ from domain.accounts.session import PrincipalKind
 from domain.errors import Conflict, InvalidCredentials, InvalidInput, LoginLocked
 from domain.operators.operator import Operator, check_username
 from domain.text import bounded
-
-_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
 class CreateOperator:
@@ -57,7 +56,7 @@ class OperatorLogin:
             op = await uow.operators.by_username(username)
             now = self._clock.now()
             if op is None:
-                await self._passwords.verify(password, _DUMMY_HASH)
+                await self._passwords.verify(password, TIMING_DUMMY_HASH)
                 audit(uow, "operator.login", now, cmd.meta, ok=False, reason="unknown_user")
                 await uow.commit()
                 raise InvalidCredentials("用户名或密码错误")
