@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
@@ -15,6 +16,7 @@ from adapters.security.blobs import EncryptedFileBlobStore
 from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4GcmCipher
 from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
+from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword, ResetPassword
 from application.accounts.change_phone import ChangePhone
@@ -59,12 +61,19 @@ class Container(containers.DeclarativeContainer):
 
     policies = providers.Callable(lambda s: s.policies, settings)
 
-    # Outside services: the sandbox adapters are the default (and, until a vendor is contracted, the only ones).
-    sms_gateway = providers.Singleton(SandboxSmsGateway, session_factory, clock)
-    identity_verifier = providers.Singleton(SandboxIdentityVerifier)
+    # Outside services: the sandbox adapters in sandbox mode (the default), the vendors' HTTP APIs in production.
+    http_client = providers.Singleton(httpx.AsyncClient, timeout=httpx.Timeout(10.0, connect=3.0))
+    sms_gateway = providers.Singleton(
+        lambda s, sf, c, http: SandboxSmsGateway(sf, c) if s.sandbox else HttpSmsSender(_vendor(s, "SMS"), http),
+        settings, session_factory, clock, http_client)
+    identity_verifier = providers.Singleton(
+        lambda s, http: SandboxIdentityVerifier() if s.sandbox else HttpIdentityVerifier(_vendor(s, "IDENTITY"), http),
+        settings, http_client)
     face_verifier = providers.Singleton(
-        lambda sf, c, ring, s: SandboxFaceVerifier(sf, c, ring.derive("sandbox-face-callback", 32), s.base_url),
-        session_factory, clock, keyring, settings)
+        lambda s, sf, c, ring, http: (
+            SandboxFaceVerifier(sf, c, ring.derive("sandbox-face-callback", 32), s.base_url) if s.sandbox
+            else HttpFaceVerifier(_vendor(s, "FACE"), http, f"{s.base_url}/callbacks/face")),
+        settings, session_factory, clock, keyring, http_client)
 
     sms_codes = providers.Singleton(lambda c, h, p: SmsCodes(c, h, p.sms), clock, secret_hasher, policies)
     session_issuer = providers.Singleton(lambda c, h, p: SessionIssuer(c, h, p.sessions), clock, secret_hasher,
@@ -115,6 +124,11 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
     )
 
 
+def _vendor(settings, name: str) -> VendorEndpoint:
+    url, key, secret = settings.vendors.get(name, (None, None, None))
+    return VendorEndpoint.from_parts(url, key, secret, name)
+
+
 def build_container(settings, **overrides) -> Container:
     from adapters.persistence.mappers import start_mappers
 
@@ -122,5 +136,10 @@ def build_container(settings, **overrides) -> Container:
     container = Container(settings=settings)
     for name, value in overrides.items():
         getattr(container, name).override(providers.Object(value))
-    container.face_verifier().connect(container.use_cases().record_face_callback)
+    if settings.sandbox:
+        container.face_verifier().connect(container.use_cases().record_face_callback)
+    else:
+        # Fail at start, not at the first SMS: the master key and every vendor must be configured.
+        container.master_key()
+        container.sms_gateway(), container.identity_verifier(), container.face_verifier()
     return container

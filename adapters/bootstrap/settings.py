@@ -38,6 +38,8 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2000
     outbox_poll_seconds: float = 2.0
+    # The real vendors (production mode): name → (url, api key, secret). See adapters/vendors/http.py.
+    vendors: dict[str, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
 
     @property
     def sandbox(self) -> bool:
@@ -91,4 +93,6 @@ class Settings:
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),
+            vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
+                     for name in ("SMS", "IDENTITY", "FACE")},
         )

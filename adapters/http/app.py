@@ -119,7 +119,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await container.face_verifier().wait_idle()
+            if settings.sandbox:
+                await container.face_verifier().wait_idle()
+            await container.http_client().aclose()
             await container.engine().dispose()
 
     graphql_app = ShuxinqianGraphQL(container, settings)
