@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from application.ports import Clock, OutboxMessage, SmsSender, UnitOfWorkFactory
+from application.ports import BlobStore, Clock, OutboxMessage, SmsSender, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,17 @@ def sms_handler(sender: SmsSender) -> Handler:
         kept["text"] = "[redacted]" if payload.get("code") else payload["text"]
         return kept
     return deliver
+
+
+BLOB_DELETE_TOPIC = "blob.delete"
+
+
+def blob_delete_handler(blobs: BlobStore) -> Handler:
+    """Deleting personal files after the transaction that let go of them commits: never before, never lost."""
+    async def delete(payload: dict[str, Any]) -> None:
+        await blobs.delete(payload["blobId"])
+        return None
+    return delete
 
 
 class OutboxDispatcher:

@@ -39,7 +39,7 @@ from application.identity.submit_manual_verification import (
     UploadedImage,
 )
 from application.operators.operators import CreateOperator, OperatorLogin, OperatorLoginCommand
-from application.outbox import OutboxDispatcher, sms_handler
+from application.outbox import BLOB_DELETE_TOPIC, OutboxDispatcher, blob_delete_handler, sms_handler
 from application.policy import Policies
 from domain.accounts.sms import SmsPurpose
 from domain.identity.documents import DocumentType
@@ -123,7 +123,7 @@ class FakeApp:
         self.logout = Logout(uow, clock)
         self.list_sessions = ListSessions(uow, clock)
         self.end_session = EndSession(uow, clock)
-        self.change_password = ChangePassword(uow, self.passwords, clock)
+        self.change_password = ChangePassword(uow, self.passwords, clock, p.login)
         self.reset_password = ResetPassword(uow, self.codes, self.passwords, clock)
         self.change_phone = ChangePhone(uow, self.codes, self.passwords, clock)
         self.choose_entry_mode = ChooseEntryMode(uow)
@@ -144,7 +144,8 @@ class FakeApp:
         self.create_operator = CreateOperator(uow, self.passwords, clock)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login)
 
-        self.dispatcher = OutboxDispatcher(uow, clock, {SMS_TOPIC: sms_handler(self.sms)})
+        self.dispatcher = OutboxDispatcher(uow, clock, {SMS_TOPIC: sms_handler(self.sms),
+                                                        BLOB_DELETE_TOPIC: blob_delete_handler(self.blobs)})
 
     # ------------------------------------------------------------ helpers for tests
 

@@ -37,7 +37,7 @@ from application.identity.reviews import DecideReview, GetReview, ListReviews, R
 from application.identity.start_id_card_verification import StartIdCardVerification
 from application.identity.submit_manual_verification import SubmitManualVerification
 from application.operators.operators import CreateOperator, OperatorLogin
-from application.outbox import OutboxDispatcher, sms_handler
+from application.outbox import BLOB_DELETE_TOPIC, OutboxDispatcher, blob_delete_handler, sms_handler
 from application.use_cases import UseCases
 
 
@@ -80,7 +80,9 @@ class Container(containers.DeclarativeContainer):
                                          policies)
     sealer = providers.Singleton(EvidenceSealer, cipher, secret_hasher)
     dispatcher = providers.Singleton(
-        lambda u, c, sms: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms)}), uow.provider, clock, sms_gateway)
+        lambda u, c, sms, blobs: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
+                                                         BLOB_DELETE_TOPIC: blob_delete_handler(blobs)}),
+        uow.provider, clock, sms_gateway, blobs)
 
     use_cases = providers.Singleton(
         lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images: _use_cases(
@@ -107,7 +109,7 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         end_session=EndSession(uow, clock),
         choose_entry_mode=ChooseEntryMode(uow),
         get_me=GetMe(uow),
-        change_password=ChangePassword(uow, passwords, clock),
+        change_password=ChangePassword(uow, passwords, clock, policies.login),
         reset_password=ResetPassword(uow, codes, passwords, clock),
         change_phone=ChangePhone(uow, codes, passwords, clock),
         delete_account=DeleteAccount(uow, codes, clock),

@@ -118,11 +118,10 @@ class SqlAlchemyReviewRepository(_Repo):
     async def get(self, review_id: UUID) -> Review | None:
         return await self._s.get(Review, review_id)
 
-    async def latest_for(self, kind: ReviewKind, account_id: UUID) -> Review | None:
+    async def for_subject(self, account_id: UUID) -> list[Review]:
         c = t.reviews.c
-        q = (select(Review).where(c.kind == kind, c.subject_account_id == account_id)
-             .order_by(c.submitted_at.desc()).limit(1))
-        return (await self._s.execute(q)).scalar_one_or_none()
+        q = select(Review).where(c.subject_account_id == account_id).order_by(c.submitted_at, c.id)
+        return list((await self._s.execute(q)).scalars())
 
     async def page(self, *, kind: ReviewKind | None, status: ReviewStatus | None, first: int,
                    after: str | None) -> Page[Review]:

@@ -113,6 +113,7 @@ face_checks = Table(
     Column("purpose", str_enum(FacePurpose), nullable=False),
     Column("status", str_enum(FaceCheckStatus), nullable=False),
     Column("url", String(500), nullable=False),
+    Column("subject_key", String(128), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("completed_at", UtcDateTime, nullable=True),

@@ -8,7 +8,7 @@ from application.accounts.sms_codes import SmsCodes
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
 from application.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
-from domain.accounts.account import Account
+from domain.accounts.account import Account, LoginPolicy
 from domain.accounts.password import check_password_policy
 from domain.accounts.phone import PhoneNumber
 from domain.accounts.session import PrincipalKind
@@ -33,8 +33,10 @@ class ChangePasswordCommand:
 
 
 class ChangePassword:
-    def __init__(self, uow: UnitOfWorkFactory, passwords: PasswordHasher, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, passwords: PasswordHasher, clock: Clock,
+                 policy: LoginPolicy | None = None) -> None:
         self._uow, self._passwords, self._clock = uow, passwords, clock
+        self._policy = policy or LoginPolicy()
 
     async def __call__(self, cmd: ChangePasswordCommand) -> None:
         p = require_account(cmd.principal)
@@ -46,8 +48,16 @@ class ChangePassword:
         async with self._uow() as uow:
             account = await uow.accounts.get(p.id)
             now = self._clock.now()
-            if account is None or not await self._passwords.verify(old, account.password_hash):
+            if account is None:
+                raise InvalidCredentials("原密码错误", field="oldPassword")
+            # A stolen session must not become a password-guessing oracle: wrong old passwords count
+            # toward the same lock as wrong logins.
+            account.ensure_password_login_open(now)
+            if not await self._passwords.verify(old, account.password_hash):
+                locked = account.record_password_failure(now, self._policy)
                 audit(uow, "password.change", now, cmd.meta, ok=False, account_id=p.id)
+                if locked:
+                    audit(uow, "login.locked", now, cmd.meta, ok=False, account_id=p.id)
                 await uow.commit()
                 raise InvalidCredentials("原密码错误", field="oldPassword")
             account.change_password(new_hash, now)

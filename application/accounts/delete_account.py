@@ -9,6 +9,7 @@ from uuid import UUID
 from application.accounts.sms_codes import SmsCodes
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
+from application.outbox import BLOB_DELETE_TOPIC
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.accounts.sms import SmsPurpose
 from domain.errors import AccountDeletionBlocked
@@ -45,6 +46,10 @@ class DeleteAccount:
             identity = await uow.identities.for_account(account.id)
             if identity is not None:
                 identity.erase()
+            for review in await uow.reviews.for_subject(account.id):
+                review.withdraw(now)
+                for blob_id in review.forget_attachments():
+                    uow.outbox.put(BLOB_DELETE_TOPIC, {"blobId": blob_id})
             for s in await uow.sessions.active_for(p.kind, account.id, now):
                 s.revoke(now)
             account.delete(now)

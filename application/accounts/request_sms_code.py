@@ -41,7 +41,10 @@ class RequestSmsCode:
                     raise PermissionDenied("请先登录", field="phone")
                 if account is not None:
                     raise PhoneAlreadyRegistered("该手机号已绑定其他账号", field="phone")
-            elif cmd.purpose in _OWN_PHONE_ONLY and cmd.principal is not None and cmd.principal.is_account:
+            elif cmd.purpose in _OWN_PHONE_ONLY:
+                # These confirm an act of a signed-in person; nobody else may make their phone ring.
+                if cmd.principal is None or not cmd.principal.is_account:
+                    raise PermissionDenied("请先登录", field="phone")
                 if account is None or account.id != cmd.principal.id:
                     raise PermissionDenied("只能向本人绑定的手机号发送验证码", field="phone")
             else:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from application.accounts.get_me import AccountView, load_account_view
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
-from application.identity.evidence import ensure_document_free
 from application.ports import (
     Clock,
     ExternalServiceUnavailable,
@@ -28,25 +28,40 @@ from domain.identity.face import FaceCheck, FaceCheckStatus, FacePurpose
 from domain.identity.identity import RealNameStatus
 
 
-async def apply_face_result(uow: UnitOfWork, check: FaceCheck, clock: Clock, meta: RequestMeta | None) -> None:
-    """Moves the account's identity according to a known face verdict; a no-op when already applied."""
-    if check.purpose is not FacePurpose.REAL_NAME:
-        return
+class FaceVerdict(StrEnum):
+    APPLIED = "APPLIED"
+    NOTHING_TO_DO = "NOTHING_TO_DO"  # already applied, or the identity is not waiting for a face
+    SUPERSEDED = "SUPERSEDED"  # the person started again with another document since
+    DOCUMENT_TAKEN = "DOCUMENT_TAKEN"  # another account verified this document meanwhile
+
+
+async def apply_face_result(uow: UnitOfWork, check: FaceCheck, clock: Clock, meta: RequestMeta | None
+                            ) -> FaceVerdict:
+    """Moves the account's identity according to a known face verdict. Both the client's poll and the
+    vendor's callback come through here, so they cannot disagree."""
+    if check.purpose is not FacePurpose.REAL_NAME or check.status is FaceCheckStatus.PENDING:
+        return FaceVerdict.NOTHING_TO_DO
     identity = await uow.identities.for_account(check.account_id)
     if identity is None or identity.status is not RealNameStatus.PENDING_FACE:
-        return
-    # A later start (same transaction stamps both) superseded this session: its face was compared with
-    # another claimed name and number, so its verdict must not settle the current claim.
-    if identity.updated_at is not None and check.created_at < identity.updated_at:
-        return
+        return FaceVerdict.NOTHING_TO_DO
+    # The face was compared with the document of check.subject_key; a verdict on an older claim must not
+    # settle a newer one (start with one's own ID, start again with another's, pass the first face).
+    if check.subject_key is None or check.subject_key != identity.number_index:
+        return FaceVerdict.SUPERSEDED
     now = clock.now()
-    if check.status is FaceCheckStatus.PASSED:
-        await ensure_document_free(uow, identity.number_index or "", check.account_id, "token")
-        identity.face_passed(now)
-        audit(uow, "identity.verified", now, meta, account_id=check.account_id, method="FACE")
-    elif check.status is FaceCheckStatus.FAILED:
+    if check.status is FaceCheckStatus.FAILED:
         identity.face_failed(now, check.failure_reason or "人脸核验未通过")
         audit(uow, "identity.face_failed", now, meta, ok=False, account_id=check.account_id)
+        return FaceVerdict.APPLIED
+    holder = await uow.identities.claimed(check.subject_key)
+    if holder is not None and holder.account_id != check.account_id:
+        identity.face_failed(now, DocumentAlreadyUsed.default_message)
+        audit(uow, "identity.face_failed", now, meta, ok=False, account_id=check.account_id,
+              reason="document_taken")
+        return FaceVerdict.DOCUMENT_TAKEN
+    identity.face_passed(now)
+    audit(uow, "identity.verified", now, meta, account_id=check.account_id, method="FACE")
+    return FaceVerdict.APPLIED
 
 
 @dataclass(frozen=True)
@@ -78,11 +93,16 @@ class CompleteFaceVerification:
                 if outcome.status == "PENDING":
                     raise FacePending(field="token")
                 check.record_outcome(outcome.status == "PASSED", self._clock.now(), outcome.reason)
-            await apply_face_result(uow, check, self._clock, cmd.meta)
+            verdict = await apply_face_result(uow, check, self._clock, cmd.meta)
             try:
                 await uow.commit()
             except Conflict:
+                # Lost the race for the document's unique key to another account at the very last moment.
                 raise DocumentAlreadyUsed(field="token")
+        if verdict is FaceVerdict.SUPERSEDED:
+            raise FaceTokenInvalid("该人脸核验已被新的认证申请取代，请使用最新的核验", field="token")
+        if verdict is FaceVerdict.DOCUMENT_TAKEN:
+            raise DocumentAlreadyUsed(field="token")
         if check.status is FaceCheckStatus.FAILED:
             raise FaceFailed(check.failure_reason or None, field="token")
         async with self._uow() as uow:
@@ -104,11 +124,6 @@ class RecordFaceCallback:
             if check is None:
                 raise InvalidCallback("unknown token")
             changed = check.record_outcome(outcome.status == "PASSED", self._clock.now(), outcome.reason)
-            try:
-                await apply_face_result(uow, check, self._clock, None)
-            except DocumentAlreadyUsed:
-                identity = await uow.identities.for_account(check.account_id)
-                if identity is not None:
-                    identity.face_failed(self._clock.now(), "该证件已被其他账号认证")
+            await apply_face_result(uow, check, self._clock, None)
             await uow.commit()
             return changed

@@ -75,9 +75,11 @@ class StartIdCardVerification:
             if identity is None:
                 identity = Identity(account_id=p.id)
                 uow.identities.add(identity)
-            identity.start_face(self._sealer.seal(p.id, DocumentType.ID_CARD, name, number), now)
+            evidence = self._sealer.seal(p.id, DocumentType.ID_CARD, name, number)
+            identity.start_face(evidence, now)
             uow.face_checks.add(FaceCheck(token=ticket.token, account_id=p.id, purpose=FacePurpose.REAL_NAME,
-                                          created_at=now, expires_at=ticket.expires_at, url=ticket.url))
+                                          created_at=now, expires_at=ticket.expires_at, url=ticket.url,
+                                          subject_key=evidence.number_index))
             audit(uow, "identity.two_element_check", now, cmd.meta, account_id=p.id)
             await uow.commit()
         async with self._uow() as uow:

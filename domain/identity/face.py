@@ -29,6 +29,8 @@ class FaceCheck:
     created_at: datetime
     expires_at: datetime
     url: str
+    # The keyed index of the document this face was checked against: a verdict settles that claim only.
+    subject_key: str | None = None
     status: FaceCheckStatus = FaceCheckStatus.PENDING
     completed_at: datetime | None = None
     failure_reason: str | None = None

@@ -70,8 +70,10 @@ class Identity:
     def is_verified(self) -> bool:
         return self.status is RealNameStatus.VERIFIED
 
-    def _move(self, to: RealNameStatus, now: datetime) -> None:
-        if to not in TRANSITIONS[self.status]:
+    def _move(self, to: RealNameStatus, now: datetime, *, from_: RealNameStatus | None = None) -> None:
+        # from_ pins the event to its source state: a face verdict settles only a face claim,
+        # an operator's decision only a claim under review.
+        if to not in TRANSITIONS[self.status] or (from_ is not None and self.status is not from_):
             if self.status is RealNameStatus.VERIFIED:
                 raise AlreadyVerified()
             if self.status is RealNameStatus.PENDING_REVIEW:
@@ -102,12 +104,12 @@ class Identity:
         self.document_key = None
 
     def face_passed(self, now: datetime) -> None:
-        self._move(RealNameStatus.VERIFIED, now)
+        self._move(RealNameStatus.VERIFIED, now, from_=RealNameStatus.PENDING_FACE)
         self.document_key = self.number_index
         self.verified_at = now
 
     def face_failed(self, now: datetime, reason: str = "人脸核验未通过") -> None:
-        self._move(RealNameStatus.REJECTED, now)
+        self._move(RealNameStatus.REJECTED, now, from_=RealNameStatus.PENDING_FACE)
         self.rejected_reason = reason
         self.document_key = None
 
@@ -119,17 +121,17 @@ class Identity:
         self.document_key = evidence.number_index
 
     def approve(self, now: datetime) -> None:
-        self._move(RealNameStatus.VERIFIED, now)
+        self._move(RealNameStatus.VERIFIED, now, from_=RealNameStatus.PENDING_REVIEW)
         self.verified_at = now
 
     def reject(self, reason: str, now: datetime) -> None:
-        self._move(RealNameStatus.REJECTED, now)
+        self._move(RealNameStatus.REJECTED, now, from_=RealNameStatus.PENDING_REVIEW)
         self.rejected_reason = reason
         self.document_key = None
 
     def erase(self) -> None:
         """Account deletion: personal data goes, the claim on the document is released."""
         for attr in ("legal_name", "number_ciphertext", "number_index", "number_masked", "document_key",
-                     "expires_on", "rejected_reason"):
+                     "expires_on", "rejected_reason", "method", "document_type", "verified_at"):
             setattr(self, attr, None)
         self.status = RealNameStatus.UNVERIFIED

@@ -20,6 +20,7 @@ class ReviewStatus(StrEnum):
     PENDING = "PENDING"
     APPROVED = "APPROVED"
     REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"  # the person deleted their account before a decision
 
 
 @dataclass(eq=False)
@@ -35,6 +36,19 @@ class Review:
     reason: str | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1
+
+    def withdraw(self, now: datetime) -> bool:
+        """Closes a pending review without a decision; returns False when it was already decided."""
+        if self.status is not ReviewStatus.PENDING:
+            return False
+        self.status = ReviewStatus.WITHDRAWN
+        self.decided_at = now
+        return True
+
+    def forget_attachments(self) -> list[str]:
+        """Drops the references to the photos and returns their blob ids, for deletion."""
+        blob_ids, self.attachments = list(self.attachments.values()), {}
+        return blob_ids
 
     def decide(self, *, approve: bool, reason: str | None, operator_id: UUID, now: datetime) -> None:
         if self.status is not ReviewStatus.PENDING:

@@ -143,6 +143,7 @@ def upgrade() -> None:
     sa.Column('purpose', sa.Enum('REAL_NAME', 'PIN_RESET', name='facepurpose', native_enum=False, length=40), nullable=False),
     sa.Column('status', sa.Enum('PENDING', 'PASSED', 'FAILED', name='facecheckstatus', native_enum=False, length=40), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('subject_key', sa.String(length=128), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),

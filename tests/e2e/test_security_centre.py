@@ -64,3 +64,43 @@ async def test_password_change_ends_other_sessions(gql):
     assert r["userErrors"] == []
     assert "errors" in await gql.raw("{ me { id } }", token=other["session"]["accessToken"])
     assert "errors" not in await gql.raw("{ me { id } }")
+
+
+async def test_deleting_the_account_erases_identity_photos_and_withdraws_its_review(gql, container, settings):
+    from tests.support.data import future, image_bytes
+
+    await gql.register(OLD)
+    png = image_bytes("PNG")
+    files = {k: (f"{k}.png", png, "image/png") for k in ("front", "back", "portrait")}
+    r = (await gql.upload("SubmitManualVerification", {"documentType": "PASSPORT", "legalName": "John Smith",
+                                                       "documentNumber": "E12345678", "expiresOn": future()},
+                          files))["submitManualVerification"]
+    assert r["userErrors"] == []
+    blobs = settings.data_dir / "blobs"
+    assert len([p for p in blobs.rglob("*") if p.is_file()]) == 3
+    await gql.op("RequestSmsCode", {"phone": OLD, "purpose": "DELETE_ACCOUNT"})
+    code = await gql.latest_code(OLD)
+    assert (await gql.op("DeleteAccount", {"smsCode": code}))["deleteAccount"]["userErrors"] == []
+    await container.dispatcher().dispatch_due()
+    assert [p for p in blobs.rglob("*") if p.is_file()] == []
+
+    await container.use_cases().create_operator("reviewer", "Operat0rPass")
+    op = (await gql.op("OperatorLogin", {"username": "reviewer", "password": "Operat0rPass"}))["operatorLogin"]
+    token = op["session"]["accessToken"]
+    assert (await gql.op("PendingReviews", {"kind": "IDENTITY"}, token=token))["reviews"]["edges"] == []
+    late = (await gql.op("DecideReview", {"reviewId": r["review"]["id"], "approve": True}, token=token))
+    assert late["decideReview"]["userErrors"][0]["code"] == "REVIEW_ALREADY_DECIDED"
+
+
+async def test_confirmation_codes_need_a_signed_in_owner(gql):
+    await gql.register(OLD)
+    token, gql.token = gql.token, None
+    for purpose in ("DELETE_ACCOUNT", "SIGN", "CERTIFICATE_PIN"):
+        r = (await gql.op("RequestSmsCode", {"phone": OLD, "purpose": purpose}))["requestSmsCode"]
+        assert r["userErrors"][0]["code"] == "PERMISSION_DENIED", purpose
+    gql.token = None
+    await gql.register(NEW)
+    r = (await gql.op("RequestSmsCode", {"phone": OLD, "purpose": "DELETE_ACCOUNT"}))["requestSmsCode"]
+    assert r["userErrors"][0]["code"] == "PERMISSION_DENIED", "not someone else's phone either"
+    r = (await gql.op("RequestSmsCode", {"phone": OLD, "purpose": "DELETE_ACCOUNT"}, token=token))["requestSmsCode"]
+    assert r["userErrors"] == []

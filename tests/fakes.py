@@ -1,0 +1,724 @@
+"""In-memory fakes of every port in application/ports.py, for unit tests and Gherkin scenarios.
+
+The unit of work behaves like the SQLAlchemy one where tests can tell the difference: changes are
+rolled back unless committed, commit enforces the schema's unique columns and the version counters of
+the aggregates that carry one (raising domain.errors.Conflict), and what a row cannot hold in the real
+schema (naive datetimes, JSON that does not serialise) fails the commit instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from application.ports import (
+    ExternalServiceUnavailable,
+    FaceOutcome,
+    FaceSessionTicket,
+    IdentityCheckResult,
+    InvalidCallback,
+    OutboxMessage,
+    Page,
+    SmsDeliveryFailed,
+)
+from domain.accounts.account import Account
+from domain.accounts.session import AuthSession, PrincipalKind
+from domain.accounts.sms import SmsChallenge, SmsPurpose
+from domain.audit import AuditEvent
+from domain.errors import Conflict, InvalidImage
+from domain.identity.face import FaceCheck, FacePurpose
+from domain.identity.identity import Identity
+from domain.identity.review import Review, ReviewKind, ReviewStatus
+from domain.operators.operator import Operator
+
+# ---------------------------------------------------------------- clock
+
+DEFAULT_START = datetime(2025, 3, 10, 2, 0, 0, tzinfo=UTC)  # 10:00 in Beijing, a Monday
+
+
+class FakeClock:
+    """Stands still until a test moves it."""
+
+    def __init__(self, start: datetime = DEFAULT_START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the clock tells aware UTC time")
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        self._now += (delta or timedelta(0)) + timedelta(**kwargs)
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("the clock tells aware UTC time")
+        self._now = moment
+
+
+# ---------------------------------------------------------------- the database
+
+# table name → (the key attribute, the columns the schema declares unique, versioned?)
+_TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "accounts": ("id", ("phone",), True),
+    "sms": ("id", (), False),
+    "sessions": ("id", ("access_token_hash", "refresh_token_hash"), True),
+    "identities": ("account_id", ("document_key",), True),
+    "face_checks": ("id", ("token",), True),
+    "reviews": ("id", (), True),
+    "operators": ("id", ("username",), True),
+    "audit": ("id", (), False),
+    "outbox": ("id", (), False),
+}
+
+# Columns stored as JSON in the real schema.
+_JSON_COLUMNS = {"reviews": ("attachments",), "audit": ("detail",), "outbox": ("payload",)}
+
+
+def _state_of(obj: object) -> dict[str, Any]:
+    return {k: v for k, v in vars(obj).items() if not k.startswith("_sa_")}
+
+
+class InMemoryDatabase:
+    """What is committed. Tests read it directly to assert on state."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[Any, Any]] = {name: {} for name in _TABLES}
+        self.commits = 0
+
+    def rows(self, table: str) -> list[Any]:
+        return list(self.tables[table].values())
+
+    # Convenience readers for assertions: committed rows only.
+    def accounts(self) -> list[Account]:
+        return self.rows("accounts")
+
+    def account_by_phone(self, phone: str) -> Account | None:
+        return next((a for a in self.accounts() if a.phone == phone), None)
+
+    def account(self, account_id: UUID) -> Account | None:
+        return self.tables["accounts"].get(account_id)
+
+    def identity(self, account_id: UUID) -> Identity | None:
+        return self.tables["identities"].get(account_id)
+
+    def sessions_of(self, principal_id: UUID) -> list[AuthSession]:
+        return [s for s in self.rows("sessions") if s.principal_id == principal_id]
+
+    def live_sessions_of(self, principal_id: UUID) -> list[AuthSession]:
+        return [s for s in self.sessions_of(principal_id) if s.revoked_at is None]
+
+    def challenges(self, phone: str | None = None, purpose: SmsPurpose | None = None) -> list[SmsChallenge]:
+        return [c for c in self.rows("sms")
+                if (phone is None or c.phone == phone) and (purpose is None or c.purpose is purpose)]
+
+    def reviews(self) -> list[Review]:
+        return self.rows("reviews")
+
+    def face_checks(self) -> list[FaceCheck]:
+        return self.rows("face_checks")
+
+    def operators(self) -> list[Operator]:
+        return self.rows("operators")
+
+    def audit_events(self, kind: str | None = None) -> list[AuditEvent]:
+        return [e for e in self.rows("audit") if kind is None or e.kind == kind]
+
+    def outbox_messages(self) -> list[OutboxMessage]:
+        return self.rows("outbox")
+
+
+# ---------------------------------------------------------------- repositories
+
+
+class _Repo:
+    table = ""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _rows(self) -> dict[Any, Any]:
+        return self._uow._work[self.table]
+
+    def add(self, obj: Any) -> None:
+        key = getattr(obj, _TABLES[self.table][0])
+        self._rows[key] = obj
+
+    def _where(self, pred: Callable[[Any], bool]) -> list[Any]:
+        return [o for o in self._rows.values() if pred(o)]
+
+
+class InMemoryAccountRepository(_Repo):
+    table = "accounts"
+
+    async def get(self, account_id: UUID) -> Account | None:
+        return self._rows.get(account_id)
+
+    async def by_phone(self, phone: str) -> Account | None:
+        return next(iter(self._where(lambda a: a.phone == phone)), None)
+
+
+class InMemorySmsChallengeRepository(_Repo):
+    table = "sms"
+
+    async def latest(self, phone: str, purpose: SmsPurpose) -> SmsChallenge | None:
+        found = self._where(lambda c: c.phone == phone and c.purpose is purpose)
+        if not found:
+            return None
+        # max() keeps the first of equals; the last added wins a tie, as the newest row would.
+        return max(reversed(found), key=lambda c: c.sent_at)
+
+    async def count_sent_since(self, *, since: datetime, phone: str | None = None,
+                               client_ip: str | None = None) -> int:
+        return len(self._where(lambda c: c.sent_at >= since
+                               and (phone is None or c.phone == phone)
+                               and (client_ip is None or c.client_ip == client_ip)))
+
+
+class InMemorySessionRepository(_Repo):
+    table = "sessions"
+
+    async def get(self, session_id: UUID) -> AuthSession | None:
+        return self._rows.get(session_id)
+
+    async def by_access_hash(self, token_hash: str) -> AuthSession | None:
+        return next(iter(self._where(lambda s: s.access_token_hash == token_hash)), None)
+
+    async def by_refresh_hash(self, token_hash: str) -> AuthSession | None:
+        return next(iter(self._where(lambda s: s.refresh_token_hash == token_hash)), None)
+
+    async def by_previous_refresh_hash(self, token_hash: str) -> AuthSession | None:
+        return next(iter(self._where(lambda s: s.previous_refresh_token_hash == token_hash)), None)
+
+    async def active_for(self, kind: PrincipalKind, principal_id: UUID, now: datetime) -> list[AuthSession]:
+        found = self._where(lambda s: s.principal_kind is kind and s.principal_id == principal_id
+                            and s.revoked_at is None
+                            and (s.access_expires_at > now
+                                 or (s.refresh_expires_at is not None and s.refresh_expires_at > now)))
+        return sorted(found, key=lambda s: s.created_at, reverse=True)
+
+
+class InMemoryIdentityRepository(_Repo):
+    table = "identities"
+
+    async def for_account(self, account_id: UUID) -> Identity | None:
+        return self._rows.get(account_id)
+
+    async def for_accounts(self, account_ids: list[UUID]) -> list[Identity]:
+        return [self._rows[i] for i in account_ids if i in self._rows]
+
+    async def claimed(self, document_key: str) -> Identity | None:
+        return next(iter(self._where(lambda i: i.document_key is not None and i.document_key == document_key)),
+                    None)
+
+
+class InMemoryFaceCheckRepository(_Repo):
+    table = "face_checks"
+
+    async def by_token(self, token: str) -> FaceCheck | None:
+        return next(iter(self._where(lambda c: c.token == token)), None)
+
+
+def _encode_cursor(at: datetime, id_: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{id_}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, UUID] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, id_ = raw.split("|", 1)
+        return datetime.fromisoformat(at), UUID(id_)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+class InMemoryReviewRepository(_Repo):
+    table = "reviews"
+
+    async def get(self, review_id: UUID) -> Review | None:
+        return self._rows.get(review_id)
+
+    async def for_subject(self, account_id: UUID) -> list[Review]:
+        return sorted(self._where(lambda r: r.subject_account_id == account_id), key=lambda r: (r.submitted_at, r.id))
+
+    async def page(self, *, kind: ReviewKind | None, status: ReviewStatus | None, first: int,
+                   after: str | None) -> Page[Review]:
+        found = sorted(self._where(lambda r: (kind is None or r.kind is kind)
+                                   and (status is None or r.status is status)),
+                       key=lambda r: (r.submitted_at, r.id))
+        if after:
+            pos = _decode_cursor(after)
+            if pos is not None:
+                found = [r for r in found if (r.submitted_at, r.id) > pos]
+        items = found[:first]
+        return Page(items, len(found) > first, [_encode_cursor(r.submitted_at, r.id) for r in items])
+
+
+class InMemoryOperatorRepository(_Repo):
+    table = "operators"
+
+    async def get(self, operator_id: UUID) -> Operator | None:
+        return self._rows.get(operator_id)
+
+    async def by_username(self, username: str) -> Operator | None:
+        return next(iter(self._where(lambda o: o.username == username)), None)
+
+
+class InMemoryAuditLog(_Repo):
+    table = "audit"
+
+    def record(self, event: AuditEvent) -> None:
+        self.add(event)
+
+    async def for_account(self, account_id: UUID, limit: int = 50) -> list[AuditEvent]:
+        found = self._where(lambda e: e.account_id == account_id)
+        return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
+
+class InMemoryOutbox(_Repo):
+    table = "outbox"
+
+    def put(self, topic: str, payload: dict[str, Any]) -> UUID:
+        now = self._uow._clock.now()
+        message = OutboxMessage(id=uuid4(), topic=topic, payload=copy.deepcopy(payload), created_at=now,
+                                attempts=0, next_attempt_at=now)
+        self.add(message)
+        return message.id
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        due = sorted(self._where(lambda m: m.delivered_at is None and m.next_attempt_at is not None
+                                 and m.next_attempt_at <= now),
+                     key=lambda m: m.next_attempt_at)[:limit]
+        claimed = [copy.deepcopy(m) for m in due]  # the row as read, before the lease
+        for m in due:
+            m.next_attempt_at = lease_until
+        return claimed
+
+    async def get(self, message_id: UUID) -> OutboxMessage | None:
+        m = self._rows.get(message_id)
+        return copy.deepcopy(m) if m is not None else None
+
+    async def mark_delivered(self, message_id: UUID, now: datetime, redacted: dict[str, Any] | None) -> None:
+        m = self._rows[message_id]
+        m.delivered_at, m.next_attempt_at, m.last_error = now, None, None
+        if redacted is not None:
+            m.payload = copy.deepcopy(redacted)
+
+    async def mark_failed(self, message_id: UUID, error: str, retry_at: datetime | None) -> None:
+        m = self._rows[message_id]
+        m.attempts += 1
+        m.last_error = error
+        m.next_attempt_at = retry_at
+
+
+# ---------------------------------------------------------------- unit of work
+
+
+class InMemoryUnitOfWork:
+    """One transaction over an InMemoryDatabase: a private copy of every table, merged back on commit."""
+
+    def __init__(self, db: InMemoryDatabase, clock: FakeClock,
+                 factory: InMemoryUnitOfWorkFactory | None = None) -> None:
+        self._db, self._clock, self._factory = db, clock, factory
+        self._base: dict[str, dict[Any, Any]] | None = None
+        self._work: dict[str, dict[Any, Any]] = {}
+        self.committed = False
+
+    async def __aenter__(self) -> InMemoryUnitOfWork:
+        if self._base is not None:
+            raise RuntimeError("a unit of work is entered once")
+        self._base = copy.deepcopy(self._db.tables)
+        self._work = copy.deepcopy(self._base)
+        self.committed = False
+        self.accounts = InMemoryAccountRepository(self)
+        self.sms = InMemorySmsChallengeRepository(self)
+        self.sessions = InMemorySessionRepository(self)
+        self.identities = InMemoryIdentityRepository(self)
+        self.face_checks = InMemoryFaceCheckRepository(self)
+        self.reviews = InMemoryReviewRepository(self)
+        self.operators = InMemoryOperatorRepository(self)
+        self.audit = InMemoryAuditLog(self)
+        self.outbox = InMemoryOutbox(self)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        # Whatever was not committed is simply dropped with the private copy.
+        self._work = {}
+
+    async def rollback(self) -> None:
+        assert self._base is not None
+        self._work = copy.deepcopy(self._base)
+
+    async def commit(self) -> None:
+        assert self._base is not None, "commit outside the unit of work"
+        if self._factory is not None and self._factory._interleaved:
+            await self._factory._interleaved.pop(0)()
+        merged = {name: dict(rows) for name, rows in self._db.tables.items()}
+        written: list[tuple[str, Any, Any]] = []  # (table, key, object)
+        for name, rows in self._work.items():
+            versioned = _TABLES[name][2]
+            base_rows = self._base[name]
+            for key, obj in rows.items():
+                before = base_rows.get(key)
+                if before is None:
+                    if key in merged[name]:
+                        await self._fail(name, "duplicate key")
+                elif _state_of(before) == _state_of(obj):
+                    continue
+                elif versioned:
+                    # Another transaction committed this row since we read it: the UPDATE ... WHERE
+                    # version = :old would match no row (StaleDataError in SQLAlchemy).
+                    current = merged[name].get(key)
+                    if current is None or current.version != before.version:
+                        await self._fail(name, "stale version")
+                _check_storable(name, obj)
+                written.append((name, key, obj))
+                merged[name][key] = obj
+        for name, (_key, unique, _versioned) in _TABLES.items():
+            for column in unique:
+                seen: set[Any] = set()
+                for obj in merged[name].values():
+                    value = getattr(obj, column)
+                    if value is None:
+                        continue
+                    if value in seen:
+                        await self._fail(name, f"unique {column}")
+                    seen.add(value)
+        for name, key, obj in written:
+            if _TABLES[name][2] and key in self._base[name]:
+                obj.version += 1
+            merged[name][key] = copy.deepcopy(obj)
+            self._base[name][key] = copy.deepcopy(obj)
+        self._db.tables = merged
+        self._db.commits += 1
+        self.committed = True
+
+    async def _fail(self, table: str, reason: str) -> None:
+        # The real unit of work rolls the session back before raising.
+        await self.rollback()
+        raise Conflict(details={"table": table, "reason": reason})
+
+
+def _check_storable(table: str, obj: object) -> None:
+    for column, value in _state_of(obj).items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError(f"naive datetime given to the database: {table}.{column}")
+    for column in _JSON_COLUMNS.get(table, ()):
+        json.dumps(getattr(obj, column))  # raises TypeError as the JSON column would
+
+
+class InMemoryUnitOfWorkFactory:
+    """Callable like the real factory: each call is a fresh unit of work on the shared database."""
+
+    def __init__(self, db: InMemoryDatabase, clock: FakeClock) -> None:
+        self.db, self._clock = db, clock
+        self._interleaved: list[Callable[[], Awaitable[None]]] = []
+
+    def __call__(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.db, self._clock, self)
+
+    def interleave(self, transaction: Callable[[InMemoryUnitOfWork], Awaitable[None]]) -> None:
+        """Runs `transaction` in its own committed unit of work just before the next commit of any other,
+        as a concurrent request that slipped in between a check and the write would."""
+
+        async def run() -> None:
+            async with self() as rival:
+                await transaction(rival)
+                await rival.commit()
+
+        self._interleaved.append(run)
+
+
+# ---------------------------------------------------------------- technology ports
+
+
+class FakePasswordHasher:
+    """Salted SHA-256: instant, yet a wrong password or a foreign hash format never verifies."""
+
+    async def hash(self, password: str) -> str:
+        salt = secrets.token_hex(8)
+        return f"fake${salt}${hashlib.sha256((salt + password).encode()).hexdigest()}"
+
+    async def verify(self, password: str, password_hash: str) -> bool:
+        parts = password_hash.split("$")
+        if len(parts) != 3 or parts[0] != "fake":
+            return False
+        _, salt, digest = parts
+        return hmac.compare_digest(hashlib.sha256((salt + password).encode()).hexdigest(), digest)
+
+
+class FakeSecretHasher:
+    """HMAC-SHA256 under a fixed key: the same input always hashes the same; tokens and codes are random."""
+
+    def __init__(self, key: bytes = b"test-keyed-hash-key") -> None:
+        self._key = key
+
+    def new_token(self, prefix: str) -> str:
+        return f"{prefix}_{secrets.token_urlsafe(24)}"
+
+    def new_sms_code(self) -> str:
+        return f"{secrets.randbelow(1_000_000):06d}"
+
+    def hash(self, purpose: str, value: str) -> str:
+        return hmac.new(self._key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+class FakeFieldCipher:
+    """An HMAC-SHA256 keystream with an encrypt-then-MAC tag over nonce, body and context.
+
+    Not for production, but authenticated: a changed byte or another context fails with ValueError,
+    as the SM4-GCM adapter does."""
+
+    _TAG = 16
+
+    def __init__(self, key: bytes = b"test-field-key") -> None:
+        self._key = key
+
+    def _stream(self, nonce: bytes, n: int) -> bytes:
+        out = b""
+        counter = 0
+        while len(out) < n:
+            out += hmac.new(self._key, b"ks" + nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
+            counter += 1
+        return out[:n]
+
+    def _tag(self, nonce: bytes, body: bytes, context: bytes) -> bytes:
+        mac = hmac.new(self._key, b"tag" + nonce + len(context).to_bytes(4, "big") + context + body,
+                       hashlib.sha256)
+        return mac.digest()[: self._TAG]
+
+    def encrypt(self, plaintext: bytes, context: bytes) -> bytes:
+        nonce = os.urandom(12)
+        body = bytes(a ^ b for a, b in zip(plaintext, self._stream(nonce, len(plaintext)), strict=True))
+        return nonce + body + self._tag(nonce, body, context)
+
+    def decrypt(self, ciphertext: bytes, context: bytes) -> bytes:
+        if len(ciphertext) < 12 + self._TAG:
+            raise ValueError("not a field ciphertext")
+        nonce, body, tag = ciphertext[:12], ciphertext[12:-self._TAG], ciphertext[-self._TAG:]
+        if not hmac.compare_digest(tag, self._tag(nonce, body, context)):
+            raise ValueError("ciphertext does not authenticate")
+        return bytes(a ^ b for a, b in zip(body, self._stream(nonce, len(body)), strict=True))
+
+
+@dataclass(frozen=True)
+class SentSms:
+    phone: str
+    text: str
+    purpose: str | None
+    code: str | None
+    message_id: str
+
+
+class FakeSmsSender:
+    """Records what it 'sent'. fail_next(n) makes the next n deliveries fail like a carrier outage."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentSms] = []
+        self._failures_left = 0
+        self.down = False
+
+    def fail_next(self, count: int = 1) -> None:
+        self._failures_left = count
+
+    async def send(self, phone: str, text: str, *, purpose: str | None = None, code: str | None = None) -> str:
+        if self.down or self._failures_left > 0:
+            self._failures_left = max(0, self._failures_left - 1)
+            raise SmsDeliveryFailed("fake carrier: temporarily unavailable")
+        message_id = f"fake-sms-{len(self.sent) + 1}"
+        self.sent.append(SentSms(phone, text, purpose, code, message_id))
+        return message_id
+
+    def to(self, phone: str) -> list[SentSms]:
+        return [m for m in self.sent if m.phone == phone]
+
+    def last(self, phone: str) -> SentSms | None:
+        found = self.to(phone)
+        return found[-1] if found else None
+
+    def last_code(self, phone: str, purpose: SmsPurpose | str | None = None) -> str | None:
+        for m in reversed(self.to(phone)):
+            if m.code is not None and (purpose is None or m.purpose == str(purpose)):
+                return m.code
+        return None
+
+
+class FakeIdentityVerifier:
+    """MATCH unless told otherwise, per ID number or for everyone; `down` raises ExternalServiceUnavailable."""
+
+    def __init__(self) -> None:
+        self.default = IdentityCheckResult.MATCH
+        self.answers: dict[str, IdentityCheckResult] = {}
+        self.down = False
+        self.checks: list[tuple[str, str]] = []
+
+    def mismatch(self, id_number: str | None = None) -> None:
+        if id_number is None:
+            self.default = IdentityCheckResult.MISMATCH
+        else:
+            self.answers[id_number.upper()] = IdentityCheckResult.MISMATCH
+
+    async def check(self, legal_name: str, id_number: str) -> IdentityCheckResult:
+        self.checks.append((legal_name, id_number))
+        if self.down:
+            raise ExternalServiceUnavailable("fake registry: unavailable")
+        return self.answers.get(id_number.upper(), self.default)
+
+
+SIGNATURE_HEADER = "x-fake-signature"
+
+
+@dataclass
+class _FaceSession:
+    token: str
+    legal_name: str
+    id_number: str | None
+    purpose: FacePurpose
+    expires_at: datetime
+    status: str = "PENDING"
+    reason: str | None = None
+
+
+class FakeFaceVerifier:
+    """Face liveness vendor: start hands out tokens; a test decides each outcome with finish().
+
+    callback(token) builds the signed notification the vendor would post; parse_callback checks it."""
+
+    def __init__(self, clock: FakeClock, secret: bytes = b"fake-face-secret", ttl: timedelta = timedelta(minutes=10)):
+        self._clock, self._secret, self._ttl = clock, secret, ttl
+        self.sessions: dict[str, _FaceSession] = {}
+        self.down = False
+        self.result_down = False
+
+    async def start(self, *, legal_name: str, id_number: str | None, purpose: FacePurpose) -> FaceSessionTicket:
+        if self.down:
+            raise ExternalServiceUnavailable("fake face vendor: unavailable")
+        token = f"face_{secrets.token_urlsafe(12)}"
+        expires = self._clock.now() + self._ttl
+        self.sessions[token] = _FaceSession(token, legal_name, id_number, purpose, expires)
+        return FaceSessionTicket(token=token, url=f"https://face.example.test/{token}", expires_at=expires)
+
+    @property
+    def last_token(self) -> str:
+        return list(self.sessions)[-1]
+
+    def finish(self, token: str | None = None, *, passed: bool = True, reason: str | None = None) -> str:
+        """What the person does in front of the camera."""
+        s = self.sessions[token or self.last_token]
+        s.status = "PASSED" if passed else "FAILED"
+        s.reason = None if passed else (reason or "活体检测未通过")
+        return s.token
+
+    async def result(self, token: str) -> FaceOutcome:
+        if self.result_down:
+            raise ExternalServiceUnavailable("fake face vendor: unavailable")
+        s = self.sessions.get(token)
+        if s is None:
+            return FaceOutcome(token, "FAILED", "人脸核验会话不存在")
+        if s.status == "PENDING" and self._clock.now() >= s.expires_at:
+            return FaceOutcome(token, "FAILED", "人脸核验已超时")
+        return FaceOutcome(token, s.status, s.reason)
+
+    def _sign(self, body: bytes) -> str:
+        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    def callback(self, token: str | None = None) -> tuple[bytes, dict[str, str]]:
+        """The vendor's signed notification of the (finished) session."""
+        s = self.sessions[token or self.last_token]
+        body = json.dumps({"token": s.token, "status": s.status, "reason": s.reason}).encode()
+        return body, {SIGNATURE_HEADER: self._sign(body)}
+
+    def parse_callback(self, body: bytes, headers: dict[str, str]) -> FaceOutcome:
+        given = {k.lower(): v for k, v in headers.items()}.get(SIGNATURE_HEADER)
+        if not given or not hmac.compare_digest(given, self._sign(body)):
+            raise InvalidCallback("bad signature")
+        try:
+            data = json.loads(body)
+            return FaceOutcome(str(data["token"]), str(data["status"]), data.get("reason"))
+        except (ValueError, KeyError, TypeError):
+            raise InvalidCallback("malformed body")
+
+
+class FakeBlobStore:
+    """A dict of blobs. fail_on_put(n) makes the n-th next put fail; on_put runs after each stored put."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, tuple[bytes, str]] = {}
+        self._fail_countdown: int | None = None
+        self.on_put: Callable[[str], Any] | None = None
+
+    def fail_on_put(self, nth: int = 1) -> None:
+        self._fail_countdown = nth
+
+    async def put(self, data: bytes, content_type: str) -> str:
+        if self._fail_countdown is not None:
+            self._fail_countdown -= 1
+            if self._fail_countdown <= 0:
+                self._fail_countdown = None
+                raise OSError("fake blob store: disk full")
+        blob_id = secrets.token_hex(16)
+        self.blobs[blob_id] = (bytes(data), content_type)
+        if self.on_put is not None:
+            result = self.on_put(blob_id)
+            if hasattr(result, "__await__"):
+                await result
+        return blob_id
+
+    async def get(self, blob_id: str) -> tuple[bytes, str]:
+        return self.blobs[blob_id]
+
+    async def delete(self, blob_id: str) -> None:
+        self.blobs.pop(blob_id, None)
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+class FakeImageInspector:
+    """Trusts the magic bytes (the Pillow adapter decodes; a unit test needs only the verdict)."""
+
+    def content_type(self, data: bytes) -> str:
+        if data.startswith(PNG_MAGIC):
+            return "image/png"
+        if data.startswith(JPEG_MAGIC):
+            return "image/jpeg"
+        raise InvalidImage()
+
+
+def png(size: int = 64, fill: bytes = b"\x00") -> bytes:
+    """Bytes the fake inspector takes for a PNG of about `size` bytes."""
+    return PNG_MAGIC + fill * max(0, size - len(PNG_MAGIC))
+
+
+def jpeg(size: int = 64) -> bytes:
+    return JPEG_MAGIC + b"\x00" * max(0, size - len(JPEG_MAGIC))
+
+
+def all_fields(objs: Iterable[object]) -> list[dict[str, Any]]:
+    """Plain dicts of objects, handy for asserting 'nothing changed' with ==."""
+    return [_state_of(o) for o in objs]
+
+
+@dataclass
+class Snapshot:
+    """The committed database at one moment, to compare with a later one."""
+
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, db: InMemoryDatabase, *, ignore: Iterable[str] = ("audit",)) -> Snapshot:
+        skip = set(ignore)
+        return cls({name: all_fields(rows.values()) for name, rows in db.tables.items() if name not in skip})
