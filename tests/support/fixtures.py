@@ -70,6 +70,9 @@ async def clean_state(request, clock):
     async with c.engine().begin() as conn:
         for table in reversed(metadata.sorted_tables):
             await conn.execute(text(f"DELETE FROM {table.name}"))
+    import shutil
+
+    shutil.rmtree(request.getfixturevalue("settings").data_dir / "blobs", ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
