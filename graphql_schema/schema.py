@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -39,14 +40,17 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     if sandbox:
         queries.append(SandboxRootQuery)
         mutations.append(SandboxRootMutation)
+    # The limiters' validation rules are made once per schema: strawberry's ValidationCache keys on the
+    # rule classes, and a limiter built per request makes new classes each time (the cache never hit).
+    limits = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
+              *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
     Query = merge_types("Query", tuple(queries))
     Mutation = merge_types("Mutation", tuple(mutations))
     return _Schema(
         query=Query, mutation=Mutation, types=[AccountType, ReviewType, SessionInfo, Enterprise],
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

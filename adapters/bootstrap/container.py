@@ -91,7 +91,7 @@ class Container(containers.DeclarativeContainer):
         sealer, blobs, images)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
-                                          dispatcher)
+                                          dispatcher, session_factory)
 
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from adapters.persistence import tables as t
 from adapters.sandbox.face import SandboxFaceVerifier, UnknownFaceSession
 from adapters.sandbox.identity import SandboxIdentityVerifier
 from adapters.sandbox.sms import SandboxSmsGateway
+from application.accounts.sms_codes import SMS_TOPIC
 from application.outbox import OutboxDispatcher
 from application.sandbox import SandboxSms
 
 
 class SandboxConsoleAdapter:
     def __init__(self, sms: SandboxSmsGateway, faces: SandboxFaceVerifier, identities: SandboxIdentityVerifier,
-                 dispatcher: OutboxDispatcher) -> None:
+                 dispatcher: OutboxDispatcher, session_factory: async_sessionmaker) -> None:
         self._sms, self._faces, self._identities, self._dispatcher = sms, faces, identities, dispatcher
+        self._sf = session_factory
 
     async def sms_messages(self, phone: str, last: int) -> list[SandboxSms]:
-        # Let the carrier catch up first, so a read right after a request sees its message.
+        # Let the carrier catch up first, so a read right after a request sees its message: deliver what is
+        # due, and give a delivery the server's own worker has in hand a moment to land.
         await self._dispatcher.dispatch_due()
+        for _ in range(40):
+            if not await self._sms_in_flight():
+                break
+            await asyncio.sleep(0.05)
         return [SandboxSms(m.phone, m.purpose, m.code, m.text, m.sent_at) for m in await self._sms.messages(phone, last)]
+
+    async def _sms_in_flight(self) -> bool:
+        c = t.outbox_messages.c
+        async with self._sf() as s:
+            q = (select(func.count()).select_from(t.outbox_messages)
+                 .where(c.topic == SMS_TOPIC, c.delivered_at.is_(None), c.attempts == 0, c.next_attempt_at.is_not(None)))
+            return bool((await s.execute(q)).scalar_one())
 
     async def finish_face_verification(self, token: str, passed: bool) -> bool:
         try:

@@ -93,3 +93,18 @@ async def test_sms_code_is_not_kept_after_delivery(gql, container):
     assert payloads and all(p.delivered_at is not None for p in payloads)
     assert code not in str([p.payload for p in payloads])
     assert code not in str(hashes)
+
+
+async def test_validation_is_cached_across_requests():
+    """The limits must not defeat strawberry's validation cache (they did: ~25% of every request)."""
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from graphql_schema.schema import build_schema
+
+    schema = build_schema()
+    query = "query CacheProbe { __typename }"
+    await schema.execute(query)
+    before = _get_validate_cache(256).cache_info().hits
+    for _ in range(3):
+        assert (await schema.execute(query)).errors is None
+    assert _get_validate_cache(256).cache_info().hits - before == 3
