@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.persistence.tables import metadata
+from adapters.persistence.schema import metadata
 
 config = context.config
 

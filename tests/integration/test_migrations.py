@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from adapters.persistence.tables import metadata
+from adapters.persistence.schema import metadata
 
 
 async def test_upgrade_from_empty_matches_metadata(container, migrated_database):

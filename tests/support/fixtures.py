@@ -59,7 +59,7 @@ async def clean_state(request, clock):
         return
     from sqlalchemy import text
 
-    from adapters.persistence.tables import metadata
+    from adapters.persistence.schema import metadata
 
     c = request.getfixturevalue("container")
     await c.face_verifier().wait_idle()

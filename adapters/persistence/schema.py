@@ -1,0 +1,6 @@
+"""Every table module, imported once so the metadata Alembic and the tests see is complete."""
+
+from adapters.persistence import tables  # noqa: F401  (accounts, identity, reviews, audit, outbox)
+from adapters.persistence.tables import metadata
+
+__all__ = ["metadata"]
