@@ -9,7 +9,7 @@ from application.ports import FieldCipher, SecretHasher, UnitOfWork
 from domain.errors import DocumentAlreadyUsed
 from domain.identity.documents import DocumentType
 from domain.identity.id_number import mask_document_number
-from domain.identity.identity import DocumentEvidence
+from domain.identity.identity import DocumentEvidence, Identity
 
 
 class EvidenceSealer:
@@ -37,3 +37,19 @@ async def ensure_document_free(uow: UnitOfWork, document_key: str, account_id: U
     holder = await uow.identities.claimed(document_key)
     if holder is not None and holder.account_id != account_id:
         raise DocumentAlreadyUsed(field=field)
+
+
+async def ensure_may_claim(uow: UnitOfWork, account_id: UUID, document_key: str, field: str) -> None:
+    """Before any outside service is asked: the account may start a claim, and the document is free."""
+    identity = await uow.identities.for_account(account_id)
+    if identity is not None:
+        identity.ensure_can_start()
+    await ensure_document_free(uow, document_key, account_id, field)
+
+
+async def identity_of(uow: UnitOfWork, account_id: UUID) -> Identity:
+    identity = await uow.identities.for_account(account_id)
+    if identity is None:
+        identity = Identity(account_id=account_id)
+        uow.identities.add(identity)
+    return identity

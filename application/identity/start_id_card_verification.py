@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from application.accounts.get_me import AccountView, load_account_view
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
-from application.identity.evidence import EvidenceSealer, ensure_document_free
+from application.identity.evidence import EvidenceSealer, ensure_may_claim, identity_of
 from application.ports import (
     Clock,
     ExternalServiceUnavailable,
@@ -21,7 +21,6 @@ from domain.errors import IdentityMismatch, ServiceUnavailable
 from domain.identity.documents import DocumentType, normalize_legal_name
 from domain.identity.face import FaceCheck, FacePurpose
 from domain.identity.id_number import IdNumber
-from domain.identity.identity import Identity
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,7 @@ class StartIdCardVerification:
         number = IdNumber.parse(cmd.id_number).value
         key = self._sealer.document_key(DocumentType.ID_CARD, number)
         async with self._uow() as uow:
-            identity = await uow.identities.for_account(p.id)
-            if identity is not None:
-                identity.ensure_can_start()
-            await ensure_document_free(uow, key, p.id, "idNumber")
+            await ensure_may_claim(uow, p.id, key, "idNumber")
 
         # Outside services are called outside any transaction: no connection is held while they think.
         try:
@@ -71,10 +67,7 @@ class StartIdCardVerification:
 
         async with self._uow() as uow:
             now = self._clock.now()
-            identity = await uow.identities.for_account(p.id)
-            if identity is None:
-                identity = Identity(account_id=p.id)
-                uow.identities.add(identity)
+            identity = await identity_of(uow, p.id)
             evidence = self._sealer.seal(p.id, DocumentType.ID_CARD, name, number)
             identity.start_face(evidence, now)
             uow.face_checks.add(FaceCheck(token=ticket.token, account_id=p.id, purpose=FacePurpose.REAL_NAME,

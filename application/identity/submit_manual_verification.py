@@ -8,13 +8,12 @@ from datetime import date
 from application.accounts.get_me import AccountView, load_account_view
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
-from application.identity.evidence import EvidenceSealer, ensure_document_free
+from application.identity.evidence import EvidenceSealer, ensure_may_claim, identity_of
 from application.policy import IdentityPolicy
 from application.ports import BlobStore, Clock, ImageInspector, UnitOfWorkFactory
 from domain.clock import CHINA_TZ
 from domain.errors import Conflict, DocumentAlreadyUsed, DocumentExpired, FileTooLarge, InvalidImage
 from domain.identity.documents import DocumentType, mask_name, normalize_document_number, normalize_legal_name
-from domain.identity.identity import Identity
 from domain.identity.review import Review, ReviewKind
 
 
@@ -77,10 +76,7 @@ class SubmitManualVerification:
         }
         evidence = self._sealer.seal(p.id, doc_type, name, number, expires_on=cmd.expires_on)
         async with self._uow() as uow:
-            identity = await uow.identities.for_account(p.id)
-            if identity is not None:
-                identity.ensure_can_start()
-            await ensure_document_free(uow, evidence.number_index, p.id, "documentNumber")
+            await ensure_may_claim(uow, p.id, evidence.number_index, "documentNumber")
 
         stored: dict[str, str] = {}
         try:
@@ -88,10 +84,7 @@ class SubmitManualVerification:
                 stored[role] = await self._blobs.put(image.data, content_type)
             async with self._uow() as uow:
                 now = self._clock.now()
-                identity = await uow.identities.for_account(p.id)
-                if identity is None:
-                    identity = Identity(account_id=p.id)
-                    uow.identities.add(identity)
+                identity = await identity_of(uow, p.id)
                 identity.submit_for_review(evidence, now)
                 review = Review(
                     kind=ReviewKind.IDENTITY, subject_account_id=p.id, submitted_at=now, attachments=stored,
