@@ -49,7 +49,8 @@ class DecideReviewInput:
 
 
 async def read_upload(upload, field: str, limit: int) -> UploadedImage:
-    """Reads at most limit+1 bytes: enough to know a file is too large without holding all of it."""
+    """Reads at most limit+1 bytes: enough to know a file is too large without holding all of it.
+    The caller closes the upload (the server spools it to a temporary file)."""
     if upload is None or not hasattr(upload, "read"):
         raise InvalidImage(field=field)
     data = await upload.read(limit + 1)
@@ -99,7 +100,13 @@ class IdentityMutations:
                 meta=ctx.meta)
             r = await ctx.use_cases.submit_manual_verification(cmd)
             return t.SubmitManualVerificationPayload(review=t.ReviewType.of(r.review), account=at.AccountType.of(r.view))
-        return await run_mutation(t.SubmitManualVerificationPayload, act, input)
+        try:
+            return await run_mutation(t.SubmitManualVerificationPayload, act, input)
+        finally:
+            # Uploads not reached because an earlier one was refused are closed too.
+            for upload in (input.front_image, input.back_image, input.portrait_image):
+                if hasattr(upload, "close"):
+                    await upload.close()
 
     @strawberry.mutation(description="Operators: approve, or reject with a reason; the person is told by SMS.")
     async def decide_review(self, info: Info, input: DecideReviewInput) -> t.DecideReviewPayload:

@@ -1,0 +1,369 @@
+"""The scenarios' driver over the wire: every act of features/driver.py's ApplicationDriver, done as a client does
+it, with GraphQL over HTTP through the real ASGI app, the real container, a migrated database and the sandbox
+vendors.
+
+A user's acts are GraphQL requests (the contract documents of tests/contract/operations where one exists). What
+someone else does (the registry's verdict, the person in front of the camera, the face vendor's callback) goes
+through the sandbox vendors' own hooks. What a user cannot see (is there an account, how many photos are kept)
+is read from the store, as ApplicationDriver reads its fakes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import Coroutine
+from contextlib import AsyncExitStack
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+import httpx
+from sqlalchemy import func, select
+
+from adapters.bootstrap.container import Container, build_container
+from adapters.bootstrap.settings import Settings
+from adapters.clock import MovableClock
+from adapters.http.app import create_app
+from adapters.persistence import tables
+from adapters.persistence.schema import metadata
+from domain.accounts.account import EntryMode
+from domain.accounts.sms import SmsPurpose
+from domain.clock import CHINA_TZ
+from domain.identity.documents import DocumentType
+from features.driver import Me, Refused, Session
+from graphql_schema.common.node import from_global_id, to_global_id
+from tests.support.graphql import GraphQLClient, GraphQLError
+
+T = TypeVar("T")
+
+# The same caller as ApplicationDriver's META (an HTTP header must be ASCII, hence the Latin name).
+CLIENT = ("198.51.100.20", 5000)
+USER_AGENT = "Shuxinqian/1.0 (features over GraphQL)"
+AUTH_CODES = ("UNAUTHENTICATED", "FORBIDDEN")
+
+# Fields that no contract document selects.
+CURRENT_SESSION = "query DriverCurrentSession { mySessions { id current } }"
+MY_SESSIONS = "query DriverMySessions { mySessions { id } }"
+SIGNED_IN = "query DriverSignedIn { me { id } }"
+REJECTED_REASON = "query DriverRejectedReason { me { identity { rejectedReason } } }"
+# The sandbox keeps at most the newest 50 messages of a phone in one answer (the contract document asks for 5).
+SMS_OUTBOX = """query DriverSmsOutbox($phone: String!) {
+  sandbox { smsMessages(phone: $phone, last: 50) { purpose code text } }
+}"""
+END_SESSION = """mutation DriverEndSession($sessionId: ID!) {
+  endSession(input: { sessionId: $sessionId }) { userErrors { code field message } }
+}"""
+CHANGE_PHONE = """mutation DriverChangePhone($newPhone: String!, $smsCode: String!, $password: String!) {
+  changePhone(input: { newPhone: $newPhone, smsCode: $smsCode, password: $password }) {
+    account { id }
+    userErrors { code field message }
+  }
+}"""
+SET_REGISTRY_ANSWER = """mutation DriverRegistryAnswer($idNumber: String!, $answer: String!) {
+  sandbox { setIdentityRegistryAnswer(idNumber: $idNumber, answer: $answer) }
+}"""
+
+def _data(body: dict[str, Any]) -> dict[str, Any]:
+    """The response's data; an auth error is a refusal as the client sees it, anything else a broken test."""
+    errors = body.get("errors")
+    if errors:
+        for error in errors:
+            code = (error.get("extensions") or {}).get("code")
+            if code in AUTH_CODES:
+                raise Refused(code, error["message"])
+        raise AssertionError(f"GraphQL errors: {json.dumps(errors, ensure_ascii=False)}")
+    return body["data"]
+
+
+def _payload(data: dict[str, Any], field: str) -> dict[str, Any]:
+    payload = data[field]
+    if payload["userErrors"]:
+        e = payload["userErrors"][0]
+        raise Refused(e["code"], e["message"], e["field"])
+    return payload
+
+
+class GraphQLDriver:
+    """ApplicationDriver's methods and return types, through GraphQL over HTTP (see the module docstring).
+
+    The app, its container and the HTTP client belong to the event loop of the scenario's runner: they are
+    made on the first call inside it (`attach` first) and taken down by `aclose` at the scenario's end."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = MovableClock()
+        self._runner: asyncio.Runner | None = None
+        self._stack: AsyncExitStack | None = None
+        self._container: Container | None = None
+        self._gql: GraphQLClient | None = None
+        self._http: httpx.AsyncClient | None = None
+        self._held_callbacks: dict[str, tuple[bytes, dict[str, str]]] = {}
+
+    # ------------------------------------------------------------ plumbing
+
+    def attach(self, runner: asyncio.Runner) -> None:
+        """The scenario's runner, for the acts the steps call synchronously (the sandbox vendors, inspections)."""
+        self._runner = runner
+
+    def _sync(self, coro: Coroutine[Any, Any, T]) -> T:
+        assert self._runner is not None, "attach the driver to the scenario's runner first"
+        return self._runner.run(coro)
+
+    async def _app(self) -> tuple[Container, GraphQLClient]:
+        if self._gql is None:
+            container = build_container(self.settings, clock=self.clock)
+            # The face vendor's callbacks are held until a step says the vendor calls back; they then arrive
+            # over HTTP at /callbacks/face, as the real vendor's do.
+            container.face_verifier().connect(self._hold_callback)
+            app = create_app(self.settings, container, run_worker=False)
+            self._stack, self._container = AsyncExitStack(), container
+            # The app's own start and shutdown (its shutdown disposes of the engine and the vendors' client).
+            await self._stack.enter_async_context(app.router.lifespan_context(app))
+            await self._wipe()
+            transport = httpx.ASGITransport(app=app, client=CLIENT)
+            self._http = await self._stack.enter_async_context(httpx.AsyncClient(
+                transport=transport, base_url="http://testserver", headers={"User-Agent": USER_AGENT}))
+            self._gql = GraphQLClient(self._http)
+        assert self._container is not None
+        return self._container, self._gql
+
+    async def aclose(self) -> None:
+        """Ends the scenario: the vendor's pending work, then empty tables for the next test, then shutdown."""
+        if self._stack is None:
+            return
+        stack, self._stack = self._stack, None
+        try:
+            if self._container is not None:
+                await self._container.face_verifier().wait_idle()
+                await self._wipe()
+        finally:
+            self._container = self._gql = self._http = None
+            await stack.aclose()
+
+    async def _wipe(self) -> None:
+        assert self._container is not None
+        async with self._container.engine().begin() as conn:
+            for table in reversed(metadata.sorted_tables):
+                await conn.execute(table.delete())
+        shutil.rmtree(self.settings.data_dir / "blobs", ignore_errors=True)
+
+    async def _query(self, document: str, variables: dict[str, Any] | None = None,
+                     session: Session | None = None) -> dict[str, Any]:
+        _, gql = await self._app()
+        token = session.access_token if session is not None else None
+        return _data(await gql.raw(document, variables, token=token))
+
+    async def _op(self, operation: str, variables: dict[str, Any] | None = None,
+                  session: Session | None = None) -> dict[str, Any]:
+        _, gql = await self._app()
+        return await self._query(gql.document(operation), variables, session)
+
+    async def _mutate(self, operation: str, field: str, variables: dict[str, Any] | None = None,
+                      session: Session | None = None) -> dict[str, Any]:
+        return _payload(await self._op(operation, variables, session), field)
+
+    async def _signed_in(self, tokens: dict[str, Any]) -> Session:
+        """A session as the client holds it; its id is the one `mySessions` marks current for its token."""
+        access, refresh = tokens["accessToken"], tokens["refreshToken"]
+        mine = (await self._query(CURRENT_SESSION, session=Session(access, refresh, UUID(int=0))))["mySessions"]
+        return Session(access, refresh, self._local_id(next(s["id"] for s in mine if s["current"]), "Session"))
+
+    @staticmethod
+    def _local_id(global_id: str, type_name: str) -> UUID:
+        ref = from_global_id(global_id, type_name)
+        assert ref is not None, f"not a {type_name} id: {global_id}"
+        return ref[1]
+
+    def advance_clock(self, seconds: float) -> None:
+        self.clock.advance(seconds=seconds)
+
+    # ------------------------------------------------------------ SMS
+
+    async def request_code(self, phone: str, purpose: SmsPurpose, session: Session | None = None) -> None:
+        await self._mutate("RequestSmsCode", "requestSmsCode", {"phone": phone, "purpose": purpose.value}, session)
+
+    async def _outbox(self, phone: str) -> list[dict[str, Any]]:
+        """What the sandbox carrier delivered to the phone, oldest first."""
+        return list(reversed((await self._query(SMS_OUTBOX, {"phone": phone}))["sandbox"]["smsMessages"]))
+
+    async def sms_texts(self, phone: str) -> list[str]:
+        return [m["text"] for m in await self._outbox(phone)]
+
+    async def last_code(self, phone: str, purpose: SmsPurpose) -> str | None:
+        def newest(messages: list[dict[str, Any]]) -> str | None:
+            return next((m["code"] for m in messages if m["code"] and m["purpose"] == purpose.value), None)
+
+        recent = (await self._op("SandboxSmsOutbox", {"phone": phone}))["sandbox"]["smsMessages"]
+        # Not among the newest five (what the contract document asks for): look further back.
+        return newest(recent) or newest(list(reversed(await self._outbox(phone))))
+
+    # ------------------------------------------------------------ accounts
+
+    async def register(self, phone: str, code: str, password: str) -> Session:
+        r = await self._mutate("Register", "register", {"phone": phone, "smsCode": code, "password": password})
+        return await self._signed_in(r["session"])
+
+    async def login_with_password(self, phone: str, password: str) -> Session:
+        r = await self._mutate("LoginWithPassword", "loginWithPassword", {"phone": phone, "password": password})
+        return await self._signed_in(r["session"])
+
+    async def login_with_code(self, phone: str, code: str) -> Session:
+        r = await self._mutate("LoginWithSmsCode", "loginWithSmsCode", {"phone": phone, "smsCode": code})
+        return await self._signed_in(r["session"])
+
+    def has_account(self, phone: str) -> bool:
+        """Test-side inspection (the store), not a user-visible act."""
+        return self._sync(self._has_account(phone))
+
+    async def _has_account(self, phone: str) -> bool:
+        container, _ = await self._app()
+        async with container.engine().connect() as conn:
+            q = select(func.count()).select_from(tables.accounts).where(tables.accounts.c.phone == phone)
+            return bool((await conn.execute(q)).scalar_one())
+
+    async def is_signed_in(self, session: Session) -> bool:
+        try:
+            await self._query(SIGNED_IN, session=session)
+        except Refused as refused:
+            if refused.code == "UNAUTHENTICATED":
+                return False
+            raise
+        return True
+
+    async def refresh(self, session: Session) -> Session:
+        r = await self._mutate("RefreshSession", "refreshSession", {"refreshToken": session.refresh_token or ""})
+        return await self._signed_in(r["session"])
+
+    async def logout(self, session: Session) -> None:
+        await self._mutate("Logout", "logout", session=session)
+
+    async def list_sessions(self, session: Session) -> list[UUID]:
+        mine = (await self._query(MY_SESSIONS, session=session))["mySessions"]
+        return [self._local_id(s["id"], "Session") for s in mine]
+
+    async def end_session(self, session: Session, session_id: UUID) -> None:
+        data = await self._query(END_SESSION, {"sessionId": to_global_id("Session", session_id)}, session)
+        _payload(data, "endSession")
+
+    async def me(self, session: Session) -> Me:
+        account = (await self._op("Me", session=session))["me"]
+        identity = account["identity"] or {}
+        rejected_reason = None
+        if account["realNameStatus"] == "REJECTED":  # the contract's Me does not ask for the reason
+            rejected = (await self._query(REJECTED_REASON, session=session))["me"]["identity"] or {}
+            rejected_reason = rejected.get("rejectedReason")
+        return Me(
+            entry_mode=account["entryMode"],
+            identity_status=account["realNameStatus"],
+            legal_name=identity.get("legalName"),
+            masked_number=identity.get("documentNumberMasked"),
+            rejected_reason=rejected_reason,
+        )
+
+    async def choose_entry_mode(self, session: Session, mode: EntryMode) -> None:
+        await self._mutate("ChooseEntryMode", "chooseEntryMode", {"mode": mode.value}, session)
+
+    async def change_password(self, session: Session, old: str, new: str) -> None:
+        await self._mutate("ChangePassword", "changePassword", {"oldPassword": old, "newPassword": new}, session)
+
+    async def reset_password(self, phone: str, code: str, new: str) -> None:
+        await self._mutate("ResetPassword", "resetPassword", {"phone": phone, "smsCode": code, "newPassword": new})
+
+    async def change_phone(self, session: Session, new_phone: str, code: str, password: str) -> None:
+        data = await self._query(CHANGE_PHONE, {"newPhone": new_phone, "smsCode": code, "password": password},
+                                 session)
+        _payload(data, "changePhone")
+
+    async def delete_account(self, session: Session, code: str) -> None:
+        await self._mutate("DeleteAccount", "deleteAccount", {"smsCode": code}, session)
+
+    # ------------------------------------------------------------ identity
+
+    def registry_says_mismatch(self, id_number: str) -> None:
+        data = self._sync(self._query(SET_REGISTRY_ANSWER, {"idNumber": id_number, "answer": "MISMATCH"}))
+        assert data["sandbox"]["setIdentityRegistryAnswer"] is True
+
+    def registry_down(self, down: bool = True) -> None:
+        # The sandbox API can force an answer for one number, not take the whole registry down: the adapter can.
+        container, _ = self._sync(self._app())
+        container.identity_verifier().outage(down)
+
+    async def start_id_card(self, session: Session, legal_name: str, id_number: str) -> str:
+        r = await self._mutate("StartIdCardVerification", "startIdCardVerification",
+                               {"legalName": legal_name, "idNumber": id_number}, session)
+        return r["faceVerification"]["token"]
+
+    def person_finishes_face(self, token: str, passed: bool) -> None:
+        data = self._sync(self._op("SandboxFinishFace", {"token": token, "pass": passed}))
+        assert data["sandbox"]["finishFaceVerification"] is True, f"no face session {token}"
+
+    async def _hold_callback(self, body: bytes, headers: dict[str, str]) -> None:
+        self._held_callbacks[json.loads(body)["token"]] = (body, headers)
+
+    async def vendor_calls_back(self, token: str) -> None:
+        container, _ = await self._app()
+        await container.face_verifier().wait_idle()  # the vendor has signed its notification by now
+        body, headers = self._held_callbacks.pop(token)
+        assert self._http is not None
+        resp = await self._http.post("/callbacks/face", content=body, headers=headers)
+        assert resp.status_code == 200, resp.text
+
+    async def complete_face(self, session: Session, token: str) -> None:
+        await self._mutate("CompleteFaceVerification", "completeFaceVerification", {"token": token}, session)
+
+    async def submit_manual(self, session: Session, doc_type: DocumentType, legal_name: str, number: str,
+                            expires_on: date, front: bytes, back: bytes, portrait: bytes) -> UUID:
+        _, gql = await self._app()
+        variables = {"documentType": doc_type.value, "legalName": legal_name, "documentNumber": number,
+                     "expiresOn": expires_on.isoformat()}
+        files = {name: (f"{name}.img", data, "application/octet-stream")
+                 for name, data in (("front", front), ("back", back), ("portrait", portrait))}
+        try:
+            data = await gql.upload("SubmitManualVerification", variables, files, token=session.access_token)
+        except GraphQLError as err:  # upload() raises on any GraphQL error; the refusals among them count
+            _data({"errors": json.loads(str(err))})
+            raise
+        r = _payload(data, "submitManualVerification")
+        return self._local_id(r["review"]["id"], "Review")
+
+    def stored_uploads(self) -> int:
+        blobs = self.settings.data_dir / "blobs"
+        return sum(1 for p in blobs.rglob("*") if p.is_file() and p.suffix != ".tmp") if blobs.exists() else 0
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(CHINA_TZ).date()
+
+    # ------------------------------------------------------------ operators
+
+    async def operator_session(self, username: str = "reviewer", password: str = "Oper4tor!x") -> Session:
+        container, _ = await self._app()
+        async with container.engine().connect() as conn:
+            q = select(func.count()).select_from(tables.operators).where(tables.operators.c.username == username)
+            exists = bool((await conn.execute(q)).scalar_one())
+        if not exists:
+            # Operators are made with `sxq operator create`, which calls this use case; the API has no way.
+            await container.use_cases().create_operator(username, password)
+        r = await self._mutate("OperatorLogin", "operatorLogin", {"username": username, "password": password})
+        token = r["session"]["accessToken"]
+        # An operator session has no refresh token, and the API shows operators no session id: ask the server.
+        principal = await container.use_cases().authenticate(token)
+        assert principal is not None
+        return Session(token, None, principal.session_id)
+
+    async def pending_reviews(self, session: Session) -> list[UUID]:
+        ids: list[UUID] = []
+        after = None
+        while True:
+            page = (await self._op("PendingReviews", {"first": 100, "after": after}, session))["reviews"]
+            ids += [self._local_id(e["node"]["id"], "Review") for e in page["edges"]
+                    if e["node"]["status"] == "PENDING"]
+            if not page["pageInfo"]["hasNextPage"]:
+                return ids
+            after = page["pageInfo"]["endCursor"]
+
+    async def decide_review(self, session: Session, review_id: UUID, approve: bool, reason: str | None) -> None:
+        await self._mutate("DecideReview", "decideReview",
+                           {"reviewId": to_global_id("Review", review_id), "approve": approve, "reason": reason},
+                           session)
