@@ -9,6 +9,11 @@ from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
+from application.certificates.ports import (
+    CertificatePinRepository,
+    CertificateRepository,
+    WrappedKeyRepository,
+)
 from domain.accounts.account import Account
 from domain.accounts.session import AuthSession, PrincipalKind
 from domain.accounts.sms import SmsChallenge, SmsPurpose
@@ -126,6 +131,9 @@ class UnitOfWork(Protocol):
     operators: OperatorRepository
     audit: AuditLog
     outbox: Outbox
+    certificates: CertificateRepository
+    certificate_pins: CertificatePinRepository
+    wrapped_keys: WrappedKeyRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from application.certificates.ports import WrappedKey, WrappedKeyKind
 from application.ports import (
     ExternalServiceUnavailable,
     FaceOutcome,
@@ -35,6 +36,8 @@ from domain.accounts.account import Account
 from domain.accounts.session import AuthSession, PrincipalKind
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
+from domain.certificates.certificate import Certificate, CertificateStatus
+from domain.certificates.pin import CertificatePin
 from domain.errors import Conflict, InvalidImage
 from domain.identity.face import FaceCheck, FacePurpose
 from domain.identity.identity import Identity
@@ -80,6 +83,9 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "operators": ("id", ("username",), True),
     "audit": ("id", (), False),
     "outbox": ("id", (), False),
+    "certificates": ("id", ("serial",), True),
+    "certificate_pins": ("account_id", (), True),
+    "wrapped_keys": ("certificate_id", (), False),
 }
 
 # Columns stored as JSON in the real schema.
@@ -323,6 +329,45 @@ class InMemoryOutbox(_Repo):
         m.next_attempt_at = retry_at
 
 
+class InMemoryCertificateRepository(_Repo):
+    table = "certificates"
+
+    async def record_tbs(self, certificate: Certificate) -> None:
+        self.add(certificate)
+
+    async def get(self, certificate_id: UUID) -> Certificate | None:
+        return self._rows.get(certificate_id)
+
+    async def by_serial(self, issuer: str, serial: str) -> Certificate | None:
+        return next(iter(self._where(lambda c: c.issuer == issuer and c.serial == serial)), None)
+
+    async def for_account(self, account_id: UUID) -> list[Certificate]:
+        return sorted(self._where(lambda c: c.holder_account_id == account_id), key=lambda c: c.created_at)
+
+    async def for_pair(self, pair_id: UUID) -> list[Certificate]:
+        return sorted(self._where(lambda c: c.pair_id == pair_id), key=lambda c: c.usage.value, reverse=True)
+
+    async def revoked(self, issuer: str) -> list[Certificate]:
+        return self._where(lambda c: c.issuer == issuer and c.status is CertificateStatus.REVOKED)
+
+
+class InMemoryCertificatePinRepository(_Repo):
+    table = "certificate_pins"
+
+    async def get(self, account_id: UUID) -> CertificatePin | None:
+        return self._rows.get(account_id)
+
+
+class InMemoryWrappedKeyRepository(_Repo):
+    table = "wrapped_keys"
+
+    async def get(self, certificate_id: UUID) -> WrappedKey | None:
+        return self._rows.get(certificate_id)
+
+    async def signing_keys_of(self, account_id: UUID) -> list[WrappedKey]:
+        return self._where(lambda k: k.account_id == account_id and k.kind is WrappedKeyKind.SIGNING)
+
+
 # ---------------------------------------------------------------- unit of work
 
 
@@ -351,6 +396,9 @@ class InMemoryUnitOfWork:
         self.operators = InMemoryOperatorRepository(self)
         self.audit = InMemoryAuditLog(self)
         self.outbox = InMemoryOutbox(self)
+        self.certificates = InMemoryCertificateRepository(self)
+        self.certificate_pins = InMemoryCertificatePinRepository(self)
+        self.wrapped_keys = InMemoryWrappedKeyRepository(self)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import httpx
 from dependency_injector import containers, providers
 
+from adapters.ca.authority import CaConfig, Sm2CertificateAuthority
+from adapters.ca.vault import Sm2KeyVault
 from adapters.clock import SystemClock
+from adapters.crypto.sm2 import default_backend as sm2_default_backend
 from adapters.persistence.engine import make_engine, make_session_factory
+from adapters.persistence.repositories_ca import SqlAlchemyCaStore
 from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
 from adapters.sandbox.console import SandboxConsoleAdapter
 from adapters.sandbox.face import SandboxFaceVerifier
@@ -31,6 +35,12 @@ from application.accounts.register import Register
 from application.accounts.request_sms_code import RequestSmsCode
 from application.accounts.session_issuer import SessionIssuer
 from application.accounts.sms_codes import SMS_TOPIC, SmsCodes
+from application.certificates.change_pin import ChangePin
+from application.certificates.issue_dual_certificates import IssueDualCertificates
+from application.certificates.issue_event_certificate import IssueEventCertificate
+from application.certificates.pin_gate import PinGate
+from application.certificates.revoke_certificate import RevokeCertificate
+from application.certificates.verify_pin import VerifyPin
 from application.identity.evidence import EvidenceSealer
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
@@ -89,6 +99,24 @@ class Container(containers.DeclarativeContainer):
             u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images),
         uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
         sealer, blobs, images)
+
+    # The certificate authority and the key vault (adapters/ca). The PIN KDF costs twice the password one.
+    sm2_backend = providers.Singleton(sm2_default_backend)
+    ca_store = providers.Singleton(SqlAlchemyCaStore, session_factory)
+    certificate_authority = providers.Singleton(
+        lambda s, store, ring, sm2, c: Sm2CertificateAuthority(store, ring, sm2, c,
+                                                               CaConfig(base_url=s.base_url, sandbox=s.sandbox)),
+        settings, ca_store, keyring, sm2_backend, clock)
+    key_vault = providers.Singleton(lambda s, ring, sm2: Sm2KeyVault(ring, sm2, scrypt_n=2 * s.password_scrypt_n),
+                                    settings, keyring, sm2_backend)
+    pin_gate = providers.Singleton(PinGate, uow.provider, key_vault, clock)
+    verify_pin = providers.Singleton(VerifyPin, pin_gate)
+    change_pin = providers.Singleton(ChangePin, uow.provider, pin_gate, key_vault, clock)
+    revoke_certificate = providers.Singleton(RevokeCertificate, uow.provider, clock)
+    issue_dual_certificates = providers.Singleton(IssueDualCertificates, uow.provider, pin_gate, key_vault,
+                                                  certificate_authority, clock)
+    issue_event_certificate = providers.Singleton(IssueEventCertificate, uow.provider, certificate_authority,
+                                                  sm2_backend, clock)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory)

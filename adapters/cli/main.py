@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     create = op.add_parser("create", help="create an operator; the password is read from stdin")
     create.add_argument("--username", required=True)
     create.set_defaults(func=cmd_operator_create)
+    from adapters.cli.ca import register as register_ca
+
+    register_ca(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

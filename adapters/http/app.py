@@ -16,6 +16,7 @@ from strawberry.asgi import GraphQL
 
 from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
+from adapters.http.ca_routes import ca_routes
 from adapters.http.worker import run_outbox_worker
 from application.context import RequestMeta
 from application.ports import InvalidCallback
@@ -58,6 +59,14 @@ class ShuxinqianGraphQL(GraphQL):
             meta=client_meta(request, self._settings.trust_proxy), use_cases=use_cases,
             sandbox=self._container.sandbox_console() if self._settings.sandbox else None,
         )
+
+
+async def _prepare_ca(container: Container, settings: Settings) -> None:
+    """The sandbox creates its CA hierarchy at first start; production must have one (`sxq ca init|import`)."""
+    try:
+        await container.certificate_authority().ensure_ready()
+    except Exception as exc:  # the CA endpoints answer 500 until it exists; the rest of the app still works
+        log.error("certificate authority not ready: %s", exc)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None, *,
@@ -108,6 +117,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
+        await _prepare_ca(container, settings)
         task = None
         if run_worker:
             task = asyncio.create_task(run_outbox_worker(container.dispatcher(), container.outbox_signal(),
@@ -131,6 +141,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         Route("/callbacks/face", face_callback, methods=["POST"]),
         Route("/files/reviews/{review_id}/{role}", review_file),
     ]
+    routes += ca_routes(container.certificate_authority())
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
     app = Starlette(routes=routes, lifespan=lifespan)

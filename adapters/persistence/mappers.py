@@ -32,4 +32,7 @@ def start_mappers() -> None:
     m(Review, t.reviews, version_id_col=t.reviews.c.version)
     m(Operator, t.operators, version_id_col=t.operators.c.version)
     m(AuditEvent, t.audit_events)
+    from adapters.persistence.mappers_ca import map_ca
+
+    map_ca(mapper_registry)
     _started = True

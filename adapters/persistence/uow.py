@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence import repositories as r
+from adapters.persistence import repositories_ca as rca
 from application.ports import Clock
 from domain.errors import Conflict
 
@@ -50,6 +51,9 @@ class SqlAlchemyUnitOfWork:
         self.operators = r.SqlAlchemyOperatorRepository(s)
         self.audit = r.SqlAlchemyAuditLog(s)
         self.outbox = r.SqlAlchemyOutbox(s, self._clock)
+        self.certificates = rca.SqlAlchemyCertificateRepository(s)
+        self.certificate_pins = rca.SqlAlchemyCertificatePinRepository(s)
+        self.wrapped_keys = rca.SqlAlchemyWrappedKeyRepository(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -1,0 +1,1 @@
+"""Use cases around certificates: issuing dual pairs, the certificate PIN, revocation."""

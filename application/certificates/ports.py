@@ -1,0 +1,139 @@
+"""The ports the certificate use cases need: the CA, the key vault and the repositories behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+from uuid import UUID
+
+from domain.certificates.certificate import Certificate, CertificateUsage, HolderKind
+from domain.certificates.pin import CertificatePin
+
+# ---------------------------------------------------------------- certificate authority
+
+
+@dataclass(frozen=True)
+class SubjectInfo:
+    """Who a certificate names. Person: name + an identifier derived from the ID number.
+    Organisation: name + unified social credit code. Service: our own signers."""
+
+    kind: HolderKind
+    name: str
+    identifier: str | None = None
+    organization: str | None = None
+
+
+@dataclass(frozen=True)
+class CertificateRequest:
+    profile: str  # a profile name: PERSONAL_SIGNING, ORG_ENCRYPTION, EVENT, ...
+    usage: CertificateUsage
+    subject: SubjectInfo
+    public_key: bytes  # 65-byte uncompressed SM2 point
+    not_before: datetime
+    not_after: datetime
+    holder_account_id: UUID | None = None
+    holder_enterprise_id: UUID | None = None
+    pair_id: UUID | None = None
+
+
+class CertificateAuthority(Protocol):
+    """Two steps so the to-be-signed certificate can be stored before any CA key signs it."""
+
+    async def prepare(self, request: CertificateRequest) -> Certificate:
+        """Builds the to-be-signed certificate, lints it against its profile (raises on a violation) and
+        returns it as a PENDING Certificate that nobody has signed."""
+        ...
+
+    async def sign(self, certificate: Certificate) -> None:
+        """Signs the stored TBS with the issuing CA's key; the certificate becomes ACTIVE."""
+        ...
+
+    async def dual_package(self, signing: Certificate, encryption: Certificate, encryption_private_key: bytes) -> bytes:
+        """The GM/T 0092 export package: signing certificate, the encryption private key in an
+        SM2EnvelopedKey addressed to the signing public key, encryption certificate (DER)."""
+        ...
+
+
+# ---------------------------------------------------------------- key vault
+
+
+class PinKey(Protocol):
+    """What a proven PIN yields (opaque; only the vault that made it can use it)."""
+
+
+class KeyUnwrapError(Exception):
+    """A wrapped key did not open: wrong PIN key, wrong context, or the bytes were tampered with."""
+
+
+@dataclass(frozen=True)
+class NewKeyPair:
+    public_key: bytes
+    wrapped_private_key: bytes = field(repr=False)
+
+
+class KeyVault(Protocol):
+    """Signing keys: wrapped under a key derived from the PIN (slow, salted) and the master key together.
+    Encryption keys: escrowed under the master key. Every wrapped key is bound to its kind, its holder and
+    its public key. Private keys leave only through the open_* calls."""
+
+    async def new_pin(self, pin: str) -> tuple[bytes, PinKey]:
+        """A fresh verifier (salt and keyed check value) for the CertificatePin, and the key it yields."""
+        ...
+
+    async def unlock(self, pin: str, verifier: bytes) -> PinKey | None:
+        """The PIN key when `pin` matches the verifier, else None. Slow on purpose."""
+        ...
+
+    def new_signing_key_pair(self, pin_key: PinKey, holder: UUID | None) -> NewKeyPair: ...
+    def open_signing_key(self, wrapped: bytes, pin_key: PinKey, holder: UUID | None, public_key: bytes) -> bytes:
+        """Raises KeyUnwrapError."""
+        ...
+    def rewrap_signing_key(self, wrapped: bytes, old: PinKey, new: PinKey, holder: UUID | None,
+                           public_key: bytes) -> bytes: ...
+    def new_escrowed_key_pair(self, holder: UUID | None) -> NewKeyPair: ...
+    def open_escrowed_key(self, wrapped: bytes, holder: UUID | None, public_key: bytes) -> bytes: ...
+
+
+# ---------------------------------------------------------------- repositories
+
+
+class WrappedKeyKind(StrEnum):
+    SIGNING = "SIGNING"  # under PIN + master key
+    ESCROWED = "ESCROWED"  # under the master key
+
+
+@dataclass(eq=False)
+class WrappedKey:
+    certificate_id: UUID
+    kind: WrappedKeyKind
+    account_id: UUID | None
+    blob: bytes = field(repr=False)
+    created_at: datetime
+    updated_at: datetime | None = None
+
+
+class CertificateRepository(Protocol):
+    def add(self, certificate: Certificate) -> None: ...
+    async def record_tbs(self, certificate: Certificate) -> None:
+        """Adds a PENDING certificate and writes it now (before the CA signs it), in this transaction."""
+        ...
+    async def get(self, certificate_id: UUID) -> Certificate | None: ...
+    async def by_serial(self, issuer: str, serial: str) -> Certificate | None: ...
+    async def for_account(self, account_id: UUID) -> list[Certificate]: ...
+    async def for_pair(self, pair_id: UUID) -> list[Certificate]: ...
+    async def revoked(self, issuer: str) -> list[Certificate]:
+        """Every REVOKED certificate of one CA, for its CRL."""
+        ...
+
+
+class CertificatePinRepository(Protocol):
+    def add(self, pin: CertificatePin) -> None: ...
+    async def get(self, account_id: UUID) -> CertificatePin | None: ...
+
+
+class WrappedKeyRepository(Protocol):
+    def add(self, key: WrappedKey) -> None: ...
+    async def get(self, certificate_id: UUID) -> WrappedKey | None: ...
+    async def signing_keys_of(self, account_id: UUID) -> list[WrappedKey]: ...

@@ -1,0 +1,45 @@
+"""RevokeCertificate: the holder or an operator revokes a certificate (and its dual partner) with an
+RFC 5280 reason; the next CRL and every OCSP answer from then on say so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.context import Principal
+from application.ports import Clock, UnitOfWorkFactory
+from domain.certificates.certificate import Certificate, CertificateStatus, RevocationReason
+from domain.errors import NotFound, Unauthenticated
+
+
+@dataclass(frozen=True)
+class RevokeCertificateCommand:
+    principal: Principal | None
+    certificate_id: UUID
+    reason: RevocationReason | str | int = RevocationReason.UNSPECIFIED
+    with_pair: bool = True
+
+
+class RevokeCertificate:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, cmd: RevokeCertificateCommand) -> list[Certificate]:
+        if cmd.principal is None:
+            raise Unauthenticated("请先登录")
+        reason = cmd.reason if isinstance(cmd.reason, RevocationReason) else RevocationReason.parse(cmd.reason)
+        async with self._uow() as uow:
+            cert = await uow.certificates.get(cmd.certificate_id)
+            # Someone else's certificate is "not found", not "forbidden": no probing for ids.
+            if cert is None or (cmd.principal.is_account and cert.holder_account_id != cmd.principal.id):
+                raise NotFound("证书不存在", field="certificateId")
+            now = self._clock.now()
+            cert.revoke(reason, now)
+            revoked = [cert]
+            if cmd.with_pair and cert.pair_id is not None:
+                for other in await uow.certificates.for_pair(cert.pair_id):
+                    if other.id != cert.id and other.status_at(now) is CertificateStatus.ACTIVE:
+                        other.revoke(reason, now)
+                        revoked.append(other)
+            await uow.commit()
+        return revoked

@@ -1,0 +1,1 @@
+"""Certificates issued to accounts and enterprises, their revocation, and the certificate PIN."""
