@@ -107,7 +107,7 @@ class Container(containers.DeclarativeContainer):
         lambda s, store, ring, sm2, c: Sm2CertificateAuthority(store, ring, sm2, c,
                                                                CaConfig(base_url=s.base_url, sandbox=s.sandbox)),
         settings, ca_store, keyring, sm2_backend, clock)
-    key_vault = providers.Singleton(lambda s, ring, sm2: Sm2KeyVault(ring, sm2, scrypt_n=2 * s.password_scrypt_n),
+    key_vault = providers.Singleton(lambda s, ring, sm2: Sm2KeyVault(ring, sm2, scrypt_n=s.pin_scrypt_n),
                                     settings, keyring, sm2_backend)
     pin_gate = providers.Singleton(PinGate, uow.provider, key_vault, clock)
     verify_pin = providers.Singleton(VerifyPin, pin_gate)

@@ -33,6 +33,7 @@ class Settings:
     log_level: str = "INFO"
     trust_proxy: bool = False
     password_scrypt_n: int = 2**14
+    pin_scrypt_n: int = 2**15
     policies: Policies = field(default_factory=Policies)
     max_query_depth: int = 12
     max_aliases: int = 30
@@ -89,6 +90,7 @@ class Settings:
             log_level=e.get("SXQ_LOG_LEVEL", "INFO").upper(),
             trust_proxy=e.get("SXQ_TRUST_PROXY", "").lower() in ("1", "true", "yes"),
             password_scrypt_n=_int(e, "SXQ_PASSWORD_SCRYPT_N", 2**14),
+            pin_scrypt_n=_int(e, "SXQ_PIN_SCRYPT_N", 2**15),
             policies=policies,
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),

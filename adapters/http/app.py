@@ -62,11 +62,9 @@ class ShuxinqianGraphQL(GraphQL):
 
 
 async def _prepare_ca(container: Container, settings: Settings) -> None:
-    """The sandbox creates its CA hierarchy at first start; production must have one (`sxq ca init|import`)."""
-    try:
-        await container.certificate_authority().ensure_ready()
-    except Exception as exc:  # the CA endpoints answer 500 until it exists; the rest of the app still works
-        log.error("certificate authority not ready: %s", exc)
+    """The sandbox creates its CA hierarchy at first start; production refuses to start without one
+    (`sxq ca init|import`): a CA back end that cannot issue, publish CRLs or answer OCSP is not up."""
+    await container.certificate_authority().ensure_ready()
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None, *,

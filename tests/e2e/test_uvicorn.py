@@ -77,3 +77,16 @@ def test_production_refuses_to_start_without_master_key(tmp_path):
                           timeout=60)
     assert proc.returncode != 0
     assert b"SXQ_MASTER_KEY" in proc.stdout + proc.stderr
+
+
+def test_production_refuses_to_start_without_a_ca(tmp_path):
+    env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_MODE": "production", "SXQ_PORT": str(_free_port()),
+           "SXQ_MASTER_KEY": "33" * 32}
+    env.pop("SXQ_DATABASE_URL", None)
+    for name in ("SMS", "IDENTITY", "FACE"):
+        env |= {f"SXQ_{name}_API_URL": "https://vendor.invalid", f"SXQ_{name}_API_KEY": "k",
+                f"SXQ_{name}_API_SECRET": "s"}
+    proc = subprocess.run([sys.executable, "-m", "adapters.cli.main", "serve", "--migrate"], env=env,
+                          capture_output=True, timeout=60)
+    assert proc.returncode != 0
+    assert b"sxq ca init" in proc.stdout + proc.stderr
