@@ -34,6 +34,7 @@ class Settings:
     trust_proxy: bool = False
     password_scrypt_n: int = 2**14
     pin_scrypt_n: int = 2**15
+    cjk_font: str | None = None  # "/path/font.ttc#index"; default: the bundled Noto Sans CJK SC
     policies: Policies = field(default_factory=Policies)
     max_query_depth: int = 12
     max_aliases: int = 30
@@ -91,6 +92,7 @@ class Settings:
             trust_proxy=e.get("SXQ_TRUST_PROXY", "").lower() in ("1", "true", "yes"),
             password_scrypt_n=_int(e, "SXQ_PASSWORD_SCRYPT_N", 2**14),
             pin_scrypt_n=_int(e, "SXQ_PIN_SCRYPT_N", 2**15),
+            cjk_font=e.get("SXQ_CJK_FONT") or None,
             policies=policies,
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),

@@ -90,3 +90,13 @@ def test_production_refuses_to_start_without_a_ca(tmp_path):
                           capture_output=True, timeout=60)
     assert proc.returncode != 0
     assert b"sxq ca init" in proc.stdout + proc.stderr
+
+
+def test_a_missing_cjk_font_stops_the_start(tmp_path):
+    env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_PORT": str(_free_port()),
+           "SXQ_CJK_FONT": str(tmp_path / "no-such-font.ttc")}
+    env.pop("SXQ_DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "adapters.cli.main", "serve"], env=env, capture_output=True,
+                          timeout=60)
+    assert proc.returncode != 0
+    assert b"no-such-font.ttc" in proc.stdout + proc.stderr
