@@ -16,13 +16,15 @@ from domain.identity.identity import Identity
 class AccountView:
     account: Account
     identity: Identity | None
+    has_certificate_pin: bool = False
 
 
 async def load_account_view(uow: UnitOfWork, account_id: UUID) -> AccountView:
     account = await uow.accounts.get(account_id)
     if account is None or not account.is_active:
         raise Unauthenticated("账号不存在或已注销")
-    return AccountView(account, await uow.identities.for_account(account_id))
+    return AccountView(account, await uow.identities.for_account(account_id),
+                       await uow.certificate_pins.get(account_id) is not None)
 
 
 class GetMe:

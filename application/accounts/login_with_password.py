@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.accounts.get_me import load_account_view
 from application.accounts.register import SignedIn
 from application.accounts.session_issuer import SessionIssuer
 from application.audit import audit
@@ -62,4 +63,4 @@ class LoginWithPassword:
             issued = self._sessions.open(uow, PrincipalKind.ACCOUNT, account.id, cmd.meta)
             audit(uow, "login.password", now, cmd.meta, account_id=account.id)
             await uow.commit()
-            return SignedIn(account, issued, await uow.identities.for_account(account.id))
+            return SignedIn(await load_account_view(uow, account.id), issued)

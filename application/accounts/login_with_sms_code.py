@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.accounts.get_me import load_account_view
 from application.accounts.register import SignedIn
 from application.accounts.session_issuer import SessionIssuer
 from application.accounts.sms_codes import SmsCodes
@@ -39,4 +40,4 @@ class LoginWithSmsCode:
             issued = self._sessions.open(uow, PrincipalKind.ACCOUNT, account.id, cmd.meta)
             audit(uow, "login.sms", now, cmd.meta, account_id=account.id)
             await uow.commit()
-            return SignedIn(account, issued, await uow.identities.for_account(account.id))
+            return SignedIn(await load_account_view(uow, account.id), issued)

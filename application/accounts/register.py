@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.accounts.get_me import AccountView
 from application.accounts.session_issuer import IssuedSession, SessionIssuer
 from application.accounts.sms_codes import SmsCodes
 from application.audit import audit
@@ -28,9 +29,16 @@ class RegisterCommand:
 
 @dataclass(frozen=True)
 class SignedIn:
-    account: Account
+    view: AccountView
     session: IssuedSession
-    identity: Identity | None = None
+
+    @property
+    def account(self) -> Account:
+        return self.view.account
+
+    @property
+    def identity(self) -> Identity | None:
+        return self.view.identity
 
 
 class Register:
@@ -56,4 +64,4 @@ class Register:
             except Conflict:
                 # Two registrations of one number raced; the unique phone column let one win.
                 raise PhoneAlreadyRegistered(field="phone")
-            return SignedIn(account, issued)
+            return SignedIn(AccountView(account, None), issued)

@@ -7,7 +7,6 @@ import strawberry
 from application.accounts.change_password import ChangePasswordCommand, ResetPasswordCommand
 from application.accounts.change_phone import ChangePhoneCommand
 from application.accounts.delete_account import DeleteAccountCommand
-from application.accounts.get_me import AccountView
 from application.accounts.login_with_password import LoginWithPasswordCommand
 from application.accounts.login_with_sms_code import LoginWithSmsCodeCommand
 from application.accounts.refresh_session import RefreshSessionCommand
@@ -22,7 +21,7 @@ from graphql_schema.common.node import from_global_id
 
 
 def _signed_in(payload: type, r: SignedIn):
-    return payload(session=t.AuthSessionTokens.of(r.session), account=t.AccountType.of(AccountView(r.account, r.identity)))
+    return payload(session=t.AuthSessionTokens.of(r.session), account=t.AccountType.of(r.view))
 
 
 @strawberry.type

@@ -81,8 +81,7 @@ class AccountType(Node):
     real_name_status: RealNameStatusEnum  # type: ignore[valid-type]
     identity: RealNameIdentity | None
     created_at: datetime
-    has_certificate_pin: bool = strawberry.field(
-        description="Whether a certificate PIN (证书签署密码) is set; certificates arrive with the CA chapter.")
+    has_certificate_pin: bool = strawberry.field(description="Whether a certificate PIN (证书签署密码) is set.")
 
     @strawberry.field(description="The enterprises this account belongs to, with its role in each.")
     def memberships(self) -> list[Membership]:
@@ -101,7 +100,7 @@ class AccountType(Node):
         return cls(
             id=to_global_id("Account", a.id), phone_masked=f"{a.phone[:3]}****{a.phone[-4:]}",
             entry_mode=a.entry_mode, real_name_status=i.status if i else RealNameStatus.UNVERIFIED,
-            identity=identity, created_at=a.created_at, has_certificate_pin=False)
+            identity=identity, created_at=a.created_at, has_certificate_pin=view.has_certificate_pin)
 
 
 @strawberry.type(name="Session", description="A signed-in device, for the security centre.")
