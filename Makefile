@@ -16,6 +16,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/sxq migrate
+	$(BIN)/sxq seed demo
 	$(BIN)/sxq serve
 
 lint: install

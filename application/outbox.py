@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from application.ports import BlobStore, Clock, OutboxMessage, SmsSender, UnitOfWorkFactory
 
@@ -41,6 +42,15 @@ def blob_delete_handler(blobs: BlobStore) -> Handler:
         await blobs.delete(payload["blobId"])
         return None
     return delete
+
+
+def invoice_issue_handler(issue: Callable[[UUID], Awaitable[object]]) -> Handler:
+    """Has the tax platform issue a requested invoice (INVOICE_ISSUE_TOPIC of application/commerce/invoices.py);
+    a failure raises, so the message is retried with backoff."""
+    async def deliver(payload: dict[str, Any]) -> None:
+        await issue(UUID(payload["invoiceId"]))
+        return None
+    return deliver
 
 
 class OutboxDispatcher:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from application.certificates.ports import (
@@ -14,7 +14,20 @@ from application.certificates.ports import (
     CertificateRepository,
     WrappedKeyRepository,
 )
+from application.seals.ports import SealRepository
 from domain.accounts.account import Account
+
+if TYPE_CHECKING:  # commerce's ports import Page from here
+    from application.commerce.ports import (
+        BillRecordRepository,
+        EntitlementRepository,
+        InvoiceRepository,
+        OrderRepository,
+        PaymentNotificationRepository,
+        PaymentRepository,
+        ServicePlanRepository,
+        TradingPlatformRepository,
+    )
 from domain.accounts.session import AuthSession, PrincipalKind
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
@@ -134,6 +147,15 @@ class UnitOfWork(Protocol):
     certificates: CertificateRepository
     certificate_pins: CertificatePinRepository
     wrapped_keys: WrappedKeyRepository
+    entitlements: EntitlementRepository
+    trading_platforms: TradingPlatformRepository
+    service_plans: ServicePlanRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    payment_notifications: PaymentNotificationRepository
+    bill_records: BillRecordRepository
+    invoices: InvoiceRepository
+    seals: SealRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -16,11 +16,26 @@ from application.accounts.manage_sessions import EndSession, ListSessions, Logou
 from application.accounts.refresh_session import RefreshSession
 from application.accounts.register import Register
 from application.accounts.request_sms_code import RequestSmsCode
+from application.certificates.change_pin import ChangePin
+from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
+from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
+from application.certificates.reset_certificate_pin import ResetCertificatePin
+from application.certificates.revoke_certificate import RevokeCertificate
+from application.certificates.set_certificate_pin import SetCertificatePin
+from application.certificates.start_pin_reset_face import StartPinResetFace
+from application.commerce.use_cases import CommerceUseCases
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
 from application.identity.start_id_card_verification import StartIdCardVerification
 from application.identity.submit_manual_verification import SubmitManualVerification
 from application.operators.operators import CreateOperator, OperatorLogin
+from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
+from application.seals.change_seal_face import ChangeSealFace
+from application.seals.export_seal import ExportSeal
+from application.seals.list_my_seals import GetMySeal, ListMySeals
+from application.seals.read_seal_image import ReadSealImage
+from application.seals.revoke_seal import RevokeSeal
+from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
 
 
 @dataclass(frozen=True)
@@ -50,3 +65,22 @@ class UseCases:
     decide_review: DecideReview
     create_operator: CreateOperator
     operator_login: OperatorLogin
+    commerce: CommerceUseCases
+    # certificates and personal seals (SPEC §5, §6)
+    claim_personal_certificate: ClaimPersonalCertificate
+    list_my_certificates: ListMyCertificates
+    get_my_certificate: GetMyCertificate
+    set_certificate_pin: SetCertificatePin
+    change_certificate_pin: ChangePin
+    start_pin_reset_face: StartPinResetFace
+    reset_certificate_pin: ResetCertificatePin
+    revoke_certificate: RevokeCertificate
+    list_my_seals: ListMySeals
+    get_my_seal: GetMySeal
+    list_signature_appearances: ListSignatureAppearances
+    name_signature_image: NameSignatureImage
+    change_seal_face: ChangeSealFace
+    capture_handwritten_signature: CaptureHandwrittenSignature
+    revoke_seal: RevokeSeal
+    export_seal: ExportSeal
+    read_seal_image: ReadSealImage

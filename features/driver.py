@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from application.accounts.change_password import ChangePasswordCommand, ResetPasswordCommand
@@ -27,6 +28,7 @@ from application.identity.submit_manual_verification import SubmitManualVerifica
 from application.operators.operators import OperatorLoginCommand
 from domain.accounts.account import EntryMode
 from domain.accounts.sms import SmsPurpose
+from domain.commerce.entitlement import HolderKind
 from domain.errors import DomainError, Forbidden, Unauthenticated
 from domain.identity.documents import DocumentType
 from tests.app_fixture import FakeApp
@@ -218,3 +220,303 @@ class ApplicationDriver:
     async def decide_review(self, session: Session, review_id: UUID, approve: bool, reason: str | None) -> None:
         await self._call(self.app.decide_review(
             DecideReviewCommand(await self._principal(session), review_id, approve, reason, META)))
+
+    # ------------------------------------------------------------ certificates and personal seals (§6.1.1, §9.1, §9.3)
+
+    async def personal_service(self, session: Session, days: int = 365) -> UUID:
+        """An active personal entitlement for the caller, as paying for a personal plan leaves it (§6.1)."""
+        p = await self._principal(session)
+        assert p is not None
+        from tests.app_fixture import User
+
+        ent = await self.app.personal_entitlement(User("", "", p.id, None, p), days=days)  # type: ignore[arg-type]
+        return ent.id
+
+    async def claim_certificate(self, session: Session, entitlement_id: UUID, pin: str) -> Claimed:
+        from application.certificates.claim_personal_certificate import ClaimPersonalCertificateCommand
+
+        r = await self._call(self.app.claim_personal_certificate(ClaimPersonalCertificateCommand(
+            await self._principal(session), entitlement_id, pin, META)))
+        return Claimed(r.signing.id, r.encryption.id, r.personal_seal.id if r.personal_seal else None,
+                       r.signing.subject_dn)
+
+    async def my_certificates(self, session: Session) -> list[CertificateInfo]:
+        views = await self._call(self.app.list_my_certificates(await self._principal(session)))
+        return [CertificateInfo(v.certificate.id, v.certificate.usage.value, v.status.value) for v in views]
+
+    async def set_certificate_pin(self, session: Session, pin: str, code: str) -> None:
+        from application.certificates.set_certificate_pin import SetCertificatePinCommand
+
+        await self._call(self.app.set_certificate_pin(
+            SetCertificatePinCommand(await self._principal(session), pin, code, META)))
+
+    async def change_certificate_pin(self, session: Session, old: str, new: str) -> None:
+        from application.certificates.change_pin import ChangePinCommand
+
+        await self._call(self.app.change_certificate_pin(ChangePinCommand(await self._principal(session), old, new)))
+
+    async def start_pin_reset_face(self, session: Session) -> str:
+        from application.certificates.start_pin_reset_face import StartPinResetFaceCommand
+
+        ticket = await self._call(self.app.start_pin_reset_face(
+            StartPinResetFaceCommand(await self._principal(session), META)))
+        return ticket.token
+
+    async def reset_certificate_pin(self, session: Session, code: str, face_token: str, new_pin: str) -> UUID | None:
+        from application.certificates.reset_certificate_pin import ResetCertificatePinCommand
+
+        cert = await self._call(self.app.reset_certificate_pin(ResetCertificatePinCommand(
+            await self._principal(session), code, face_token, new_pin, META)))
+        return cert.id if cert is not None else None
+
+    async def revoke_certificate(self, session: Session, certificate_id: UUID, reason: str) -> None:
+        from application.certificates.revoke_certificate import RevokeCertificateCommand
+
+        await self._call(self.app.revoke_certificate(
+            RevokeCertificateCommand(await self._principal(session), certificate_id, reason)))
+
+    async def my_seals(self, session: Session, include_invalid: bool = False) -> list[SealInfo]:
+        views = await self._call(self.app.list_my_seals(await self._principal(session), include_invalid))
+        return [SealInfo(v.seal.id, v.seal.kind.value, v.status.value, v.seal.style.value if v.seal.style else None)
+                for v in views]
+
+    async def change_seal_face(self, session: Session, seal_id: UUID, pin: str, style: str | None = None,
+                               image: bytes | None = None) -> None:
+        from application.seals.change_seal_face import ChangeSealFaceCommand
+        from domain.seals.seal import SealStyle
+
+        await self._call(self.app.change_seal_face(ChangeSealFaceCommand(
+            await self._principal(session), seal_id, pin, style=SealStyle(style) if style else None,
+            image=UploadedImage(image, "face") if image is not None else None, meta=META)))
+
+    async def capture_handwritten_signature(self, session: Session, image: bytes, pin: str) -> UUID:
+        from application.seals.capture_handwritten_signature import CaptureHandwrittenSignatureCommand
+
+        view = await self._call(self.app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
+            await self._principal(session), UploadedImage(image, "signature"), pin, META)))
+        return view.seal.id
+
+    async def revoke_seal(self, session: Session, seal_id: UUID, pin: str) -> None:
+        from application.seals.revoke_seal import RevokeSealCommand
+
+        await self._call(self.app.revoke_seal(RevokeSealCommand(await self._principal(session), seal_id, pin, META)))
+
+    async def signature_appearances(self, session: Session) -> list[str]:
+        found = await self._call(self.app.list_signature_appearances(await self._principal(session)))
+        return [a.kind.value for a in found]
+
+
+    # ------------------------------------------------------------ commerce (§6.1, §6.4, §9.2)
+
+    async def put_plan_on_sale(self, platform_name: str, plan_name: str, subject: str, operations: list[str],
+                               months: int, sign_quota: int | None, price_fen: int) -> None:
+        """An operator lists a plan (registering the platform the first time it is named)."""
+        platform = next((p for p in self.app.db.rows("trading_platforms") if p.name == platform_name), None)
+        if platform is None:
+            count = len(self.app.db.rows("trading_platforms"))
+            platform = await self.app.trading_platform(f"GGZYJY{count + 1:05d}", platform_name, "北京市")
+        await self.app.service_plan(platform.id, subject=subject, name=plan_name, operations=operations,
+                                    months=months, price_fen=price_fen, sign_quota=sign_quota)
+
+    async def catalogue(self, session: Session) -> list[PlatformOffer]:
+        """What "个人证书服务" shows: each platform with its personal plans."""
+        from domain.commerce.entitlement import SubjectType
+
+        await self._principal(session)
+        c = self.app.commerce
+        page = await self._call(c.list_trading_platforms(100, None))
+        plans = await c.catalogue.plans_of([(p.id, SubjectType.PERSONAL) for p in page.items])
+        return [PlatformOffer(p.id, p.name, [PlanOffer(x.id, x.name, list(x.operations), x.validity_months,
+                                                       x.sign_quota, x.price_fen) for x in of])
+                for p, of in zip(page.items, plans, strict=True)]
+
+    async def plan_by_name(self, session: Session, platform_name: str, plan_name: str) -> Any:
+        """A plan as the buyer finds it; plans of other subject types are looked up the way an operator sees them
+        (to show that ordering one is refused)."""
+        for offer in await self.catalogue(session):
+            if offer.name == platform_name:
+                found = next((p.id for p in offer.plans if p.name == plan_name), None)
+                if found is not None:
+                    return found
+        return next(p.id for p in self.app.db.rows("service_plans") if p.name == plan_name)
+
+    async def place_order(self, session: Session, plan_ids: list[Any]) -> OrderView:
+        from application.commerce.place_order import PlaceOrderCommand
+
+        order = await self._call(self.app.commerce.place_order(
+            PlaceOrderCommand(await self._principal(session), list(plan_ids))))
+        return self._order_view(order)
+
+    def _order_view(self, order) -> OrderView:
+        now = self.app.clock.now()
+        return OrderView(order.id, order.effective_status(now).value, order.amount_fen)
+
+    async def pay_order(self, session: Session, order_id: Any, channel: str) -> PaymentView:
+        from application.commerce.pay_order import PayOrderCommand
+        from domain.commerce.payment import PaymentChannel
+
+        p = await self._call(self.app.commerce.pay_order(
+            PayOrderCommand(await self._principal(session), order_id, PaymentChannel(channel))))
+        return PaymentView(p.id, p.status.value, p.pay_url)
+
+    async def wallet_pays(self, payment_id: Any) -> None:
+        """The payer confirms in the wallet; the gateway's signed notification reaches the server."""
+        await self.app.notify_paid(payment_id)
+
+    async def payment_status(self, session: Session, payment_id: Any) -> str:
+        found = await self.app.commerce.get_object(await self._principal(session), "Payment", payment_id)
+        assert found is not None
+        return found.status.value
+
+    async def cancel_order(self, session: Session, order_id: Any) -> None:
+        from application.commerce.cancel_order import CancelOrderCommand
+
+        await self._call(self.app.commerce.cancel_order(CancelOrderCommand(await self._principal(session), order_id)))
+
+    async def my_orders(self, session: Session) -> list[OrderView]:
+        page = await self._call(self.app.commerce.list_my_orders(await self._principal(session), 100, None))
+        return [self._order_view(o) for o in page.items]
+
+    async def close_expired_orders(self) -> int:
+        """The worker's pass."""
+        return await self.app.commerce.close_expired_orders()
+
+    async def record_usage(self, order_id: Any, operation: str, count: int) -> None:
+        """The platform counted a use of the service bought with this order (the scan services write these)."""
+        from domain.commerce.bill import BillRecord
+
+        async with self.app.uow() as uow:
+            order = await uow.orders.get(order_id)
+            [ent] = [e for e in await uow.entitlements.for_holder(HolderKind.ACCOUNT, order.account_id)
+                     if e.order_id == order_id]
+            uow.bill_records.add(BillRecord(entitlement_id=ent.id, order_id=order_id, platform_id=ent.platform_id,
+                                            operation=operation, used_at=self.app.clock.now(), count=count))
+            await uow.commit()
+
+    async def bill_records(self, session: Session, order_id: Any) -> list[tuple[str, int]]:
+        assert await self.app.commerce.get_object(await self._principal(session), "Order", order_id) is not None
+        page = await self.app.commerce.order_details.bill_records(order_id, 50, None)
+        return [(b.operation, b.count) for b in page.items]
+
+    async def my_services(self, session: Session) -> list[ServiceView]:
+        from domain.clock import CHINA_TZ
+
+        c, now = self.app.commerce, self.app.clock.now()
+        ents = await self._call(c.list_my_entitlements(await self._principal(session)))
+        platforms = await c.catalogue.platforms([e.platform_id for e in ents])
+        plans = await c.catalogue.plans([e.plan_id for e in ents])
+        return [ServiceView(pf.name if pf else None, pl.name if pl else None, list(e.operations), e.status(now).value,
+                            e.valid_until.astimezone(CHINA_TZ).date(), e.sign_quota, e.signs_used)
+                for e, pf, pl in zip(ents, platforms, plans, strict=True)]
+
+    async def request_invoice(self, session: Session, order_id: Any, invoice_type: str, title_type: str, title: str,
+                              tax_number: str | None, email: str) -> InvoiceView:
+        from application.commerce.invoices import RequestInvoiceCommand
+        from domain.commerce.invoice import InvoiceTitleType, InvoiceType
+
+        i = await self._call(self.app.commerce.request_invoice(RequestInvoiceCommand(
+            await self._principal(session), order_id, InvoiceType(invoice_type), InvoiceTitleType(title_type), title,
+            tax_number, email)))
+        return self._invoice_view(i)
+
+    def _invoice_view(self, i) -> InvoiceView:
+        from domain.commerce.invoice import InvoiceStatus
+
+        share = self.app.commerce.invoice_links.share(i.id).token if i.status is InvoiceStatus.ISSUED else None
+        return InvoiceView(i.id, i.status.value, i.invoice_type.value, i.title_type.value, i.tax_number, i.number,
+                           share)
+
+    async def invoice_of(self, session: Session, order_id: Any) -> InvoiceView | None:
+        assert await self.app.commerce.get_object(await self._principal(session), "Order", order_id) is not None
+        [found] = await self.app.commerce.order_details.invoices([order_id])
+        return self._invoice_view(found) if found else None
+
+    def tax_platform_fails(self, times: int) -> None:
+        self.app.invoice_issuer.fail_next(times)
+
+    async def run_outbox(self) -> int:
+        """The outbox worker's pass (it issues requested invoices)."""
+        return await self.app.deliver()
+
+    async def download_invoice(self, session: Session, invoice_id: Any) -> bytes:
+        return await self._call(self.app.commerce.read_invoice_pdf.as_owner(await self._principal(session),
+                                                                            invoice_id))
+
+    async def open_share_link(self, link: str) -> bytes:
+        return await self._call(self.app.commerce.read_invoice_pdf.by_link(link))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    signing_id: Any
+    encryption_id: Any
+    seal_id: Any
+    subject_dn: str
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    id: Any
+    usage: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SealInfo:
+    id: Any
+    kind: str
+    status: str
+    style: str | None
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    id: Any
+    name: str
+    operations: list[str]
+    validity_months: int
+    sign_quota: int | None
+    price_fen: int
+
+
+@dataclass(frozen=True)
+class PlatformOffer:
+    id: Any
+    name: str
+    plans: list[PlanOffer]
+
+
+@dataclass(frozen=True)
+class OrderView:
+    id: Any
+    status: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    id: Any
+    status: str
+    pay_url: str
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    platform_name: str | None
+    plan_name: str | None
+    operations: list[str]
+    status: str
+    valid_until: date
+    sign_quota: int | None
+    signs_used: int
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    id: Any
+    status: str
+    invoice_type: str
+    title_type: str
+    tax_number: str | None
+    number: str | None
+    share_link: str | None  # what 复制发票链接 copies; None until issued

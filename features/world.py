@@ -21,6 +21,7 @@ PURPOSES = {
     "重置密码": SmsPurpose.RESET_PASSWORD,
     "更换手机号": SmsPurpose.CHANGE_PHONE,
     "注销账户": SmsPurpose.DELETE_ACCOUNT,
+    "证书密码": SmsPurpose.CERTIFICATE_PIN,
 }
 
 STATUSES = {
@@ -58,6 +59,8 @@ class World:
     acted: bool = False
     error: Refused | None = None
     results: list[Any] = field(default_factory=list)
+    certificates: dict[str, Any] = field(default_factory=dict)  # what the certificate and seal steps keep
+    commerce: dict[str, Any] = field(default_factory=dict)  # what the order and invoice steps keep
 
     def run(self, coro: Awaitable[T]) -> T:
         """Runs one driver call to its end (steps are synchronous, the application is not)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from graphql_schema.accounts.types import AccountType
+from graphql_schema.commerce.types import COMMERCE_TYPES, commerce_node
 from graphql_schema.common.context import Info
 from graphql_schema.common.node import Node, from_global_id
 from graphql_schema.identity.types import ReviewType
@@ -23,7 +24,20 @@ class NodeQuery:
             if ctx.principal.is_account and ctx.principal.id == local:
                 return AccountType.of(await ctx.use_cases.get_me(ctx.principal))
             return None
+        if type_name == "Certificate" and ctx.principal.is_account:
+            from graphql_schema.certificates.types import CertificateType
+
+            cert = await ctx.use_cases.get_my_certificate(ctx.principal, local)
+            return CertificateType.of(cert) if cert else None
+        if type_name == "Seal" and ctx.principal.is_account:
+            from graphql_schema.seals.types import SealType
+
+            seal = await ctx.use_cases.get_my_seal(ctx.principal, local)
+            return SealType.of(seal) if seal else None
         if type_name == "Review":
             review = await ctx.use_cases.get_review(ctx.principal, local)
             return ReviewType.of(review) if review else None
+        if type_name in COMMERCE_TYPES:
+            found = await ctx.use_cases.commerce.get_object(ctx.principal, type_name, local)
+            return commerce_node(type_name, found, info) if found is not None else None
         return None

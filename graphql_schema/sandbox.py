@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from graphql_schema.common.context import Info
+from graphql_schema.common.node import from_global_id
 
 
 @strawberry.type
@@ -47,6 +48,12 @@ class SandboxMutation:
             return False
         _console(info).set_identity_answer(id_number[:32], answer)
         return True
+
+    @strawberry.field(description="Play the payer: confirm a payment in the sandbox wallet. The gateway then sends "
+                                  "its signed notification to the server. False for an unknown payment.")
+    async def complete_payment(self, info: Info, payment_id: strawberry.ID) -> bool:
+        ref = from_global_id(payment_id, "Payment")
+        return ref is not None and await _console(info).complete_payment(ref[1])
 
 
 @strawberry.type

@@ -17,12 +17,19 @@ from strawberry.tools import merge_types
 from graphql_schema.accounts.mutations import AccountMutations
 from graphql_schema.accounts.queries import AccountQueries
 from graphql_schema.accounts.types import AccountType, Enterprise, SessionInfo
+from graphql_schema.certificates.mutations import CertificateMutations
+from graphql_schema.certificates.types import CertificateType
+from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutations
+from graphql_schema.commerce.queries import CommerceQueries
+from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
 from graphql_schema.common.errors import should_mask
 from graphql_schema.identity.mutations import IdentityMutations
 from graphql_schema.identity.types import ReviewType
 from graphql_schema.node import NodeQuery
 from graphql_schema.operators.schema import OperatorMutations, OperatorQueries
 from graphql_schema.sandbox import SandboxRootMutation, SandboxRootQuery
+from graphql_schema.seals.mutations import SealMutations
+from graphql_schema.seals.types import SealType
 
 
 class _Schema(strawberry.Schema):
@@ -35,8 +42,9 @@ class _Schema(strawberry.Schema):
 
 def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int = 30,
                  max_tokens: int = 2000) -> strawberry.Schema:
-    queries = [NodeQuery, AccountQueries, OperatorQueries]
-    mutations = [AccountMutations, IdentityMutations, OperatorMutations]
+    queries = [NodeQuery, AccountQueries, OperatorQueries, CommerceQueries]
+    mutations = [AccountMutations, IdentityMutations, OperatorMutations, CertificateMutations, SealMutations,
+                 CommerceMutations, CatalogueMutations]
     if sandbox:
         queries.append(SandboxRootQuery)
         mutations.append(SandboxRootMutation)
@@ -47,7 +55,8 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     Query = merge_types("Query", tuple(queries))
     Mutation = merge_types("Mutation", tuple(mutations))
     return _Schema(
-        query=Query, mutation=Mutation, types=[AccountType, ReviewType, SessionInfo, Enterprise],
+        query=Query, mutation=Mutation, types=[AccountType, ReviewType, SessionInfo, Enterprise, CertificateType, SealType,
+               *COMMERCE_NODE_TYPES],
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.
             lambda: AddValidationRules(limits),

@@ -27,7 +27,11 @@ from application.accounts.session_issuer import IssuedSession, SessionIssuer
 from application.accounts.sms_codes import SMS_TOPIC, SmsCodes
 from application.context import Principal, RequestMeta
 from application.identity.evidence import EvidenceSealer
-from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
+from application.identity.face_outcome import (
+    CompleteFaceVerification,
+    CompleteFaceVerificationCommand,
+    RecordFaceCallback,
+)
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
 from application.identity.start_id_card_verification import (
     StartIdCardVerification,
@@ -144,8 +148,150 @@ class FakeApp:
         self.create_operator = CreateOperator(uow, self.passwords, clock)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login)
 
+        self._certificates_and_seals()
+        self._commerce()
+
         self.dispatcher = OutboxDispatcher(uow, clock, {SMS_TOPIC: sms_handler(self.sms),
-                                                        BLOB_DELETE_TOPIC: blob_delete_handler(self.blobs)})
+                                                        BLOB_DELETE_TOPIC: blob_delete_handler(self.blobs),
+                                                        **self._commerce_handlers()})
+
+    def _certificates_and_seals(self) -> None:
+        """Issue 4, personal half: a fake CA, the real key vault (cheap KDF), fake seal drawing and making."""
+        from adapters.ca.vault import Sm2KeyVault
+        from adapters.crypto.sm2 import default_backend
+        from adapters.security.keys import KeyRing
+        from application.certificates.change_pin import ChangePin
+        from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
+        from application.certificates.issue_dual_certificates import IssueDualCertificates
+        from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
+        from application.certificates.pin_gate import PinGate
+        from application.certificates.reset_certificate_pin import ResetCertificatePin
+        from application.certificates.revoke_certificate import RevokeCertificate
+        from application.certificates.set_certificate_pin import SetCertificatePin
+        from application.certificates.start_pin_reset_face import StartPinResetFace
+        from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
+        from application.seals.change_seal_face import ChangeSealFace
+        from application.seals.export_seal import ExportSeal
+        from application.seals.list_my_seals import GetMySeal, ListMySeals
+        from application.seals.personal_name_seal import PersonalNameSeals
+        from application.seals.read_seal_image import ReadSealImage
+        from application.seals.revoke_seal import RevokeSeal
+        from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
+        from tests.fakes import FakeCertificateAuthority, FakeSealImages, FakeSealMaker
+
+        clock, uow, limit = self.clock, self.uow, self.policies.identity.upload_max_bytes
+        self.ca = FakeCertificateAuthority()
+        self.vault = Sm2KeyVault(KeyRing(b"\x07" * 32), default_backend(), scrypt_n=2**10)
+        self.seal_images = FakeSealImages()
+        self.seal_maker = FakeSealMaker()
+        self.pin_gate = PinGate(uow, self.vault, clock)
+        self.issue_dual_certificates = IssueDualCertificates(uow, self.pin_gate, self.vault, self.ca, clock)
+        name_seals = PersonalNameSeals(uow, self.seal_images, self.blobs, clock)
+        self.claim_personal_certificate = ClaimPersonalCertificate(
+            uow, self.issue_dual_certificates, self.pin_gate, self.secrets, name_seals, clock)
+        self.list_my_certificates = ListMyCertificates(uow, clock)
+        self.get_my_certificate = GetMyCertificate(uow, clock)
+        self.set_certificate_pin = SetCertificatePin(uow, self.codes, self.vault, clock)
+        self.change_certificate_pin = ChangePin(uow, self.pin_gate, self.vault, clock)
+        self.start_pin_reset_face = StartPinResetFace(uow, self.faces, self.sealer, clock)
+        self.reset_certificate_pin = ResetCertificatePin(uow, self.codes, self.faces, self.vault, self.ca,
+                                                         self.secrets, clock)
+        self.revoke_certificate = RevokeCertificate(uow, clock)
+        self.list_my_seals = ListMySeals(uow, clock)
+        self.get_my_seal = GetMySeal(uow, clock)
+        self.list_signature_appearances = ListSignatureAppearances(uow, clock)
+        self.name_signature_image = NameSignatureImage(uow, self.seal_images)
+        self.change_seal_face = ChangeSealFace(uow, self.pin_gate, self.seal_images, self.images, self.blobs,
+                                               clock, limit)
+        self.capture_handwritten_signature = CaptureHandwrittenSignature(uow, self.pin_gate, self.images,
+                                                                         self.blobs, clock, limit)
+        self.revoke_seal = RevokeSeal(uow, self.pin_gate, clock)
+        self.export_seal = ExportSeal(uow, self.blobs, self.seal_maker, clock)
+        self.read_seal_image = ReadSealImage(uow, self.blobs)
+
+    def _commerce(self) -> None:
+        """Issue 4, commerce half: `self.commerce` as the container wires it, over a fake gateway and tax platform."""
+        from application.commerce.policy import CommercePolicy
+        from application.commerce.use_cases import commerce_use_cases
+        from tests.fakes import FakeInvoiceIssuer, FakePaymentGateway, FakePublicKeyParser
+
+        self.payment_gateway = FakePaymentGateway(self.clock)
+        self.invoice_issuer = FakeInvoiceIssuer(self.blobs)
+        self.commerce = commerce_use_cases(
+            self.uow, self.clock, ca=self.ca, keys=FakePublicKeyParser(), gateway=self.payment_gateway,
+            issuer=self.invoice_issuer, blobs=self.blobs, hasher=self.secrets, policy=CommercePolicy(),
+            base_url="https://sxq.example")
+
+    def _commerce_handlers(self) -> dict:
+        from application.commerce.invoices import INVOICE_ISSUE_TOPIC
+        from application.outbox import invoice_issue_handler
+
+        return {INVOICE_ISSUE_TOPIC: invoice_issue_handler(self.commerce.issue_invoice)}
+
+    async def verified_user(self, phone: str = "13800138000", legal_name: str = "张三",
+                            number: str = ID_ZHANG) -> User:
+        """A registered account whose mainland identity passed the two-element check and face liveness."""
+        user = await self.register_user(phone)
+        started = await self.start_face(user, legal_name, number)
+        self.faces.finish(started.ticket.token, passed=True)
+        await self.complete_face_verification(CompleteFaceVerificationCommand(user.principal, started.ticket.token,
+                                                                              DEFAULT_META))
+        return user
+
+    async def personal_entitlement(self, user: User, *, days: int = 365, valid_from_days_ago: int = 0):
+        """An active personal entitlement, as paying for a personal plan creates it (the commerce chapter)."""
+        from datetime import timedelta
+        from uuid import uuid4
+
+        from domain.commerce.entitlement import Entitlement, HolderKind
+
+        now = self.clock.now()
+        ent = Entitlement(holder_kind=HolderKind.ACCOUNT, holder_id=user.account_id, platform_id=uuid4(),
+                          plan_id=uuid4(), order_id=uuid4(), operations=["LOGIN", "SIGN"],
+                          valid_from=now - timedelta(days=valid_from_days_ago), valid_until=now + timedelta(days=days))
+        async with self.uow() as uow:
+            uow.entitlements.add(ent)
+            await uow.commit()
+        return ent
+
+    # ------------------------------------------------------------ commerce helpers (§6)
+
+    async def trading_platform(self, code: str = "GGZYJY11001", name: str = "北京市公共资源交易平台",
+                               region: str = "北京市"):
+        """A platform registered by an operator, as `registerPlatform` does it."""
+        from application.commerce.register_platform import RegisterPlatformCommand
+
+        pem = f"-----BEGIN PUBLIC KEY-----\nSM2:04{code.encode().hex():0>128}\n-----END PUBLIC KEY-----"
+        done = await self.commerce.register_platform(RegisterPlatformCommand(
+            await self.operator("catalogue"), code, name, region, "https://platform.example/callback", pem))
+        return done.platform
+
+    async def service_plan(self, platform_id: UUID, *, subject: str = "PERSONAL", name: str = "个人标准版",
+                           operations: Sequence[str] = ("LOGIN", "SIGN"), months: int = 12, price_fen: int = 29_900,
+                           sign_quota: int | None = 100):
+        from application.commerce.create_service_plan import CreateServicePlanCommand
+        from domain.commerce.entitlement import ScanOperation, SubjectType
+
+        return await self.commerce.create_service_plan(CreateServicePlanCommand(
+            await self.operator("catalogue"), platform_id, SubjectType(subject), name,
+            [ScanOperation(o) for o in operations], months, price_fen, sign_quota))
+
+    async def notify_paid(self, payment_id: UUID, **overrides):
+        """The wallet paid: the gateway's signed notification reaches the server."""
+        channel, body, headers = self.payment_gateway.paid(payment_id, **overrides)
+        return await self.commerce.record_payment_notification(channel, body, headers)
+
+    async def paid_order(self, user: User, plan_ids: Sequence[UUID]):
+        """An order placed, paid through the gateway and fulfilled; returns the order as stored."""
+        from application.commerce.pay_order import PayOrderCommand
+        from application.commerce.place_order import PlaceOrderCommand
+        from domain.commerce.payment import PaymentChannel
+
+        order = await self.commerce.place_order(PlaceOrderCommand(user.principal, list(plan_ids)))
+        payment = await self.commerce.pay_order(PayOrderCommand(user.principal, order.id, PaymentChannel.WECHAT_PAY))
+        await self.notify_paid(payment.id)
+        async with self.uow() as uow:
+            return await uow.orders.get(order.id)
 
     # ------------------------------------------------------------ helpers for tests
 

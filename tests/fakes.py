@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from application.certificates.ports import WrappedKey, WrappedKeyKind
+from application.certificates.ports import CertificateRequest, WrappedKey, WrappedKeyKind
 from application.ports import (
     ExternalServiceUnavailable,
     FaceOutcome,
@@ -38,11 +38,18 @@ from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
 from domain.certificates.certificate import Certificate, CertificateStatus
 from domain.certificates.pin import CertificatePin
+from domain.commerce.bill import BillRecord
+from domain.commerce.catalogue import ServicePlan, TradingPlatform
+from domain.commerce.entitlement import Entitlement, HolderKind, SubjectType
+from domain.commerce.invoice import Invoice
+from domain.commerce.order import Order, OrderStatus
+from domain.commerce.payment import Payment, PaymentChannel, PaymentNotification
 from domain.errors import Conflict, InvalidImage
 from domain.identity.face import FaceCheck, FacePurpose
 from domain.identity.identity import Identity
 from domain.identity.review import Review, ReviewKind, ReviewStatus
 from domain.operators.operator import Operator
+from domain.seals.seal import Seal, SealFace, SealStyle
 
 # ---------------------------------------------------------------- clock
 
@@ -86,10 +93,21 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "certificates": ("id", ("serial",), True),
     "certificate_pins": ("account_id", (), True),
     "wrapped_keys": ("certificate_id", (), False),
+    "seals": ("id", (), True),
+    "seal_faces": ("id", (), False),
+    "entitlements": ("id", (), True),
+    "trading_platforms": ("id", ("code",), True),
+    "service_plans": ("id", (), True),
+    "orders": ("id", (), True),
+    "payments": ("id", (), True),
+    "payment_notifications": ("id", (), False),
+    "bill_records": ("id", (), False),
+    "invoices": ("id", ("order_id",), True),
 }
 
 # Columns stored as JSON in the real schema.
-_JSON_COLUMNS = {"reviews": ("attachments",), "audit": ("detail",), "outbox": ("payload",)}
+_JSON_COLUMNS = {"reviews": ("attachments",), "audit": ("detail",), "outbox": ("payload",),
+                 "entitlements": ("operations",), "service_plans": ("operations",), "orders": ("items",)}
 
 
 def _state_of(obj: object) -> dict[str, Any]:
@@ -368,6 +386,140 @@ class InMemoryWrappedKeyRepository(_Repo):
         return self._where(lambda k: k.account_id == account_id and k.kind is WrappedKeyKind.SIGNING)
 
 
+class InMemorySealRepository(_Repo):
+    table = "seals"
+
+    def add_face(self, face: SealFace) -> None:
+        self._uow._work["seal_faces"][face.id] = face
+
+    async def get(self, seal_id: UUID) -> Seal | None:
+        return self._rows.get(seal_id)
+
+    async def for_account(self, account_id: UUID) -> list[Seal]:
+        return sorted(self._where(lambda s: s.holder_account_id == account_id), key=lambda s: (s.created_at, s.id))
+
+    async def faces_of(self, seal_id: UUID) -> list[SealFace]:
+        faces = [f for f in self._uow._work["seal_faces"].values() if f.seal_id == seal_id]
+        return sorted(faces, key=lambda f: (f.created_at, f.id))
+
+
+def _page(rows: list[Any], key: Callable[[Any], tuple[datetime, UUID]], first: int, after: str | None,
+          newest_first: bool) -> Page[Any]:
+    ordered = sorted(rows, key=key, reverse=newest_first)
+    if after and (pos := _decode_cursor(after)) is not None:
+        ordered = [r for r in ordered if (key(r) < pos if newest_first else key(r) > pos)]
+    items = ordered[:first]
+    return Page(items, len(ordered) > first, [_encode_cursor(*key(r)) for r in items])
+
+
+class InMemoryEntitlementRepository(_Repo):
+    table = "entitlements"
+
+    async def get(self, entitlement_id: UUID) -> Entitlement | None:
+        return self._rows.get(entitlement_id)
+
+    async def for_holder(self, kind: HolderKind, holder_id: UUID) -> list[Entitlement]:
+        found = self._where(lambda e: e.holder_kind is kind and e.holder_id == holder_id)
+        return sorted(found, key=lambda e: (e.valid_from, e.id), reverse=True)
+
+    async def active_for_holder(self, kind: HolderKind, holder_id: UUID, now: datetime) -> list[Entitlement]:
+        return [e for e in await self.for_holder(kind, holder_id) if e.is_active(now)]
+
+
+class InMemoryTradingPlatformRepository(_Repo):
+    table = "trading_platforms"
+
+    async def get(self, platform_id: UUID) -> TradingPlatform | None:
+        return self._rows.get(platform_id)
+
+    async def by_code(self, code: str) -> TradingPlatform | None:
+        return next(iter(self._where(lambda p: p.code == code)), None)
+
+    async def many(self, platform_ids: list[UUID]) -> list[TradingPlatform]:
+        return [self._rows[i] for i in set(platform_ids) if i in self._rows]
+
+    async def page(self, *, first: int, after: str | None) -> Page[TradingPlatform]:
+        return _page(list(self._rows.values()), lambda p: (p.created_at, p.id), first, after, False)
+
+    async def count(self) -> int:
+        return len(self._rows)
+
+
+class InMemoryServicePlanRepository(_Repo):
+    table = "service_plans"
+
+    async def get(self, plan_id: UUID) -> ServicePlan | None:
+        return self._rows.get(plan_id)
+
+    async def many(self, plan_ids: list[UUID]) -> list[ServicePlan]:
+        return [self._rows[i] for i in set(plan_ids) if i in self._rows]
+
+    async def for_platforms(self, platform_ids: list[UUID], subject_type: SubjectType | None) -> list[ServicePlan]:
+        ids = set(platform_ids)
+        found = self._where(lambda p: p.platform_id in ids and p.active
+                            and (subject_type is None or p.subject_type is subject_type))
+        return sorted(found, key=lambda p: (p.price_fen, p.created_at, p.id))
+
+
+class InMemoryOrderRepository(_Repo):
+    table = "orders"
+
+    async def get(self, order_id: UUID) -> Order | None:
+        return self._rows.get(order_id)
+
+    async def page_for_account(self, account_id: UUID, *, first: int, after: str | None) -> Page[Order]:
+        return _page(self._where(lambda o: o.account_id == account_id), lambda o: (o.placed_at, o.id),
+                     first, after, True)
+
+    async def expired_unpaid(self, now: datetime, limit: int) -> list[Order]:
+        found = self._where(lambda o: o.status is OrderStatus.PENDING_PAYMENT and o.expires_at <= now)
+        return sorted(found, key=lambda o: o.expires_at)[:limit]
+
+
+class InMemoryPaymentRepository(_Repo):
+    table = "payments"
+
+    async def get(self, payment_id: UUID) -> Payment | None:
+        return self._rows.get(payment_id)
+
+    async def for_order(self, order_id: UUID) -> list[Payment]:
+        return sorted(self._where(lambda p: p.order_id == order_id), key=lambda p: (p.created_at, p.id))
+
+
+class InMemoryPaymentNotificationRepository(_Repo):
+    table = "payment_notifications"
+
+    def add(self, obj: Any) -> None:
+        # The (channel, notify_id) unique constraint of the real schema.
+        if self._where(lambda n: n.channel is obj.channel and n.notify_id == obj.notify_id):
+            raise Conflict(details={"table": self.table, "reason": "unique notify_id"})
+        super().add(obj)
+
+    async def seen(self, channel: PaymentChannel, notify_id: str) -> PaymentNotification | None:
+        return next(iter(self._where(lambda n: n.channel is channel and n.notify_id == notify_id)), None)
+
+
+class InMemoryBillRecordRepository(_Repo):
+    table = "bill_records"
+
+    async def page_for_order(self, order_id: UUID, *, first: int, after: str | None) -> Page[BillRecord]:
+        return _page(self._where(lambda b: b.order_id == order_id), lambda b: (b.used_at, b.id), first, after, True)
+
+
+class InMemoryInvoiceRepository(_Repo):
+    table = "invoices"
+
+    async def get(self, invoice_id: UUID) -> Invoice | None:
+        return self._rows.get(invoice_id)
+
+    async def for_order(self, order_id: UUID) -> Invoice | None:
+        return next(iter(self._where(lambda i: i.order_id == order_id)), None)
+
+    async def for_orders(self, order_ids: list[UUID]) -> list[Invoice]:
+        ids = set(order_ids)
+        return self._where(lambda i: i.order_id in ids)
+
+
 # ---------------------------------------------------------------- unit of work
 
 
@@ -399,6 +551,15 @@ class InMemoryUnitOfWork:
         self.certificates = InMemoryCertificateRepository(self)
         self.certificate_pins = InMemoryCertificatePinRepository(self)
         self.wrapped_keys = InMemoryWrappedKeyRepository(self)
+        self.seals = InMemorySealRepository(self)
+        self.entitlements = InMemoryEntitlementRepository(self)
+        self.trading_platforms = InMemoryTradingPlatformRepository(self)
+        self.service_plans = InMemoryServicePlanRepository(self)
+        self.orders = InMemoryOrderRepository(self)
+        self.payments = InMemoryPaymentRepository(self)
+        self.payment_notifications = InMemoryPaymentNotificationRepository(self)
+        self.bill_records = InMemoryBillRecordRepository(self)
+        self.invoices = InMemoryInvoiceRepository(self)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -746,6 +907,50 @@ class FakeImageInspector:
         raise InvalidImage()
 
 
+class FakeCertificateAuthority:
+    """Prepares and "signs" certificates without a CA key: the DER is a marker, enough for use-case tests
+    (the real CA is tested against OpenSSL in tests/integration/ca)."""
+
+    def __init__(self) -> None:
+        self.signed: list[Certificate] = []
+
+    async def prepare(self, request: CertificateRequest) -> Certificate:
+        subject = request.subject
+        dn = f"CN={subject.name}" + (f",serialNumber={subject.identifier}" if subject.identifier else "") + ",C=CN"
+        return Certificate(
+            serial=format(secrets.randbits(120) | (1 << 119), "x"), usage=request.usage, profile=request.profile,
+            issuer="issuing", subject_dn=dn, holder_kind=subject.kind, public_key=request.public_key,
+            not_before=request.not_before, not_after=request.not_after, tbs=b"fake-tbs:" + request.public_key,
+            created_at=request.not_before, holder_account_id=request.holder_account_id,
+            holder_enterprise_id=request.holder_enterprise_id, pair_id=request.pair_id)
+
+    async def sign(self, certificate: Certificate) -> None:
+        certificate.signed(b"fake-der:" + certificate.serial.encode())
+        self.signed.append(certificate)
+
+    async def dual_package(self, signing: Certificate, encryption: Certificate, encryption_private_key: bytes) -> bytes:
+        raise NotImplementedError
+
+
+class FakeSealImages:
+    """Marks what it was asked to draw inside PNG-looking bytes."""
+
+    def personal_seal(self, name: str, style: SealStyle) -> bytes:
+        return PNG_MAGIC + f"seal:{style.value}:{name}".encode()
+
+    def name_signature(self, name: str) -> bytes:
+        return PNG_MAGIC + f"signature:{name}".encode()
+
+
+class FakeSealMaker:
+    def __init__(self) -> None:
+        self.requests: list[Any] = []
+
+    async def ses_seal(self, request: Any) -> bytes:
+        self.requests.append(request)
+        return b"SES_Seal:" + request.es_id.encode()
+
+
 def png(size: int = 64, fill: bytes = b"\x00") -> bytes:
     """Bytes the fake inspector takes for a PNG of about `size` bytes."""
     return PNG_MAGIC + fill * max(0, size - len(PNG_MAGIC))
@@ -770,3 +975,99 @@ class Snapshot:
     def of(cls, db: InMemoryDatabase, *, ignore: Iterable[str] = ("audit",)) -> Snapshot:
         skip = set(ignore)
         return cls({name: all_fields(rows.values()) for name, rows in db.tables.items() if name not in skip})
+
+
+# ---------------------------------------------------------------- commerce: payment gateway and tax platform
+
+
+class FakePaymentGateway:
+    """Registers payments and, when told the wallet paid (`paid`), builds the notification the channel would
+    send, signed with HMAC-SHA256 under the channel's key; `forge` tampers with one. `down` refuses new payments."""
+
+    def __init__(self, clock: FakeClock, key: bytes = b"fake-payment-key") -> None:
+        self._clock, self._key = clock, key
+        self.requests: list[Any] = []  # PaymentRequest
+        self.down = False
+
+    async def create(self, request: Any) -> str:
+        if self.down:
+            raise ExternalServiceUnavailable("fake payment gateway: unavailable")
+        self.requests.append(request)
+        return f"https://pay.example/{request.channel.value.lower()}/{request.payment_id}"
+
+    def _sign(self, channel: PaymentChannel, body: bytes) -> str:
+        return hmac.new(self._key + channel.value.encode(), body, hashlib.sha256).hexdigest()
+
+    def paid(self, payment_id: UUID, *, channel: PaymentChannel | None = None, amount_fen: int | None = None,
+             paid_at: datetime | None = None, notify_id: str | None = None) -> tuple[PaymentChannel, bytes,
+                                                                                       dict[str, str]]:
+        """The signed notification for a payment created here (amount and channel as registered unless given)."""
+        request = next(r for r in self.requests if r.payment_id == payment_id)
+        channel = channel or request.channel
+        body = json.dumps({
+            "notify_id": notify_id or secrets.token_hex(16), "channel": channel.value,
+            "trade_no": f"T{secrets.token_hex(8)}", "payment_id": str(payment_id),
+            "amount_fen": request.amount_fen if amount_fen is None else amount_fen,
+            "paid_at": (paid_at or self._clock.now()).isoformat()}).encode()
+        return channel, body, {"x-fake-signature": self._sign(channel, body)}
+
+    @staticmethod
+    def forge(body: bytes, **changes: Any) -> bytes:
+        """The same notification with some fields changed, its signature left as it was."""
+        return json.dumps({**json.loads(body), **changes}).encode()
+
+    def verify_notification(self, channel: PaymentChannel, body: bytes, headers: dict[str, str]) -> Any:
+        from application.commerce.ports import InvalidPaymentNotification, PaymentNotice
+
+        if not hmac.compare_digest(headers.get("x-fake-signature", ""), self._sign(channel, body)):
+            raise InvalidPaymentNotification("bad signature")
+        try:
+            d = json.loads(body)
+            if d["channel"] != channel.value:
+                raise InvalidPaymentNotification("another channel's notification")
+            return PaymentNotice(channel=channel, notify_id=d["notify_id"], payment_id=UUID(d["payment_id"]),
+                                 trade_no=d["trade_no"], amount_fen=int(d["amount_fen"]),
+                                 paid_at=datetime.fromisoformat(d["paid_at"]))
+        except (KeyError, ValueError, TypeError):
+            raise InvalidPaymentNotification("malformed") from None
+
+
+class FakeInvoiceIssuer:
+    """The tax platform: numbers invoices, stores a PDF-looking blob. fail_next(n) makes the next n requests fail
+    as an outage; `down` keeps failing. Idempotent by invoice id, as the real platforms are by serial number."""
+
+    def __init__(self, blobs: FakeBlobStore) -> None:
+        self._blobs = blobs
+        self.issued: dict[UUID, Any] = {}  # invoice id -> IssuedInvoice
+        self.contents: list[Any] = []  # InvoiceContent of each successful first issue
+        self.attempts = 0
+        self._failures_left = 0
+        self.down = False
+
+    def fail_next(self, count: int = 1) -> None:
+        self._failures_left = count
+
+    async def issue(self, content: Any) -> Any:
+        from application.commerce.ports import IssuedInvoice
+
+        self.attempts += 1
+        if self.down or self._failures_left > 0:
+            self._failures_left = max(0, self._failures_left - 1)
+            raise ExternalServiceUnavailable("fake tax platform: unavailable")
+        if content.invoice_id in self.issued:
+            return self.issued[content.invoice_id]
+        number = f"{len(self.issued) + 1:020d}"
+        blob = await self._blobs.put(b"%PDF-1.7 fake invoice " + number.encode(), "application/pdf")
+        self.issued[content.invoice_id] = IssuedInvoice(number=number, pdf_blob_id=blob)
+        self.contents.append(content)
+        return self.issued[content.invoice_id]
+
+
+class FakePublicKeyParser:
+    """Takes any PEM whose body is 'SM2:<hex point>' (the real parser is tested in tests/integration)."""
+
+    def sm2_spki_from_pem(self, pem: str) -> bytes:
+        body = "".join(line for line in pem.strip().splitlines() if not line.startswith("-----"))
+        if not body.startswith("SM2:"):
+            raise ValueError("not an SM2 public key")
+        return bytes.fromhex(body[4:])

@@ -11,6 +11,7 @@ from adapters.ca.authority import CaConfig, Sm2CertificateAuthority
 from adapters.ca.vault import Sm2KeyVault
 from adapters.clock import SystemClock
 from adapters.crypto.sm2 import default_backend as sm2_default_backend
+from adapters.crypto.sm2.public_keys import Sm2PublicKeyParser
 from adapters.documents.fonts import resolve_font
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
@@ -18,12 +19,17 @@ from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
 from adapters.sandbox.console import SandboxConsoleAdapter
 from adapters.sandbox.face import SandboxFaceVerifier
 from adapters.sandbox.identity import SandboxIdentityVerifier
+from adapters.sandbox.invoices import SandboxInvoiceIssuer
+from adapters.sandbox.payments import SandboxPaymentGateway
 from adapters.sandbox.sms import SandboxSmsGateway
+from adapters.seals.images import PillowSealImages
+from adapters.seals.maker import CaSealMaker
 from adapters.security.blobs import EncryptedFileBlobStore
 from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4GcmCipher
 from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
+from adapters.vendors.payments import UnconfiguredInvoiceIssuer, UnconfiguredPaymentGateway
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword, ResetPassword
 from application.accounts.change_phone import ChangePhone
@@ -39,18 +45,39 @@ from application.accounts.request_sms_code import RequestSmsCode
 from application.accounts.session_issuer import SessionIssuer
 from application.accounts.sms_codes import SMS_TOPIC, SmsCodes
 from application.certificates.change_pin import ChangePin
+from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
 from application.certificates.issue_dual_certificates import IssueDualCertificates
 from application.certificates.issue_event_certificate import IssueEventCertificate
+from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
 from application.certificates.pin_gate import PinGate
+from application.certificates.reset_certificate_pin import ResetCertificatePin
 from application.certificates.revoke_certificate import RevokeCertificate
+from application.certificates.set_certificate_pin import SetCertificatePin
+from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.certificates.verify_pin import VerifyPin
+from application.commerce.invoices import INVOICE_ISSUE_TOPIC
+from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.identity.evidence import EvidenceSealer
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
 from application.identity.start_id_card_verification import StartIdCardVerification
 from application.identity.submit_manual_verification import SubmitManualVerification
 from application.operators.operators import CreateOperator, OperatorLogin
-from application.outbox import BLOB_DELETE_TOPIC, OutboxDispatcher, blob_delete_handler, sms_handler
+from application.outbox import (
+    BLOB_DELETE_TOPIC,
+    OutboxDispatcher,
+    blob_delete_handler,
+    invoice_issue_handler,
+    sms_handler,
+)
+from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
+from application.seals.change_seal_face import ChangeSealFace
+from application.seals.export_seal import ExportSeal
+from application.seals.list_my_seals import GetMySeal, ListMySeals
+from application.seals.personal_name_seal import PersonalNameSeals
+from application.seals.read_seal_image import ReadSealImage
+from application.seals.revoke_seal import RevokeSeal
+from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
 from application.use_cases import UseCases
 
 
@@ -92,16 +119,6 @@ class Container(containers.DeclarativeContainer):
     session_issuer = providers.Singleton(lambda c, h, p: SessionIssuer(c, h, p.sessions), clock, secret_hasher,
                                          policies)
     sealer = providers.Singleton(EvidenceSealer, cipher, secret_hasher)
-    dispatcher = providers.Singleton(
-        lambda u, c, sms, blobs: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
-                                                         BLOB_DELETE_TOPIC: blob_delete_handler(blobs)}),
-        uow.provider, clock, sms_gateway, blobs)
-
-    use_cases = providers.Singleton(
-        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images: _use_cases(
-            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images),
-        uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
-        sealer, blobs, images)
 
     # The certificate authority and the key vault (adapters/ca). The PIN KDF costs twice the password one.
     sm2_backend = providers.Singleton(sm2_default_backend)
@@ -121,12 +138,51 @@ class Container(containers.DeclarativeContainer):
     issue_event_certificate = providers.Singleton(IssueEventCertificate, uow.provider, certificate_authority,
                                                   sm2_backend, clock)
 
+    # Certificates and seals (SPEC §5, §6): the personal half of issue 4.
+    seal_images = providers.Singleton(lambda s: PillowSealImages(_checked_font(s.cjk_font)), settings)
+    seal_maker = providers.Singleton(CaSealMaker, certificate_authority, sm2_backend)
+    certificate_use_cases = providers.Singleton(
+        lambda u, c, codes, h, face, sealer, blobs, images, pol, gate, vault, ca, issue, change, revoke, si, sm:
+        _certificate_use_cases(u, c, codes, h, face, sealer, blobs, images, pol, gate, vault, ca, issue, change,
+                               revoke, si, sm),
+        uow.provider, clock, sms_codes, secret_hasher, face_verifier, sealer, blobs, images, policies, pin_gate,
+        key_vault, certificate_authority, issue_dual_certificates, change_pin, revoke_certificate, seal_images,
+        seal_maker)
+
+    # Commerce (adapters/sandbox/payments.py, invoices.py): the sandbox plays WeChat Pay, Alipay and the tax
+    # platform; production adapters for them do not exist yet (adapters/vendors/payments.py refuses).
+    payment_gateway = providers.Singleton(
+        lambda s, sf, c, ring: (SandboxPaymentGateway(sf, c, lambda label: ring.derive(label, 32), s.base_url)
+                                if s.sandbox else UnconfiguredPaymentGateway()),
+        settings, session_factory, clock, keyring)
+    invoice_issuer = providers.Singleton(
+        lambda s, blobs: SandboxInvoiceIssuer(blobs, _checked_font(s.cjk_font)) if s.sandbox
+        else UnconfiguredInvoiceIssuer(), settings, blobs)
+    commerce_use_cases = providers.Singleton(
+        lambda s, u, c, ca, gw, inv, blobs, h: commerce_use_cases(
+            u, c, ca=ca, keys=Sm2PublicKeyParser(), gateway=gw, issuer=inv, blobs=blobs, hasher=h,
+            policy=s.commerce_policy, base_url=s.base_url),
+        settings, uow.provider, clock, certificate_authority, payment_gateway, invoice_issuer, blobs, secret_hasher)
+
+    dispatcher = providers.Singleton(
+        lambda u, c, sms, blobs, com: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
+                                                              BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
+                                                              INVOICE_ISSUE_TOPIC: invoice_issue_handler(
+                                                                  com.issue_invoice)}),
+        uow.provider, clock, sms_gateway, blobs, commerce_use_cases)
+
+    use_cases = providers.Singleton(
+        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com: _use_cases(
+            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com),
+        uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
+        sealer, blobs, images, certificate_use_cases, commerce_use_cases)
+
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
-                                          dispatcher, session_factory)
+                                          dispatcher, session_factory, payment_gateway)
 
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
-               images) -> UseCases:
+               images, certs: dict, commerce: CommerceUseCases) -> UseCases:
     get_review = GetReview(uow)
     return UseCases(
         authenticate=Authenticate(uow, sessions, clock),
@@ -154,6 +210,34 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         decide_review=DecideReview(uow, clock),
         create_operator=CreateOperator(uow, passwords, clock),
         operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
+        commerce=commerce,
+        **certs,
+    )
+
+
+def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, images, policies, gate, vault, ca,
+                           issue, change_pin, revoke, seal_images, seal_maker) -> dict:
+    """The use cases of personal certificates and seals, as UseCases fields."""
+    limit = policies.identity.upload_max_bytes
+    name_seals = PersonalNameSeals(uow, seal_images, blobs, clock)
+    return dict(
+        claim_personal_certificate=ClaimPersonalCertificate(uow, issue, gate, hasher, name_seals, clock),
+        list_my_certificates=ListMyCertificates(uow, clock),
+        get_my_certificate=GetMyCertificate(uow, clock),
+        set_certificate_pin=SetCertificatePin(uow, codes, vault, clock),
+        change_certificate_pin=change_pin,
+        start_pin_reset_face=StartPinResetFace(uow, faces, sealer, clock),
+        reset_certificate_pin=ResetCertificatePin(uow, codes, faces, vault, ca, hasher, clock),
+        revoke_certificate=revoke,
+        list_my_seals=ListMySeals(uow, clock),
+        get_my_seal=GetMySeal(uow, clock),
+        list_signature_appearances=ListSignatureAppearances(uow, clock),
+        name_signature_image=NameSignatureImage(uow, seal_images),
+        change_seal_face=ChangeSealFace(uow, gate, seal_images, images, blobs, clock, limit),
+        capture_handwritten_signature=CaptureHandwrittenSignature(uow, gate, images, blobs, clock, limit),
+        revoke_seal=RevokeSeal(uow, gate, clock),
+        export_seal=ExportSeal(uow, blobs, seal_maker, clock),
+        read_seal_image=ReadSealImage(uow, blobs),
     )
 
 
@@ -179,6 +263,7 @@ def build_container(settings, **overrides) -> Container:
         getattr(container, name).override(providers.Object(value))
     if settings.sandbox:
         container.face_verifier().connect(container.use_cases().record_face_callback)
+        container.payment_gateway().connect(container.use_cases().commerce.record_payment_notification)
     else:
         # Fail at start, not at the first SMS: the master key and every vendor must be configured.
         container.master_key()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from application.commerce.policy import CommercePolicy
 from application.policy import IdentityPolicy, Policies, SessionPolicy, SmsPolicy
 from domain.accounts.account import LoginPolicy
 
@@ -36,6 +37,7 @@ class Settings:
     pin_scrypt_n: int = 2**15
     cjk_font: str | None = None  # "/path/font.ttc#index"; default: the bundled Noto Sans CJK SC
     policies: Policies = field(default_factory=Policies)
+    commerce_policy: CommercePolicy = field(default_factory=CommercePolicy)
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
@@ -94,6 +96,10 @@ class Settings:
             pin_scrypt_n=_int(e, "SXQ_PIN_SCRYPT_N", 2**15),
             cjk_font=e.get("SXQ_CJK_FONT") or None,
             policies=policies,
+            commerce_policy=CommercePolicy(
+                payment_timeout=timedelta(minutes=_int(e, "SXQ_ORDER_PAYMENT_MINUTES", 30)),
+                invoice_share_ttl=timedelta(hours=_int(e, "SXQ_INVOICE_SHARE_LINK_HOURS", 7 * 24)),
+            ),
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),

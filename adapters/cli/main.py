@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     from adapters.cli.ca import register as register_ca
 
     register_ca(sub)
+    from adapters.cli.seed import register as register_seed
+
+    register_seed(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

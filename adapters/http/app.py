@@ -17,7 +17,8 @@ from strawberry.asgi import GraphQL
 from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
-from adapters.http.worker import run_outbox_worker
+from adapters.http.commerce_routes import commerce_routes
+from adapters.http.worker import run_order_closer, run_outbox_worker
 from application.context import RequestMeta
 from application.ports import InvalidCallback
 from graphql_schema.common.context import GraphQLContext
@@ -99,6 +100,25 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         data, content_type = found
         return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
 
+    async def seal_image(request: Request) -> Response:
+        principal = await use_cases.authenticate(bearer(request))
+        ref = from_global_id(request.path_params["seal_id"], "Seal")
+        face = request.query_params.get("face")
+        face_ref = from_global_id(face, "SealFace") if face else None
+        found = None
+        if principal is not None and ref is not None and (face is None or face_ref is not None):
+            found = await use_cases.read_seal_image(principal, ref[1], face_ref[1] if face_ref else None)
+        if found is None:
+            return PlainTextResponse("not found", status_code=404)  # "not yours" and "not there" alike
+        data, content_type = found
+        return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+
+    async def name_signature_image(request: Request) -> Response:
+        png = await use_cases.name_signature_image(await use_cases.authenticate(bearer(request)))
+        if png is None:
+            return PlainTextResponse("not found", status_code=404)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+
     async def sandbox_face_page(request: Request) -> Response:
         token = request.path_params["token"]
         if request.method == "POST":
@@ -120,15 +140,20 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if run_worker:
             task = asyncio.create_task(run_outbox_worker(container.dispatcher(), container.outbox_signal(),
                                                          settings.outbox_poll_seconds))
+            closer = asyncio.create_task(run_order_closer(use_cases.commerce.close_expired_orders))
         try:
             yield
         finally:
             if task is not None:
+                closer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await closer
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             if settings.sandbox:
                 await container.face_verifier().wait_idle()
+                await container.payment_gateway().wait_idle()
             await container.http_client().aclose()
             await container.engine().dispose()
 
@@ -138,8 +163,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         Route("/healthz", healthz),
         Route("/callbacks/face", face_callback, methods=["POST"]),
         Route("/files/reviews/{review_id}/{role}", review_file),
+        Route("/files/seals/{seal_id}/image", seal_image),
+        Route("/files/appearances/name-signature", name_signature_image),
     ]
     routes += ca_routes(container.certificate_authority())
+    routes += commerce_routes(use_cases, bearer)
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -24,3 +24,16 @@ async def run_outbox_worker(dispatcher: OutboxDispatcher, signal: OutboxSignal, 
         event.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout=poll_seconds)
+
+
+async def run_order_closer(close_expired, poll_seconds: float = 30.0) -> None:
+    """Closes orders left unpaid past their deadline (the read side already shows them CLOSED)."""
+    while True:
+        try:
+            while await close_expired() > 0:
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("closing expired orders failed")
+        await asyncio.sleep(poll_seconds)

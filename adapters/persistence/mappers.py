@@ -35,4 +35,10 @@ def start_mappers() -> None:
     from adapters.persistence.mappers_ca import map_ca
 
     map_ca(mapper_registry)
+    from adapters.persistence.mappers_commerce import map_commerce
+
+    map_commerce(mapper_registry)
+    from adapters.persistence.mappers_seals import map_seals
+
+    map_seals(mapper_registry)
     _started = True

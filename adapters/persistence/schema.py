@@ -3,6 +3,8 @@
 from adapters.persistence import (
     tables,  # noqa: F401  (accounts, identity, reviews, audit, outbox)
     tables_ca,  # noqa: F401  (CA keys, certificates, CRLs, wrapped keys, PINs)
+    tables_commerce,  # noqa: F401  (platforms, plans, orders, payments, entitlements, bills, invoices)
+    tables_seals,  # noqa: F401  (seals and their face history)
 )
 from adapters.persistence.tables import metadata
 

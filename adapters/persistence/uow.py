@@ -10,6 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence import repositories as r
 from adapters.persistence import repositories_ca as rca
+from adapters.persistence import repositories_commerce as rco
+from adapters.persistence import repositories_seals as rse
 from application.ports import Clock
 from domain.errors import Conflict
 
@@ -54,6 +56,15 @@ class SqlAlchemyUnitOfWork:
         self.certificates = rca.SqlAlchemyCertificateRepository(s)
         self.certificate_pins = rca.SqlAlchemyCertificatePinRepository(s)
         self.wrapped_keys = rca.SqlAlchemyWrappedKeyRepository(s)
+        self.seals = rse.SqlAlchemySealRepository(s)
+        self.entitlements = rco.SqlAlchemyEntitlementRepository(s)
+        self.trading_platforms = rco.SqlAlchemyTradingPlatformRepository(s)
+        self.service_plans = rco.SqlAlchemyServicePlanRepository(s)
+        self.orders = rco.SqlAlchemyOrderRepository(s)
+        self.payments = rco.SqlAlchemyPaymentRepository(s)
+        self.payment_notifications = rco.SqlAlchemyPaymentNotificationRepository(s)
+        self.bill_records = rco.SqlAlchemyBillRecordRepository(s)
+        self.invoices = rco.SqlAlchemyInvoiceRepository(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

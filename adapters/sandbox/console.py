@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from adapters.persistence import tables as t
 from adapters.sandbox.face import SandboxFaceVerifier, UnknownFaceSession
 from adapters.sandbox.identity import SandboxIdentityVerifier
+from adapters.sandbox.payments import SandboxPaymentGateway
 from adapters.sandbox.sms import SandboxSmsGateway
 from application.accounts.sms_codes import SMS_TOPIC
 from application.outbox import OutboxDispatcher
@@ -18,9 +20,15 @@ from application.sandbox import SandboxSms
 
 class SandboxConsoleAdapter:
     def __init__(self, sms: SandboxSmsGateway, faces: SandboxFaceVerifier, identities: SandboxIdentityVerifier,
-                 dispatcher: OutboxDispatcher, session_factory: async_sessionmaker) -> None:
+                 dispatcher: OutboxDispatcher, session_factory: async_sessionmaker,
+                 payments: SandboxPaymentGateway | None = None) -> None:
         self._sms, self._faces, self._identities, self._dispatcher = sms, faces, identities, dispatcher
         self._sf = session_factory
+        self._payments = payments
+
+    async def complete_payment(self, payment_id: UUID) -> bool:
+        """The payer confirms in the sandbox wallet; the signed notification follows asynchronously."""
+        return self._payments is not None and await self._payments.complete(payment_id)
 
     async def sms_messages(self, phone: str, last: int) -> list[SandboxSms]:
         # Let the carrier catch up first, so a read right after a request sees its message: deliver what is

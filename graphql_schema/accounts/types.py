@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,10 +15,22 @@ from domain.accounts.session import AuthSession
 from domain.accounts.sms import SmsPurpose
 from domain.identity.documents import DocumentType
 from domain.identity.identity import RealNameStatus, VerificationMethod
+from graphql_schema.commerce.queries import AccountCommerceFields
+from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
 from graphql_schema.common.node import Node, to_global_id
 
+if TYPE_CHECKING:
+    from graphql_schema.certificates.types import CertificateType, UsableEnterpriseCertificate  # noqa: F401
+    from graphql_schema.seals.types import SealType, SignatureAppearanceType  # noqa: F401
+
 SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
+
+_Certificate = Annotated["CertificateType", strawberry.lazy("graphql_schema.certificates.types")]
+_UsableEnterpriseCertificate = Annotated["UsableEnterpriseCertificate",
+                                         strawberry.lazy("graphql_schema.certificates.types")]
+_Seal = Annotated["SealType", strawberry.lazy("graphql_schema.seals.types")]
+_SignatureAppearance = Annotated["SignatureAppearanceType", strawberry.lazy("graphql_schema.seals.types")]
 EntryModeEnum = strawberry.enum(EntryMode, name="EntryMode")
 RealNameStatusEnum = strawberry.enum(RealNameStatus, name="RealNameStatus")
 DocumentTypeEnum = strawberry.enum(DocumentType, name="DocumentType")
@@ -75,7 +88,7 @@ class RealNameIdentity:
 
 
 @strawberry.type(name="Account")
-class AccountType(Node):
+class AccountType(Node, AccountCommerceFields):
     phone_masked: str
     entry_mode: EntryModeEnum | None  # type: ignore[valid-type]
     real_name_status: RealNameStatusEnum  # type: ignore[valid-type]
@@ -87,6 +100,33 @@ class AccountType(Node):
     def memberships(self) -> list[Membership]:
         # Enterprises are not part of the service yet (SPEC §3 lands with the enterprise chapter).
         return []
+
+    # ---- certificates and seals (SPEC §5, §6): resolved in their own contexts, typed lazily (no import cycle)
+
+    @strawberry.field(description="The account's own certificates, revoked and expired ones included.")
+    async def certificates(self, info: Info) -> list[_Certificate]:
+        from graphql_schema.certificates.queries import my_certificates
+
+        return await my_certificates(info)
+
+    @strawberry.field(description="Org certificates granted to this account (§8.5).")
+    async def usable_enterprise_certificates(self, info: Info) -> list[_UsableEnterpriseCertificate]:
+        from graphql_schema.certificates.queries import usable_enterprise_certificates
+
+        return await usable_enterprise_certificates(info)
+
+    @strawberry.field(description="Personal seals and handwritten signatures; invalid ones (revoked, expired) on request.")
+    async def seals(self, info: Info, include_invalid: bool | None = False) -> list[_Seal]:
+        from graphql_schema.seals.queries import my_seals
+
+        return await my_seals(info, bool(include_invalid))
+
+    @strawberry.field(description="What the account may sign letters with: personal seals, the handwritten "
+                                  "signature and a name signature from the verified legal name.")
+    async def signature_appearances(self, info: Info) -> list[_SignatureAppearance]:
+        from graphql_schema.seals.queries import my_signature_appearances
+
+        return await my_signature_appearances(info)
 
     @classmethod
     def of(cls, view: AccountView) -> AccountType:

@@ -15,7 +15,7 @@ import json
 import shutil
 from collections.abc import Coroutine
 from contextlib import AsyncExitStack
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -32,7 +32,20 @@ from domain.accounts.account import EntryMode
 from domain.accounts.sms import SmsPurpose
 from domain.clock import CHINA_TZ
 from domain.identity.documents import DocumentType
-from features.driver import Me, Refused, Session
+from features.driver import (
+    CertificateInfo,
+    Claimed,
+    InvoiceView,
+    Me,
+    OrderView,
+    PaymentView,
+    PlanOffer,
+    PlatformOffer,
+    Refused,
+    SealInfo,
+    ServiceView,
+    Session,
+)
 from graphql_schema.common.node import from_global_id, to_global_id
 from tests.support.graphql import GraphQLClient, GraphQLError
 
@@ -100,6 +113,8 @@ class GraphQLDriver:
         self._gql: GraphQLClient | None = None
         self._http: httpx.AsyncClient | None = None
         self._held_callbacks: dict[str, tuple[bytes, dict[str, str]]] = {}
+        self._platforms: dict[str, str] = {}  # platform name -> global id, as the operator registered it
+        self._plans: dict[str, str] = {}  # plan name -> global id
 
     # ------------------------------------------------------------ plumbing
 
@@ -367,3 +382,229 @@ class GraphQLDriver:
         await self._mutate("DecideReview", "decideReview",
                            {"reviewId": to_global_id("Review", review_id), "approve": approve, "reason": reason},
                            session)
+
+    # ------------------------------------------------------------ certificates and personal seals (§6.1.1, §9.1, §9.3)
+    # Certificate and seal ids stay the opaque global IDs the client holds.
+
+    async def personal_service(self, session: Session, days: int = 365) -> str:
+        from tests.support.entitlements import personal_entitlement
+
+        container, _ = await self._app()
+        me = (await self._query(SIGNED_IN, session=session))["me"]
+        ent = await personal_entitlement(container, self._local_id(me["id"], "Account"), days=days)
+        return to_global_id("Entitlement", ent.id)
+
+    async def claim_certificate(self, session: Session, entitlement_id: str, pin: str) -> Claimed:
+        r = await self._mutate("ClaimPersonalCertificate", "claimPersonalCertificate",
+                               {"entitlementId": entitlement_id, "pin": pin}, session)
+        seal = r["personalSeal"]
+        return Claimed(r["signingCertificate"]["id"], r["encryptionCertificate"]["id"], seal["id"] if seal else None,
+                       r["signingCertificate"]["subjectDn"])
+
+    async def my_certificates(self, session: Session) -> list[CertificateInfo]:
+        certs = (await self._op("MyCertificates", session=session))["me"]["certificates"]
+        return [CertificateInfo(c["id"], c["usage"], c["status"]) for c in certs]
+
+    async def set_certificate_pin(self, session: Session, pin: str, code: str) -> None:
+        await self._mutate("SetCertificatePin", "setCertificatePin", {"pin": pin, "smsCode": code}, session)
+
+    async def change_certificate_pin(self, session: Session, old: str, new: str) -> None:
+        await self._mutate("ChangeCertificatePin", "changeCertificatePin", {"oldPin": old, "newPin": new}, session)
+
+    async def start_pin_reset_face(self, session: Session) -> str:
+        r = await self._mutate("StartPinResetFace", "startPinResetFaceVerification", None, session)
+        return r["faceVerification"]["token"]
+
+    async def reset_certificate_pin(self, session: Session, code: str, face_token: str, new_pin: str) -> str | None:
+        r = await self._mutate("ResetCertificatePin", "resetCertificatePin",
+                               {"smsCode": code, "faceToken": face_token, "newPin": new_pin}, session)
+        return r["signingCertificate"]["id"] if r["signingCertificate"] else None
+
+    async def revoke_certificate(self, session: Session, certificate_id: str, reason: str) -> None:
+        await self._mutate("RevokeCertificate", "revokeCertificate",
+                           {"certificateId": certificate_id, "reason": reason}, session)
+
+    async def my_seals(self, session: Session, include_invalid: bool = False) -> list[SealInfo]:
+        seals = (await self._query(MY_SEALS_WITH_STYLE, {"includeInvalid": include_invalid}, session))["me"]["seals"]
+        return [SealInfo(s["id"], s["kind"], s["status"], s["style"]) for s in seals]
+
+    async def change_seal_face(self, session: Session, seal_id: str, pin: str, style: str | None = None,
+                               image: bytes | None = None) -> None:
+        variables = {"sealId": seal_id, "pin": pin, "style": style}
+        if image is None:
+            await self._mutate("ChangeSealFace", "changeSealFace", variables, session)
+            return
+        await self._upload("ChangeSealFace", "changeSealFace", variables, {"image": image}, session)
+
+    async def capture_handwritten_signature(self, session: Session, image: bytes, pin: str) -> str:
+        r = await self._upload("CaptureHandwrittenSignature", "captureHandwrittenSignature", {"pin": pin},
+                               {"image": image}, session)
+        return r["seal"]["id"]
+
+    async def revoke_seal(self, session: Session, seal_id: str, pin: str) -> None:
+        await self._mutate("RevokeSeal", "revokeSeal", {"sealId": seal_id, "pin": pin}, session)
+
+    async def signature_appearances(self, session: Session) -> list[str]:
+        found = (await self._op("MySignatureAppearances", session=session))["me"]["signatureAppearances"]
+        return [a["kind"] for a in found]
+
+    # ------------------------------------------------------------ commerce (§6.1, §6.4, §9.2)
+    # Platform, plan, order, payment and invoice ids stay the opaque global IDs the client holds.
+
+    async def put_plan_on_sale(self, platform_name: str, plan_name: str, subject: str, operations: list[str],
+                               months: int, sign_quota: int | None, price_fen: int) -> None:
+        from adapters.crypto.sm2 import default_backend
+        from adapters.crypto.sm2.keyfiles import public_key_to_pem
+
+        operator = await self.operator_session("catalogue", "Catal0gue!x")
+        platforms = self._platforms
+        if platform_name not in platforms:
+            sm2 = default_backend()
+            r = await self._mutate("RegisterPlatform", "registerPlatform", {
+                "platformCode": f"GGZYJY{len(platforms) + 1:05d}", "name": platform_name, "region": "北京市",
+                "callbackUrl": "https://platform.example/callback",
+                "publicKeyPem": public_key_to_pem(sm2.public_key(sm2.generate_private_key()))}, operator)
+            platforms[platform_name] = r["platform"]["id"]
+        r = await self._mutate("CreateServicePlan", "createServicePlan", {
+            "platformId": platforms[platform_name], "subjectType": subject, "name": plan_name,
+            "operations": operations, "validityMonths": months, "signQuota": sign_quota, "priceFen": price_fen},
+            operator)
+        self._plans[plan_name] = r["plan"]["id"]
+
+    async def catalogue(self, session: Session) -> list[PlatformOffer]:
+        edges = (await self._op("Catalogue", {"subjectType": "PERSONAL"}, session))["tradingPlatforms"]["edges"]
+        return [PlatformOffer(e["node"]["id"], e["node"]["name"], [
+            PlanOffer(p["id"], p["name"], p["operations"], p["validityMonths"], p["signQuota"], p["priceFen"])
+            for p in e["node"]["servicePlans"]]) for e in edges]
+
+    async def plan_by_name(self, session: Session, platform_name: str, plan_name: str) -> str:
+        for offer in await self.catalogue(session):
+            if offer.name == platform_name:
+                found = next((p.id for p in offer.plans if p.name == plan_name), None)
+                if found is not None:
+                    return found
+        return self._plans[plan_name]  # not on the personal list: the id the operator was given
+
+    async def place_order(self, session: Session, plan_ids: list[str]) -> OrderView:
+        o = (await self._mutate("PlaceOrder", "placeOrder", {"planIds": plan_ids}, session))["order"]
+        return OrderView(o["id"], o["status"], o["amountFen"])
+
+    async def pay_order(self, session: Session, order_id: str, channel: str) -> PaymentView:
+        p = (await self._mutate("PayOrder", "payOrder", {"orderId": order_id, "channel": channel}, session))["payment"]
+        return PaymentView(p["id"], p["status"], p["payUrl"])
+
+    async def wallet_pays(self, payment_id: str) -> None:
+        container, _ = await self._app()
+        data = await self._op("SandboxCompletePayment", {"paymentId": payment_id})
+        assert data["sandbox"]["completePayment"] is True
+        await container.payment_gateway().wait_idle()  # the signed notification has reached the server
+
+    async def payment_status(self, session: Session, payment_id: str) -> str:
+        node = (await self._query(NODE_PAYMENT, {"id": payment_id}, session))["node"]
+        return node["status"]
+
+    async def cancel_order(self, session: Session, order_id: str) -> None:
+        await self._mutate("CancelOrder", "cancelOrder", {"orderId": order_id}, session)
+
+    async def my_orders(self, session: Session) -> list[OrderView]:
+        edges = (await self._op("MyOrders", {"first": 100}, session))["me"]["orders"]["edges"]
+        return [OrderView(e["node"]["id"], e["node"]["status"], e["node"]["amountFen"]) for e in edges]
+
+    async def close_expired_orders(self) -> int:
+        container, _ = await self._app()
+        return await container.use_cases().commerce.close_expired_orders()
+
+    async def record_usage(self, order_id: str, operation: str, count: int) -> None:
+        """The platform counted uses (the scan services write these): written to the store."""
+        from adapters.persistence import tables_commerce as tc
+        from domain.commerce.bill import BillRecord
+
+        container, _ = await self._app()
+        local = self._local_id(order_id, "Order")
+        async with container.engine().connect() as conn:
+            ent = (await conn.execute(select(tc.entitlements.c.id, tc.entitlements.c.platform_id)
+                                      .where(tc.entitlements.c.order_id == local))).one()
+        async with container.uow() as uow:
+            uow.bill_records.add(BillRecord(entitlement_id=ent.id, order_id=local, platform_id=ent.platform_id,
+                                            operation=operation, used_at=self.clock.now(), count=count))
+            await uow.commit()
+
+    async def bill_records(self, session: Session, order_id: str) -> list[tuple[str, int]]:
+        node = (await self._query(NODE_ORDER_DETAILS, {"id": order_id}, session))["node"]
+        return [(e["node"]["operation"], e["node"]["count"]) for e in node["billRecords"]["edges"]]
+
+    async def my_services(self, session: Session) -> list[ServiceView]:
+        ents = (await self._op("MyServices", session=session))["me"]["entitlements"]
+        return [ServiceView(e["platform"]["name"] if e["platform"] else None, e["plan"]["name"] if e["plan"] else None,
+                            e["operations"], e["status"],
+                            datetime.fromisoformat(e["validUntil"]).astimezone(CHINA_TZ).date(), e["signQuota"],
+                            e["signsUsed"]) for e in ents]
+
+    async def request_invoice(self, session: Session, order_id: str, invoice_type: str, title_type: str, title: str,
+                              tax_number: str | None, email: str) -> InvoiceView:
+        r = await self._mutate("RequestInvoice", "requestInvoice", {
+            "orderId": order_id, "invoiceType": invoice_type, "titleType": title_type, "title": title,
+            "taxNumber": tax_number, "email": email}, session)
+        found = await self.invoice_of(session, order_id)
+        assert found is not None and found.id == r["invoice"]["id"]
+        return found
+
+    async def invoice_of(self, session: Session, order_id: str) -> InvoiceView | None:
+        i = (await self._query(NODE_ORDER_DETAILS, {"id": order_id}, session))["node"]["invoice"]
+        if i is None:
+            return None
+        return InvoiceView(i["id"], i["status"], i["invoiceType"], i["titleType"], i["taxNumber"], i["number"],
+                           i["shareUrl"])
+
+    def tax_platform_fails(self, times: int) -> None:
+        container, _ = self._sync(self._app())
+        container.invoice_issuer().fail_next(times)
+
+    async def run_outbox(self) -> int:
+        """The outbox worker's pass (the server's own worker does not run in these tests)."""
+        container, _ = await self._app()
+        return await container.dispatcher().dispatch_due()
+
+    async def download_invoice(self, session: Session, invoice_id: str) -> bytes:
+        node = (await self._query(NODE_INVOICE_URL, {"id": invoice_id}, session))["node"]
+        if not node or not node["pdfUrl"]:
+            raise Refused("NOT_FOUND", "发票尚未开具")
+        return await self._get(node["pdfUrl"], session)
+
+    async def open_share_link(self, link: str) -> bytes:
+        return await self._get(link, None)
+
+    async def _get(self, url: str, session: Session | None) -> bytes:
+        await self._app()
+        assert self._http is not None
+        headers = {"Authorization": f"Bearer {session.access_token}"} if session else {}
+        resp = await self._http.get(url.removeprefix(self.settings.base_url.rstrip("/")), headers=headers)
+        if resp.status_code == 404:
+            raise Refused("NOT_FOUND", resp.text)
+        assert resp.status_code == 200, resp.text
+        return resp.content
+
+    async def _upload(self, operation: str, field: str, variables: dict[str, Any], files: dict[str, bytes],
+                      session: Session) -> dict[str, Any]:
+        _, gql = await self._app()
+        parts = {name: (f"{name}.img", data, "application/octet-stream") for name, data in files.items()}
+        try:
+            data = await gql.upload(operation, variables, parts, token=session.access_token)
+        except GraphQLError as err:
+            _data({"errors": json.loads(str(err))})
+            raise
+        return _payload(data, field)
+
+
+MY_SEALS_WITH_STYLE = """query DriverMySeals($includeInvalid: Boolean) {
+  me { seals(includeInvalid: $includeInvalid) { id kind status style } }
+}"""
+
+NODE_PAYMENT = """query DriverPayment($id: ID!) { node(id: $id) { ... on Payment { status } } }"""
+NODE_ORDER_DETAILS = """query DriverOrderDetails($id: ID!) {
+  node(id: $id) { ... on Order {
+    billRecords(first: 50) { edges { node { operation count } } }
+    invoice { id status invoiceType titleType taxNumber number shareUrl }
+  } }
+}"""
+NODE_INVOICE_URL = """query DriverInvoiceUrl($id: ID!) { node(id: $id) { ... on Invoice { pdfUrl } } }"""

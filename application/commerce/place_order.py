@@ -1,0 +1,57 @@
+"""PlaceOrder: a person orders one or more personal plans; the order snapshots each plan's price and terms.
+Enterprise purchases, grant activations and member applications come with their chapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.audit import audit
+from application.commerce.policy import CommercePolicy
+from application.context import Principal, require_account
+from application.ports import Clock, UnitOfWorkFactory
+from domain.commerce.order import MAX_ITEMS, Order
+from domain.errors import DomainError, ErrorCode, InvalidInput, NotFound
+
+
+class NotAvailableYet(DomainError):
+    code = ErrorCode.NOT_AVAILABLE_YET
+    default_message = "暂不支持企业购买、授权开通或成员申请的订单"
+
+
+@dataclass(frozen=True)
+class PlaceOrderCommand:
+    principal: Principal | None
+    plan_ids: list[UUID]
+    enterprise_id: UUID | None = None
+    grant_id: UUID | None = None
+    service_application_id: UUID | None = None
+
+
+class PlaceOrder:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, policy: CommercePolicy) -> None:
+        self._uow, self._clock, self._policy = uow, clock, policy
+
+    async def __call__(self, cmd: PlaceOrderCommand) -> Order:
+        me = require_account(cmd.principal)
+        for field, value in (("enterpriseId", cmd.enterprise_id), ("grantId", cmd.grant_id),
+                             ("serviceApplicationId", cmd.service_application_id)):
+            if value is not None:
+                raise NotAvailableYet(field=field)
+        if not cmd.plan_ids:
+            raise InvalidInput("请至少选择一个套餐", field="planIds")
+        if len(cmd.plan_ids) > MAX_ITEMS:
+            raise InvalidInput(f"一个订单最多包含{MAX_ITEMS}个套餐", field="planIds")
+        async with self._uow() as uow:
+            found = {p.id: p for p in await uow.service_plans.many(list(cmd.plan_ids))}
+            missing = [i for i in cmd.plan_ids if i not in found or not found[i].active]
+            if missing:
+                raise NotFound("所选套餐不存在或已下架", field="planIds")
+            now = self._clock.now()
+            order = Order.place_personal(account_id=me.id, plans=[found[i] for i in cmd.plan_ids], now=now,
+                                         payment_timeout=self._policy.payment_timeout)
+            uow.orders.add(order)
+            audit(uow, "order.placed", now, None, account_id=me.id, order_id=str(order.id),
+                  amount_fen=order.amount_fen)
+            await uow.commit()
+        return order

@@ -1,0 +1,1 @@
+"""Use cases around seals: personal name seals, handwritten signatures, faces, revocation, export."""

@@ -1,0 +1,82 @@
+"""ChangeSealFace (§8.2.3, §9.1): a personal name seal takes a new face from a template style or an
+uploaded image, confirmed with the PIN. The earlier face stays in the history for signatures already
+made with it. Organisation seals come with the enterprise chapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.audit import audit
+from application.certificates.pin_gate import PinGate
+from application.context import Principal, RequestMeta, require_account
+from application.identity.submit_manual_verification import UploadedImage
+from application.ports import BlobStore, Clock, ImageInspector, UnitOfWorkFactory
+from application.seals.list_my_seals import SealView, own_seal
+from application.seals.personal_name_seal import PNG
+from application.seals.ports import SealImages
+from application.seals.uploads import checked_image
+from domain.errors import InvalidInput
+from domain.seals.seal import (
+    PERSONAL_STYLES,
+    FaceSource,
+    OrgSealsNotAvailable,
+    SealFaceRequired,
+    SealKind,
+    SealStyle,
+    SealStyleNotAllowed,
+)
+
+
+@dataclass(frozen=True)
+class ChangeSealFaceCommand:
+    principal: Principal | None
+    seal_id: UUID
+    pin: str
+    style: SealStyle | None = None
+    image: UploadedImage | None = None
+    surrounding_text: str | None = None
+    info_code: str | None = None
+    meta: RequestMeta | None = None
+
+
+class ChangeSealFace:
+    def __init__(self, uow: UnitOfWorkFactory, gate: PinGate, images: SealImages, inspector: ImageInspector,
+                 blobs: BlobStore, clock: Clock, upload_limit: int) -> None:
+        self._uow, self._gate, self._images, self._inspector = uow, gate, images, inspector
+        self._blobs, self._clock, self.upload_limit = blobs, clock, upload_limit
+
+    async def __call__(self, cmd: ChangeSealFaceCommand) -> SealView:
+        p = require_account(cmd.principal)
+        async with self._uow() as uow:
+            seal = await own_seal(uow, p.id, cmd.seal_id)
+        if not seal.kind.is_personal:
+            raise OrgSealsNotAvailable("机构印章的印模变更将随企业印章功能开放", field="sealId")
+        seal.ensure_usable(self._clock.now())
+        if cmd.surrounding_text:
+            raise InvalidInput("个人印章不支持环绕文字", field="surroundingText")
+        if cmd.info_code:
+            raise InvalidInput("个人印章不支持防伪编码", field="infoCode")
+        if cmd.style is None and cmd.image is None:
+            raise SealFaceRequired(field="style")
+        if cmd.style is not None and cmd.image is not None:
+            raise InvalidInput("请选择印章样式或上传图片，二者选一", field="image")
+        if cmd.style is not None and (seal.kind is not SealKind.PERSONAL_NAME or cmd.style not in PERSONAL_STYLES):
+            raise SealStyleNotAllowed(field="style")
+        content_type = checked_image(self._inspector, cmd.image, self.upload_limit, "image") if cmd.image else PNG
+
+        await self._gate.prove(p.id, cmd.pin)
+        if cmd.style is not None:
+            data, source = self._images.personal_seal(seal.name, cmd.style), FaceSource.TEMPLATE
+        else:
+            assert cmd.image is not None
+            data, source = cmd.image.data, FaceSource.UPLOAD
+        blob = await self._blobs.put(data, content_type)
+        async with self._uow() as uow:
+            now = self._clock.now()
+            seal = await own_seal(uow, p.id, cmd.seal_id)
+            face = seal.change_face(blob, content_type, source, cmd.style, now)
+            uow.seals.add_face(face)
+            audit(uow, "seal.face_changed", now, cmd.meta, account_id=p.id, seal=str(seal.id), source=source.value)
+            await uow.commit()
+        return SealView(seal, seal.status_at(now))

@@ -1,0 +1,30 @@
+"""ReadSealImage: the image of one of the caller's seals (its current face, or one from its history),
+served over HTTP to the owner only."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.context import Principal
+from application.ports import BlobStore, UnitOfWorkFactory
+
+
+class ReadSealImage:
+    def __init__(self, uow: UnitOfWorkFactory, blobs: BlobStore) -> None:
+        self._uow, self._blobs = uow, blobs
+
+    async def __call__(self, principal: Principal | None, seal_id: UUID, face_id: UUID | None = None
+                       ) -> tuple[bytes, str] | None:
+        if principal is None or not principal.is_account:
+            return None
+        async with self._uow() as uow:
+            seal = await uow.seals.get(seal_id)
+            if seal is None or not seal.is_held_by_account(principal.id):
+                return None  # the same answer for "not yours" and "not there"
+            blob = seal.image_blob_id
+            if face_id is not None:
+                face = next((f for f in await uow.seals.faces_of(seal_id) if f.id == face_id), None)
+                if face is None:
+                    return None
+                blob = face.image_blob_id
+        return await self._blobs.get(blob)

@@ -1,0 +1,1 @@
+"""Seals (印章): personal name seals, handwritten signatures and, later, organisation seals."""

@@ -1,0 +1,63 @@
+"""Inputs of the commerce mutations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graphql_schema.commerce.types import (
+    InvoiceTitleTypeEnum,
+    InvoiceTypeEnum,
+    PaymentChannelEnum,
+    ScanOperationEnum,
+    SubjectTypeEnum,
+)
+
+
+@strawberry.input
+class PlaceOrderInput:
+    plan_ids: list[strawberry.ID]
+    enterprise_id: strawberry.ID | None = strawberry.field(default=None, description="Enterprise plans (later).")
+    grant_id: strawberry.ID | None = strawberry.field(default=None, description="Grant activation (later).")
+    service_application_id: strawberry.ID | None = strawberry.field(default=None,
+                                                                    description="Member applications (later).")
+
+
+@strawberry.input
+class PayOrderInput:
+    order_id: strawberry.ID
+    channel: PaymentChannelEnum  # type: ignore[valid-type]
+
+
+@strawberry.input
+class CancelOrderInput:
+    order_id: strawberry.ID
+
+
+@strawberry.input
+class RequestInvoiceInput:
+    order_id: strawberry.ID
+    invoice_type: InvoiceTypeEnum  # type: ignore[valid-type]
+    title_type: InvoiceTitleTypeEnum  # type: ignore[valid-type]
+    title: str
+    email: str
+    tax_number: str | None = None
+
+
+@strawberry.input
+class RegisterPlatformInput:
+    platform_code: str
+    name: str
+    region: str
+    callback_url: str
+    public_key_pem: str
+
+
+@strawberry.input
+class CreateServicePlanInput:
+    platform_id: strawberry.ID
+    subject_type: SubjectTypeEnum  # type: ignore[valid-type]
+    name: str
+    operations: list[ScanOperationEnum]  # type: ignore[valid-type]
+    validity_months: int
+    price_fen: int
+    sign_quota: int | None = None

@@ -1,0 +1,307 @@
+"""GraphQL types of the commerce chapter: catalogue, orders, payments, entitlements, bills, invoices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from domain.commerce.catalogue import ServicePlan as PlanModel
+from domain.commerce.catalogue import TradingPlatform as PlatformModel
+from domain.commerce.entitlement import Entitlement as EntitlementModel
+from domain.commerce.entitlement import EntitlementStatus, ScanOperation, SubjectType
+from domain.commerce.invoice import Invoice as InvoiceModel
+from domain.commerce.invoice import InvoiceStatus, InvoiceTitleType, InvoiceType
+from domain.commerce.order import Order as OrderModel
+from domain.commerce.order import OrderLine, OrderStatus
+from domain.commerce.payment import Payment as PaymentModel
+from domain.commerce.payment import PaymentChannel, PaymentStatus
+from graphql_schema.common.context import GraphQLContext, Info
+from graphql_schema.common.node import Node, PageInfo, to_global_id
+
+if TYPE_CHECKING:
+    from graphql_schema.accounts.types import Enterprise
+    from graphql_schema.commerce.holder import EntitlementHolder
+
+SubjectTypeEnum = strawberry.enum(SubjectType, name="SubjectType")
+ScanOperationEnum = strawberry.enum(ScanOperation, name="ScanOperation")
+OrderStatusEnum = strawberry.enum(OrderStatus, name="OrderStatus")
+PaymentChannelEnum = strawberry.enum(PaymentChannel, name="PaymentChannel")
+PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus")
+EntitlementStatusEnum = strawberry.enum(EntitlementStatus, name="EntitlementStatus")
+InvoiceTypeEnum = strawberry.enum(InvoiceType, name="InvoiceType")
+InvoiceTitleTypeEnum = strawberry.enum(InvoiceTitleType, name="InvoiceTitleType")
+InvoiceStatusEnum = strawberry.enum(InvoiceStatus, name="InvoiceStatus")
+
+
+class _Loaders:
+    """Per-request DataLoaders, made on first use and kept on the request's context."""
+
+    def __init__(self, ctx: GraphQLContext) -> None:
+        cat = ctx.use_cases.commerce.catalogue
+        details = ctx.use_cases.commerce.order_details
+        self.platform = DataLoader(cat.platforms)
+        self.plan = DataLoader(cat.plans)
+        self.plans_of = DataLoader(cat.plans_of)
+        self.invoice_of_order = DataLoader(details.invoices)
+
+
+def loaders(info: Info) -> _Loaders:
+    ctx = info.context
+    found = getattr(ctx, "_commerce_loaders", None)
+    if found is None:
+        found = _Loaders(ctx)
+        ctx._commerce_loaders = found  # type: ignore[attr-defined]
+    return found
+
+
+@strawberry.type(name="ServicePlan")
+class ServicePlanType(Node):
+    name: str
+    subject_type: SubjectTypeEnum  # type: ignore[valid-type]
+    operations: list[ScanOperationEnum]  # type: ignore[valid-type]
+    validity_months: int
+    sign_quota: int | None
+    price_fen: int
+    platform_id: strawberry.Private[UUID]
+
+    @strawberry.field
+    async def platform(self, info: Info) -> TradingPlatformType | None:
+        p = await loaders(info).platform.load(self.platform_id)
+        return TradingPlatformType.of(p) if p else None
+
+    @classmethod
+    def of(cls, p: PlanModel) -> ServicePlanType:
+        return cls(id=to_global_id("ServicePlan", p.id), name=p.name, subject_type=p.subject_type,
+                   operations=[ScanOperation(o) for o in p.operations], validity_months=p.validity_months,
+                   sign_quota=p.sign_quota, price_fen=p.price_fen, platform_id=p.platform_id)
+
+    @classmethod
+    def of_line(cls, ln: OrderLine) -> ServicePlanType:
+        """The plan as it was sold (the order's snapshot), not as the catalogue says today."""
+        return cls(id=to_global_id("ServicePlan", ln.plan_id), name=ln.plan_name, subject_type=ln.subject_type,
+                   operations=[ScanOperation(o) for o in ln.operations], validity_months=ln.validity_months,
+                   sign_quota=ln.sign_quota, price_fen=ln.amount_fen, platform_id=ln.platform_id)
+
+
+@strawberry.type(name="TradingPlatform")
+class TradingPlatformType(Node):
+    platform_code: str
+    name: str
+    region: str
+    local_id: strawberry.Private[UUID]
+
+    @strawberry.field(description="The plans on sale for this platform, cheapest first.")
+    async def service_plans(self, info: Info,
+                            subject_type: SubjectTypeEnum | None = None,  # type: ignore[valid-type]
+                            ) -> list[ServicePlanType]:
+        plans = await loaders(info).plans_of.load((self.local_id, subject_type))
+        return [ServicePlanType.of(p) for p in plans]
+
+    @classmethod
+    def of(cls, p: PlatformModel) -> TradingPlatformType:
+        return cls(id=to_global_id("TradingPlatform", p.id), platform_code=p.code, name=p.name, region=p.region,
+                   local_id=p.id)
+
+
+@strawberry.type
+class TradingPlatformEdge:
+    cursor: str
+    node: TradingPlatformType
+
+
+@strawberry.type
+class TradingPlatformConnection:
+    edges: list[TradingPlatformEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class OrderItem:
+    plan: ServicePlanType
+    amount_fen: int
+
+
+@strawberry.type
+class BillRecord:
+    operation: ScanOperationEnum  # type: ignore[valid-type]
+    platform_code: str
+    used_at: datetime
+    count: int
+
+
+@strawberry.type
+class BillRecordEdge:
+    cursor: str
+    node: BillRecord
+
+
+@strawberry.type
+class BillRecordConnection:
+    edges: list[BillRecordEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(name="Invoice")
+class InvoiceType_(Node):
+    status: InvoiceStatusEnum  # type: ignore[valid-type]
+    invoice_type: InvoiceTypeEnum  # type: ignore[valid-type]
+    title_type: InvoiceTitleTypeEnum  # type: ignore[valid-type]
+    title: str
+    tax_number: str | None
+    amount_fen: int
+    number: str | None
+    requested_at: datetime
+    issued_at: datetime | None
+    pdf_url: str | None = strawberry.field(description="The PDF, for the owner's bearer token; null until issued.")
+    share_url: str | None = strawberry.field(description="A link anyone may open until shareUrlExpiresAt.")
+    share_url_expires_at: datetime | None
+
+    @classmethod
+    def of(cls, i: InvoiceModel, info: Info) -> InvoiceType_:
+        commerce = info.context.use_cases.commerce
+        issued = i.status is InvoiceStatus.ISSUED
+        share = commerce.invoice_links.share(i.id) if issued else None
+        base = commerce.base_url.rstrip("/")
+        return cls(id=to_global_id("Invoice", i.id), status=i.status, invoice_type=i.invoice_type,
+                   title_type=i.title_type, title=i.title, tax_number=i.tax_number, amount_fen=i.amount_fen,
+                   number=i.number, requested_at=i.requested_at, issued_at=i.issued_at,
+                   pdf_url=f"{base}/invoices/{i.id}/pdf" if issued else None,
+                   share_url=f"{base}/invoices/shared/{share.token}" if share else None,
+                   share_url_expires_at=share.expires_at if share else None)
+
+
+@strawberry.type(name="Order")
+class OrderType(Node):
+    status: OrderStatusEnum  # type: ignore[valid-type]
+    amount_fen: int
+    placed_at: datetime
+    expires_at: datetime
+    paid_at: datetime | None
+    items: list[OrderItem]
+    local_id: strawberry.Private[UUID]
+
+    @strawberry.field(description="Each use counted against what this order bought, newest first.")
+    async def bill_records(self, info: Info, first: int = 20, after: str | None = None) -> BillRecordConnection:
+        ctx = info.context
+        page = await ctx.use_cases.commerce.order_details.bill_records(self.local_id, first, after)
+        platforms = {p.id: p for p in await loaders(info).platform.load_many([b.platform_id for b in page.items])
+                     if p is not None}
+        edges = [BillRecordEdge(cursor=c, node=BillRecord(
+                     operation=ScanOperation(b.operation),
+                     platform_code=platforms[b.platform_id].code if b.platform_id in platforms else "",
+                     used_at=b.used_at, count=b.count))
+                 for b, c in zip(page.items, page.cursors, strict=True)]
+        return BillRecordConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next,
+                                                                    end_cursor=page.end_cursor))
+
+    @strawberry.field
+    async def invoice(self, info: Info) -> InvoiceType_ | None:
+        found = await loaders(info).invoice_of_order.load(self.local_id)
+        return InvoiceType_.of(found, info) if found else None
+
+    @classmethod
+    def of(cls, o: OrderModel, now: datetime) -> OrderType:
+        return cls(id=to_global_id("Order", o.id), status=o.effective_status(now), amount_fen=o.amount_fen,
+                   placed_at=o.placed_at, expires_at=o.expires_at, paid_at=o.paid_at,
+                   items=[OrderItem(plan=ServicePlanType.of_line(ln), amount_fen=ln.amount_fen) for ln in o.lines],
+                   local_id=o.id)
+
+
+@strawberry.type
+class OrderEdge:
+    cursor: str
+    node: OrderType
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(name="Payment")
+class PaymentType(Node):
+    channel: PaymentChannelEnum  # type: ignore[valid-type]
+    status: PaymentStatusEnum  # type: ignore[valid-type]
+    amount_fen: int
+    pay_url: str
+    paid_at: datetime | None
+
+    @classmethod
+    def of(cls, p: PaymentModel) -> PaymentType:
+        return cls(id=to_global_id("Payment", p.id), channel=p.channel, status=p.status, amount_fen=p.amount_fen,
+                   pay_url=p.pay_url, paid_at=p.paid_at)
+
+
+@strawberry.type(name="Entitlement")
+class EntitlementType(Node):
+    status: EntitlementStatusEnum  # type: ignore[valid-type]
+    valid_from: datetime
+    valid_until: datetime
+    operations: list[ScanOperationEnum]  # type: ignore[valid-type]
+    sign_quota: int | None
+    signs_used: int
+    signs_left: int | None
+    model: strawberry.Private[EntitlementModel]
+
+    @strawberry.field
+    async def plan(self, info: Info) -> ServicePlanType | None:
+        p = await loaders(info).plan.load(self.model.plan_id)
+        return ServicePlanType.of(p) if p else None
+
+    @strawberry.field
+    async def platform(self, info: Info) -> TradingPlatformType | None:
+        p = await loaders(info).platform.load(self.model.platform_id)
+        return TradingPlatformType.of(p) if p else None
+
+    @strawberry.field
+    async def holder(self, info: Info) -> Annotated[
+            EntitlementHolder, strawberry.lazy("graphql_schema.commerce.holder")] | None:  # noqa: F821
+        from graphql_schema.accounts.types import AccountType
+
+        ctx = info.context
+        if ctx.principal is not None and ctx.principal.is_account and self.model.holder_id == ctx.principal.id:
+            return AccountType.of(await ctx.use_cases.get_me(ctx.principal))
+        return None  # enterprise holders arrive with the enterprise chapter
+
+    @classmethod
+    def of(cls, e: EntitlementModel, now: datetime) -> EntitlementType:
+        return cls(id=to_global_id("Entitlement", e.id), status=e.status(now), valid_from=e.valid_from,
+                   valid_until=e.valid_until, operations=[ScanOperation(o) for o in e.operations],
+                   sign_quota=e.sign_quota, signs_used=e.signs_used, signs_left=e.signs_left, model=e)
+
+
+@strawberry.type
+class ServiceApplication(Node):
+    """A member's application for an enterprise plan (§6.3); arrives with the enterprise chapter."""
+
+    status: str
+    plan: ServicePlanType | None
+    enterprise: Annotated[Enterprise, strawberry.lazy("graphql_schema.accounts.types")] | None
+    approval_url: str | None = None
+    approval_qr_content: str | None = None
+
+
+COMMERCE_NODE_TYPES = [TradingPlatformType, ServicePlanType, OrderType, PaymentType, EntitlementType, InvoiceType_]
+COMMERCE_TYPES = frozenset({"TradingPlatform", "ServicePlan", "Order", "Payment", "Entitlement", "Invoice"})
+
+
+def commerce_node(type_name: str, found, info: Info) -> Node:
+    now = info.context.use_cases.commerce.clock.now()
+    match type_name:
+        case "TradingPlatform":
+            return TradingPlatformType.of(found)
+        case "ServicePlan":
+            return ServicePlanType.of(found)
+        case "Order":
+            return OrderType.of(found, now)
+        case "Payment":
+            return PaymentType.of(found)
+        case "Entitlement":
+            return EntitlementType.of(found, now)
+        case _:
+            return InvoiceType_.of(found, info)

@@ -1,0 +1,73 @@
+"""Seal mutations (§9.1): map input → command, call the use case, map the result → payload."""
+
+from __future__ import annotations
+
+import strawberry
+
+from application.seals.capture_handwritten_signature import CaptureHandwrittenSignatureCommand
+from application.seals.change_seal_face import ChangeSealFaceCommand
+from application.seals.revoke_seal import RevokeSealCommand
+from domain.errors import NotFound
+from graphql_schema.common.context import Info
+from graphql_schema.common.errors import run_mutation
+from graphql_schema.common.node import from_global_id
+from graphql_schema.identity.mutations import read_upload
+from graphql_schema.seals import inputs as i
+from graphql_schema.seals import types as t
+
+
+def _seal_id(global_id: str):
+    ref = from_global_id(global_id, "Seal")
+    if ref is None:
+        raise NotFound("印章不存在", field="sealId")
+    return ref[1]
+
+
+async def _close(upload) -> None:
+    if hasattr(upload, "close"):
+        await upload.close()
+
+
+@strawberry.type
+class SealMutations:
+    @strawberry.mutation(description="§9.1 采集手写签名: an image of the handwritten signature, confirmed with the PIN.")
+    async def capture_handwritten_signature(self, info: Info, input: i.CaptureHandwrittenSignatureInput
+                                            ) -> t.CaptureHandwrittenSignaturePayload:
+        ctx = info.context
+        uc = ctx.use_cases.capture_handwritten_signature
+
+        async def act():
+            image = await read_upload(input.image, "image", uc.upload_limit)
+            view = await uc(CaptureHandwrittenSignatureCommand(ctx.principal, image, input.pin, ctx.meta))
+            return t.CaptureHandwrittenSignaturePayload(seal=t.SealType.of(view))
+        try:
+            return await run_mutation(t.CaptureHandwrittenSignaturePayload, act, input)
+        finally:
+            await _close(input.image)
+
+    @strawberry.mutation(description="A personal seal's new face from a template style or an uploaded image "
+                                     "(PIN); earlier faces stay for signatures already made.")
+    async def change_seal_face(self, info: Info, input: i.ChangeSealFaceInput) -> t.ChangeSealFacePayload:
+        ctx = info.context
+        uc = ctx.use_cases.change_seal_face
+
+        async def act():
+            image = await read_upload(input.image, "image", uc.upload_limit) if input.image is not None else None
+            view = await uc(ChangeSealFaceCommand(
+                principal=ctx.principal, seal_id=_seal_id(input.seal_id), pin=input.pin, style=input.style,
+                image=image, surrounding_text=input.surrounding_text, info_code=input.info_code, meta=ctx.meta))
+            return t.ChangeSealFacePayload(seal=t.SealType.of(view))
+        try:
+            return await run_mutation(t.ChangeSealFacePayload, act, input)
+        finally:
+            await _close(input.image)
+
+    @strawberry.mutation(description="§9.1.3 注销印章: final, confirmed with the PIN; the seal stays listed as invalid.")
+    async def revoke_seal(self, info: Info, input: i.RevokeSealInput) -> t.RevokeSealPayload:
+        ctx = info.context
+
+        async def act():
+            view = await ctx.use_cases.revoke_seal(
+                RevokeSealCommand(ctx.principal, _seal_id(input.seal_id), input.pin, ctx.meta))
+            return t.RevokeSealPayload(seal=t.SealType.of(view))
+        return await run_mutation(t.RevokeSealPayload, act, input)
