@@ -112,6 +112,11 @@ class Sm2CertificateAuthority:
 
     # ------------------------------------------------------------------ loading and creating
 
+    def forget_loaded_keys(self) -> None:
+        """Drops the keys held in memory; the next use loads them again. For when the database under a
+        running authority was replaced (a restore from backup, a test wiping its tables)."""
+        self._keys = {}
+
     def _wrap(self, name: str, private_key: bytes) -> bytes:
         return self._cipher.encrypt(private_key, b"sxq/ca-key/v1/" + name.encode())
 
