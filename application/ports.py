@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # commerce's ports import Page from here
         ServicePlanRepository,
         TradingPlatformRepository,
     )
+    from application.scans.ports import PlatformNonceRepository, ScanSessionRepository
 from domain.accounts.session import AuthSession, PrincipalKind
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
@@ -156,6 +157,8 @@ class UnitOfWork(Protocol):
     bill_records: BillRecordRepository
     invoices: InvoiceRepository
     seals: SealRepository
+    scan_sessions: ScanSessionRepository
+    platform_nonces: PlatformNonceRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -29,6 +29,8 @@ from application.identity.reviews import DecideReview, GetReview, ListReviews, R
 from application.identity.start_id_card_verification import StartIdCardVerification
 from application.identity.submit_manual_verification import SubmitManualVerification
 from application.operators.operators import CreateOperator, OperatorLogin
+from application.scans.use_cases import ScanUseCases
+from application.scans.watch_scan_session import WatchScanSession
 from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
 from application.seals.change_seal_face import ChangeSealFace
 from application.seals.export_seal import ExportSeal
@@ -84,3 +86,7 @@ class UseCases:
     revoke_seal: RevokeSeal
     export_seal: ExportSeal
     read_seal_image: ReadSealImage
+    # the scan services (SPEC §7): platform side and app side
+    scans: ScanUseCases
+    # The scanSessionChanged subscription (SPEC §7.1); None where no change feed is wired.
+    watch_scan_session: WatchScanSession | None = None

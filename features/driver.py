@@ -65,6 +65,7 @@ class ApplicationDriver:
 
     def __init__(self) -> None:
         self.app = FakeApp()
+        self._last_platform_request: tuple = ()  # the platform's last signed request, for a replay
 
     # ------------------------------------------------------------ plumbing
 
@@ -446,6 +447,100 @@ class ApplicationDriver:
         return await self._call(self.app.commerce.read_invoice_pdf.by_link(link))
 
 
+    # ------------------------------------------------------------ scan services (§7)
+    # The trading platform is a tests/support/platform.TestPlatform: its own SM2 key, signing its requests.
+
+    async def connect_trading_platform(self, platform: Any) -> None:
+        """The platform joins the mutual-recognition service (registered as `registerPlatform` does it)."""
+        await self.app.scan_platform(platform)
+
+    async def scan_service(self, session: Session, platform: Any, operations: list[str],
+                           sign_quota: int | None = None) -> None:
+        """An active personal entitlement on the platform, as paying for one of its plans leaves it."""
+        from tests.app_fixture import User
+
+        p = await self._principal(session)
+        assert p is not None
+        await self.app.entitlement_on(User("", "", p.id, None, p), platform.id,  # type: ignore[arg-type]
+                                      operations=operations, sign_quota=sign_quota)
+
+    async def create_scan_session(self, platform: Any, operation: str, *,
+                                  documents: list[tuple[str, str, str]] | None = None, continuous: bool = False,
+                                  envelopes: list[tuple[str, str]] | None = None) -> ScanCreated:
+        """The platform's signed createScanSession (documents: docId, fileName, sm3Hex; envelopes: id, base64)."""
+        request = self.app.platform_request(platform)
+        self._last_platform_request = (request, operation, documents, continuous, envelopes)
+        return await self._create_scan_session(request, operation, documents, continuous, envelopes)
+
+    async def replay_platform_request(self) -> ScanCreated:
+        """Someone sends the platform's last request again, byte for byte."""
+        return await self._create_scan_session(*self._last_platform_request)
+
+    async def _create_scan_session(self, request, operation, documents, continuous, envelopes) -> ScanCreated:
+        from application.scans.create_scan_session import (
+            CreateScanSessionCommand,
+            DocumentInput,
+            EnvelopeInput,
+        )
+        from domain.commerce.entitlement import ScanOperation
+
+        principal = await self._call(self.app.scans.authenticate_platform(request))
+        created = await self._call(self.app.scans.create_scan_session(CreateScanSessionCommand(
+            principal, ScanOperation(operation),
+            documents=[DocumentInput(*d) for d in documents] if documents else None, continuous=continuous,
+            envelopes=[EnvelopeInput(*e) for e in envelopes] if envelopes else None)))
+        return ScanCreated(created.session.t_id, created.qr_content)
+
+    async def scan_qr_code(self, session: Session, qr_content: str) -> ScanShown:
+        from application.scans.scan_qr_code import ScanQrCodeCommand
+
+        v = await self._call(self.app.scans.scan_qr_code(ScanQrCodeCommand(await self._principal(session),
+                                                                           qr_content)))
+        return ScanShown(v.session.id, v.status.value, v.platform.name, v.session.operation.value,
+                         [d.doc_id for d in v.session.scan_documents], [e.envelope_id for e in v.session.scan_envelopes],
+                         [u.certificate.id for u in v.usable_certificates], [s.id for s in v.usable_seals])
+
+    async def confirm_scan_session(self, session: Session, session_id: Any, certificate_id: Any, pin: str,
+                                   seal_id: Any = None) -> str:
+        from application.scans.confirm_scan_session import ConfirmScanSessionCommand
+
+        done = await self._call(self.app.scans.confirm_scan_session(ConfirmScanSessionCommand(
+            await self._principal(session), session_id, certificate_id, seal_id, pin)))
+        return done.status.value
+
+    async def decline_scan_session(self, session: Session, session_id: Any) -> str:
+        from application.scans.decline_scan_session import DeclineScanSessionCommand
+
+        done = await self._call(self.app.scans.decline_scan_session(
+            DeclineScanSessionCommand(await self._principal(session), session_id)))
+        return done.status.value
+
+    async def platform_scan_session(self, platform: Any, t_id: str) -> PlatformScanView | None:
+        """What the platform reads by tId (its signed platformScanSession query)."""
+        principal = await self._call(self.app.scans.authenticate_platform(self.app.platform_request(platform)))
+        view = await self._call(self.app.scans.platform_scan_session(principal, t_id))
+        return PlatformScanView(view.status.value, view.session.result) if view is not None else None
+
+    async def run_scan_expiry(self) -> int:
+        """The worker's pass over sessions past their time."""
+        return await self.app.scans.expire_scan_sessions()
+
+    async def platform_callbacks(self, platform: Any) -> list[dict[str, Any]]:
+        """The outbox worker's pass; then every callback body the platform has received, oldest first."""
+        await self.app.deliver()
+        return [c.json for c in self.app.platform_callbacks.sent if c.url == platform.callback_url]
+
+    def certificate_public_key(self, pem: str) -> bytes:
+        """The public key of a certificate as the platform received it (the fake CA's DER is a marker: look it up)."""
+        import base64
+
+        der = base64.b64decode("".join(pem.strip().splitlines()[1:-1]))
+        return next(c.public_key for c in self.app.db.rows("certificates") if c.der == der)
+
+    def scan_sessions_of(self, platform: Any) -> int:
+        """Test-side inspection: how many sessions the platform has opened."""
+        return sum(1 for s in self.app.db.rows("scan_sessions") if s.platform_id == platform.id)
+
 @dataclass(frozen=True)
 class Claimed:
     signing_id: Any
@@ -520,3 +615,29 @@ class InvoiceView:
     tax_number: str | None
     number: str | None
     share_link: str | None  # what 复制发票链接 copies; None until issued
+
+
+@dataclass(frozen=True)
+class ScanCreated:
+    t_id: str
+    qr_content: str
+
+
+@dataclass(frozen=True)
+class ScanShown:
+    """What the app shows after scanning."""
+
+    session_id: Any
+    status: str
+    platform_name: str
+    operation: str
+    document_ids: list[str]
+    envelope_ids: list[str]
+    certificate_ids: list[Any]  # the usable certificates
+    seal_ids: list[Any]  # the usable seals (SIGN)
+
+
+@dataclass(frozen=True)
+class PlatformScanView:
+    status: str
+    result: dict[str, Any] | None  # the ScanResult fields of api/platform.graphql

@@ -61,6 +61,7 @@ class World:
     results: list[Any] = field(default_factory=list)
     certificates: dict[str, Any] = field(default_factory=dict)  # what the certificate and seal steps keep
     commerce: dict[str, Any] = field(default_factory=dict)  # what the order and invoice steps keep
+    scans: dict[str, Any] = field(default_factory=dict)  # what the scan-service steps keep (§7)
 
     def run(self, coro: Awaitable[T]) -> T:
         """Runs one driver call to its end (steps are synchronous, the application is not)."""

@@ -28,6 +28,9 @@ from graphql_schema.identity.types import ReviewType
 from graphql_schema.node import NodeQuery
 from graphql_schema.operators.schema import OperatorMutations, OperatorQueries
 from graphql_schema.sandbox import SandboxRootMutation, SandboxRootQuery
+from graphql_schema.scans.mutations import ScanMutations
+from graphql_schema.scans.queries import ScanQueries
+from graphql_schema.scans.subscriptions import ScanSubscriptions
 from graphql_schema.seals.mutations import SealMutations
 from graphql_schema.seals.types import SealType
 
@@ -42,9 +45,9 @@ class _Schema(strawberry.Schema):
 
 def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int = 30,
                  max_tokens: int = 2000) -> strawberry.Schema:
-    queries = [NodeQuery, AccountQueries, OperatorQueries, CommerceQueries]
+    queries = [NodeQuery, AccountQueries, OperatorQueries, CommerceQueries, ScanQueries]
     mutations = [AccountMutations, IdentityMutations, OperatorMutations, CertificateMutations, SealMutations,
-                 CommerceMutations, CatalogueMutations]
+                 CommerceMutations, CatalogueMutations, ScanMutations]
     if sandbox:
         queries.append(SandboxRootQuery)
         mutations.append(SandboxRootMutation)
@@ -54,8 +57,9 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
               *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
     Query = merge_types("Query", tuple(queries))
     Mutation = merge_types("Mutation", tuple(mutations))
+    Subscription = merge_types("Subscription", (ScanSubscriptions,))
     return _Schema(
-        query=Query, mutation=Mutation, types=[AccountType, ReviewType, SessionInfo, Enterprise, CertificateType, SealType,
+        query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, Enterprise, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.

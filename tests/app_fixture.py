@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from application.accounts.authenticate import Authenticate
@@ -95,6 +96,24 @@ class User:
     principal: Principal
 
 
+SCAN_PIN = "135790"
+
+
+@dataclass
+class ScanHolder:
+    """A person ready for the scan services: signed in, with a certificate pair, a personal seal, an entitlement."""
+
+    user: User
+    signing_id: UUID
+    encryption_id: UUID
+    seal_id: UUID | None
+    entitlement: Any
+
+    @property
+    def principal(self) -> Principal:
+        return self.user.principal
+
+
 @dataclass
 class FakeApp:
     policies: Policies = field(default_factory=Policies)
@@ -150,10 +169,12 @@ class FakeApp:
 
         self._certificates_and_seals()
         self._commerce()
+        self._scans()
 
         self.dispatcher = OutboxDispatcher(uow, clock, {SMS_TOPIC: sms_handler(self.sms),
                                                         BLOB_DELETE_TOPIC: blob_delete_handler(self.blobs),
-                                                        **self._commerce_handlers()})
+                                                        **self._commerce_handlers(),
+                                                        **self._scan_handlers()})
 
     def _certificates_and_seals(self) -> None:
         """Issue 4, personal half: a fake CA, the real key vault (cheap KDF), fake seal drawing and making."""
@@ -228,6 +249,28 @@ class FakeApp:
 
         return {INVOICE_ISSUE_TOPIC: invoice_issue_handler(self.commerce.issue_invoice)}
 
+    def _scans(self) -> None:
+        """Issue 5: `self.scans` as the container wires it (scan_use_cases), with the real SM2 backend, a recording
+        callback sender behind the outbox and a recording change feed."""
+        from adapters.crypto.sm2 import default_backend
+        from application.scans.policy import ScanPolicy
+        from application.scans.use_cases import scan_use_cases
+        from tests.fakes import FakeDocumentSignatures, FakePlatformCallbackSender, RecordingScanFeed
+
+        self.sm2 = default_backend()
+        self.document_signatures = FakeDocumentSignatures(self.sm2)
+        self.platform_callbacks = FakePlatformCallbackSender()
+        self.scan_feed = RecordingScanFeed()
+        self.scan_policy = ScanPolicy()
+        self.scans = scan_use_cases(
+            self.uow, self.clock, hasher=self.secrets, sm2=self.sm2, signatures=self.document_signatures,
+            gate=self.pin_gate, vault=self.vault, blobs=self.blobs, feed=self.scan_feed, policy=self.scan_policy)
+
+    def _scan_handlers(self) -> dict:
+        from application.scans.callbacks import CALLBACK_TOPIC, platform_callback_handler
+
+        return {CALLBACK_TOPIC: platform_callback_handler(self.platform_callbacks)}
+
     async def verified_user(self, phone: str = "13800138000", legal_name: str = "张三",
                             number: str = ID_ZHANG) -> User:
         """A registered account whose mainland identity passed the two-element check and face liveness."""
@@ -292,6 +335,69 @@ class FakeApp:
         await self.notify_paid(payment.id)
         async with self.uow() as uow:
             return await uow.orders.get(order.id)
+
+    # ------------------------------------------------------------ scan-service helpers (§7)
+
+    async def scan_platform(self, platform=None):
+        """A trading platform with its own real SM2 key (tests/support/platform.TestPlatform), registered as
+        `registerPlatform` does it; its id is filled in."""
+        from application.commerce.register_platform import RegisterPlatformCommand
+        from tests.support.platform import TestPlatform
+
+        platform = platform or TestPlatform()
+        pem = f"-----BEGIN PUBLIC KEY-----\nSM2:{platform.public_key.hex()}\n-----END PUBLIC KEY-----"
+        done = await self.commerce.register_platform.register(RegisterPlatformCommand(
+            None, platform.code, platform.name, platform.region, platform.callback_url, pem), operator_id=None)
+        platform.id = done.platform.id
+        return platform
+
+    def platform_request(self, platform, body: bytes = b'{"query":"mutation { createScanSession }"}', **sign):
+        """A request the platform signed now (by the fake clock), as the HTTP edge hands it to the use case."""
+        from application.scans.authenticate_platform import PlatformRequest
+
+        sign.setdefault("timestamp", int(self.clock.now().timestamp()))
+        headers = {k.lower(): v for k, v in platform.headers(body, **sign).items()}
+        return PlatformRequest("POST", "/graphql", headers, body)
+
+    async def platform_principal(self, platform, **sign):
+        """The platform authenticated by a freshly signed request."""
+        return await self.scans.authenticate_platform(self.platform_request(platform, **sign))
+
+    async def scan_holder(self, platform_id: UUID | None, *, phone: str = "13800138000", legal_name: str = "张三",
+                          number: str = ID_ZHANG, pin: str = SCAN_PIN,
+                          operations: Sequence[str] = ("LOGIN", "SIGN", "ENCRYPT", "DECRYPT"),
+                          sign_quota: int | None = None) -> ScanHolder:
+        """A verified person who claimed a personal certificate pair (PIN `pin`) and, when `platform_id` is given,
+        holds an active entitlement there for `operations`."""
+        from application.certificates.claim_personal_certificate import ClaimPersonalCertificateCommand
+
+        user = await self.verified_user(phone, legal_name, number)
+        claim_with = await self.personal_entitlement(user)
+        claimed = await self.claim_personal_certificate(ClaimPersonalCertificateCommand(
+            user.principal, claim_with.id, pin, DEFAULT_META))
+        entitlement = None
+        if platform_id is not None:
+            entitlement = await self.entitlement_on(user, platform_id, operations=operations, sign_quota=sign_quota)
+        return ScanHolder(user, claimed.signing.id, claimed.encryption.id,
+                          claimed.personal_seal.id if claimed.personal_seal else None, entitlement)
+
+    async def entitlement_on(self, user: User, platform_id: UUID, *,
+                             operations: Sequence[str] = ("LOGIN", "SIGN", "ENCRYPT", "DECRYPT"),
+                             sign_quota: int | None = None, days: int = 365):
+        """An active personal entitlement on one platform, as paying for one of its plans leaves it."""
+        from datetime import timedelta
+        from uuid import uuid4
+
+        from domain.commerce.entitlement import Entitlement, HolderKind
+
+        now = self.clock.now()
+        ent = Entitlement(holder_kind=HolderKind.ACCOUNT, holder_id=user.account_id, platform_id=platform_id,
+                          plan_id=uuid4(), order_id=uuid4(), operations=list(operations), valid_from=now,
+                          valid_until=now + timedelta(days=days), sign_quota=sign_quota)
+        async with self.uow() as uow:
+            uow.entitlements.add(ent)
+            await uow.commit()
+        return ent
 
     # ------------------------------------------------------------ helpers for tests
 

@@ -103,11 +103,14 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "payment_notifications": ("id", (), False),
     "bill_records": ("id", (), False),
     "invoices": ("id", ("order_id",), True),
+    "scan_sessions": ("id", ("t_id", "qr_hash"), True),
+    "platform_nonces": ("id", (), False),
 }
 
 # Columns stored as JSON in the real schema.
 _JSON_COLUMNS = {"reviews": ("attachments",), "audit": ("detail",), "outbox": ("payload",),
-                 "entitlements": ("operations",), "service_plans": ("operations",), "orders": ("items",)}
+                 "entitlements": ("operations",), "service_plans": ("operations",), "orders": ("items",),
+                 "scan_sessions": ("documents", "envelopes", "result")}
 
 
 def _state_of(obj: object) -> dict[str, Any]:
@@ -520,6 +523,39 @@ class InMemoryInvoiceRepository(_Repo):
         return self._where(lambda i: i.order_id in ids)
 
 
+class InMemoryScanSessionRepository(_Repo):
+    table = "scan_sessions"
+
+    async def get(self, session_id: UUID) -> Any:
+        return self._rows.get(session_id)
+
+    async def by_t_id(self, t_id: str) -> Any:
+        return next(iter(self._where(lambda s: s.t_id == t_id)), None)
+
+    async def by_qr_hash(self, qr_hash: str) -> Any:
+        return next(iter(self._where(lambda s: s.qr_hash == qr_hash)), None)
+
+    async def due_to_expire(self, now: datetime, limit: int) -> list[Any]:
+        due = self._where(lambda s: s.status.value in ("WAITING", "SCANNED") and s.expires_at <= now)
+        return sorted(due, key=lambda s: s.expires_at)[:limit]
+
+
+class InMemoryPlatformNonceRepository(_Repo):
+    table = "platform_nonces"
+
+    def add(self, obj: Any) -> None:
+        if self._where(lambda n: n.platform_id == obj.platform_id and n.nonce == obj.nonce):
+            raise Conflict(details={"table": self.table, "reason": "unique platform_id, nonce"})
+        super().add(obj)
+
+    async def seen(self, platform_id: UUID, nonce: str) -> bool:
+        return bool(self._where(lambda n: n.platform_id == platform_id and n.nonce == nonce))
+
+    async def prune(self, before: datetime) -> None:
+        for key in [k for k, n in self._rows.items() if n.seen_at < before]:
+            del self._rows[key]
+
+
 # ---------------------------------------------------------------- unit of work
 
 
@@ -560,6 +596,8 @@ class InMemoryUnitOfWork:
         self.payment_notifications = InMemoryPaymentNotificationRepository(self)
         self.bill_records = InMemoryBillRecordRepository(self)
         self.invoices = InMemoryInvoiceRepository(self)
+        self.scan_sessions = InMemoryScanSessionRepository(self)
+        self.platform_nonces = InMemoryPlatformNonceRepository(self)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -1071,3 +1109,117 @@ class FakePublicKeyParser:
         if not body.startswith("SM2:"):
             raise ValueError("not an SM2 public key")
         return bytes.fromhex(body[4:])
+
+
+# ---------------------------------------------------------------- scan services (§7)
+
+
+class FakeDocumentSignatures:
+    """DocumentSignatures without a real certificate to embed: the "SignedData" is a marker holding the digest and
+    a real SM2 signature over it, so a test can still check what was signed (the real CMS is tested against
+    OpenSSL in tests/contract/test_scan_flows.py). The ciphertext check reads the GM/T 0009 DER shape."""
+
+    MARKER = b"fake-signed-data:"
+
+    def __init__(self, sm2: Any) -> None:
+        self._sm2 = sm2
+
+    def detached_signed_data(self, *, certificate_der: bytes, private_key: bytes, public_key: bytes,
+                             digest: bytes, signing_time: datetime) -> bytes:
+        if len(digest) != 32:
+            raise ValueError("an SM3 digest is 32 bytes")
+        return self.MARKER + digest + self._sm2.sign(private_key, digest, public_key=public_key)
+
+    @classmethod
+    def opened(cls, signed_data: bytes) -> tuple[bytes, bytes]:
+        """(digest, signature) of a marker made above."""
+        assert signed_data.startswith(cls.MARKER), signed_data[:40]
+        rest = signed_data[len(cls.MARKER):]
+        return rest[:32], rest[32:]
+
+    def is_sm2_ciphertext(self, der: bytes) -> bool:
+        def tlv(data: bytes, at: int) -> tuple[int, bytes, int]:
+            tag, length, at = data[at], data[at + 1], at + 2
+            if length & 0x80:
+                n = length & 0x7F
+                length, at = int.from_bytes(data[at:at + n], "big"), at + n
+            if at + length > len(data):
+                raise IndexError
+            return tag, data[at:at + length], at + length
+
+        try:
+            tag, body, end = tlv(der, 0)
+            if tag != 0x30 or end != len(der):
+                return False
+            parts, at = [], 0
+            while at < len(body):
+                t, value, at = tlv(body, at)
+                parts.append((t, value))
+        except IndexError:
+            return False
+        return [t for t, _ in parts] == [0x02, 0x02, 0x04, 0x04] and len(parts[2][1]) == 32 and 0 < len(parts[3][1])
+
+
+@dataclass(frozen=True)
+class SentCallback:
+    url: str
+    event_id: str
+    body: bytes
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+
+class FakePlatformCallbackSender:
+    """Records what would be POSTed to platforms; `fail_next` makes the platform answer 500 that many times."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentCallback] = []
+        self.refused: list[SentCallback] = []
+        self._failures_left = 0
+
+    def fail_next(self, count: int = 1) -> None:
+        self._failures_left = count
+
+    async def send(self, url: str, event_id: str, body: bytes) -> None:
+        from application.scans.ports import CallbackDeliveryFailed
+
+        if self._failures_left > 0:
+            self._failures_left -= 1
+            self.refused.append(SentCallback(url, event_id, body))
+            raise CallbackDeliveryFailed("HTTP 500")
+        self.sent.append(SentCallback(url, event_id, body))
+
+    def for_t_id(self, t_id: str) -> list[dict[str, Any]]:
+        return [c.json for c in self.sent if c.json["tId"] == t_id]
+
+
+class RecordingScanFeed:
+    """A ScanSessionFeed that keeps every published change (subscribers get later ones, as the real feeds do)."""
+
+    def __init__(self) -> None:
+        self.published: list[Any] = []
+        self._queues: dict[str, list[Any]] = {}
+
+    async def publish(self, change: Any) -> None:
+        self.published.append(change)
+        for queue in self._queues.get(change.t_id, []):
+            queue.put_nowait(change)
+
+    def subscribe(self, t_id: str) -> Any:
+        import asyncio
+
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._queues.setdefault(t_id, []).append(queue)
+
+        async def stream() -> Any:
+            try:
+                while True:
+                    yield await queue.get()
+            finally:
+                self._queues[t_id].remove(queue)
+        return stream()
+
+    def statuses(self, t_id: str) -> list[str]:
+        return [c.status for c in self.published if c.t_id == t_id]

@@ -7,7 +7,9 @@ import functools
 import httpx
 from dependency_injector import containers, providers
 
+from adapters.ca.authority import PLATFORM_CALLBACK as PLATFORM_CALLBACK_SIGNER
 from adapters.ca.authority import CaConfig, Sm2CertificateAuthority
+from adapters.ca.cms import Sm2DocumentSignatures
 from adapters.ca.vault import Sm2KeyVault
 from adapters.clock import SystemClock
 from adapters.crypto.sm2 import default_backend as sm2_default_backend
@@ -16,6 +18,7 @@ from adapters.documents.fonts import resolve_font
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
 from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
+from adapters.realtime.select import make_scan_feed
 from adapters.sandbox.console import SandboxConsoleAdapter
 from adapters.sandbox.face import SandboxFaceVerifier
 from adapters.sandbox.identity import SandboxIdentityVerifier
@@ -30,6 +33,7 @@ from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
 from adapters.vendors.payments import UnconfiguredInvoiceIssuer, UnconfiguredPaymentGateway
+from adapters.vendors.platform_callbacks import HttpPlatformCallbackSender
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword, ResetPassword
 from application.accounts.change_phone import ChangePhone
@@ -70,6 +74,9 @@ from application.outbox import (
     invoice_issue_handler,
     sms_handler,
 )
+from application.scans.callbacks import CALLBACK_TOPIC, platform_callback_handler
+from application.scans.use_cases import ScanUseCases, scan_use_cases
+from application.scans.watch_scan_session import UnitOfWorkWatchedSessions, WatchScanSession
 from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
 from application.seals.change_seal_face import ChangeSealFace
 from application.seals.export_seal import ExportSeal
@@ -100,6 +107,12 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, clock, outbox_signal)
 
     policies = providers.Callable(lambda s: s.policies, settings)
+
+    # Scan-session changes for the scanSessionChanged subscription, across workers (adapters/realtime).
+    scan_feed = providers.Singleton(lambda s: make_scan_feed(s.db_url, s.redis_url), settings)
+    watch_scan_session = providers.Singleton(
+        lambda u, feed, h, c: WatchScanSession(UnitOfWorkWatchedSessions(u), feed, h, c),
+        uow.provider, scan_feed, secret_hasher, clock)
 
     # Outside services: the sandbox adapters in sandbox mode (the default), the vendors' HTTP APIs in production.
     http_client = providers.Singleton(httpx.AsyncClient, timeout=httpx.Timeout(10.0, connect=3.0))
@@ -161,28 +174,43 @@ class Container(containers.DeclarativeContainer):
     commerce_use_cases = providers.Singleton(
         lambda s, u, c, ca, gw, inv, blobs, h: commerce_use_cases(
             u, c, ca=ca, keys=Sm2PublicKeyParser(), gateway=gw, issuer=inv, blobs=blobs, hasher=h,
-            policy=s.commerce_policy, base_url=s.base_url),
+            policy=s.commerce_policy, base_url=s.base_url, callback_signer_certificate=_callback_signer_der(ca)),
         settings, uow.provider, clock, certificate_authority, payment_gateway, invoice_issuer, blobs, secret_hasher)
 
+    # The scan services (SPEC §7): CMS signatures, signed callbacks to platforms through the outbox.
+    document_signatures = providers.Singleton(Sm2DocumentSignatures, sm2_backend)
+    platform_callback_sender = providers.Singleton(
+        lambda http, ca, sm2: HttpPlatformCallbackSender(http, lambda: ca.service_signer(PLATFORM_CALLBACK_SIGNER),
+                                                         sm2),
+        http_client, certificate_authority, sm2_backend)
+    scan_use_cases = providers.Singleton(
+        lambda s, u, c, h, sm2, sig, gate, vault, blobs, feed: scan_use_cases(
+            u, c, hasher=h, sm2=sm2, signatures=sig, gate=gate, vault=vault, blobs=blobs, feed=feed,
+            policy=s.scan_policy),
+        settings, uow.provider, clock, secret_hasher, sm2_backend, document_signatures, pin_gate, key_vault, blobs,
+        scan_feed)
+
     dispatcher = providers.Singleton(
-        lambda u, c, sms, blobs, com: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
-                                                              BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
-                                                              INVOICE_ISSUE_TOPIC: invoice_issue_handler(
-                                                                  com.issue_invoice)}),
-        uow.provider, clock, sms_gateway, blobs, commerce_use_cases)
+        lambda u, c, sms, blobs, com, cb: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
+                                                                  BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
+                                                                  INVOICE_ISSUE_TOPIC: invoice_issue_handler(
+                                                                      com.issue_invoice),
+                                                                  CALLBACK_TOPIC: platform_callback_handler(cb)}),
+        uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
     use_cases = providers.Singleton(
-        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com: _use_cases(
-            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com),
+        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans: _use_cases(
+            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans=scans),
         uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
-        sealer, blobs, images, certificate_use_cases, commerce_use_cases)
+        sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway)
 
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
-               images, certs: dict, commerce: CommerceUseCases) -> UseCases:
+               images, certs: dict, commerce: CommerceUseCases, watch_scan_session=None, *,
+               scans: ScanUseCases) -> UseCases:
     get_review = GetReview(uow)
     return UseCases(
         authenticate=Authenticate(uow, sessions, clock),
@@ -211,6 +239,8 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         create_operator=CreateOperator(uow, passwords, clock),
         operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
         commerce=commerce,
+        watch_scan_session=watch_scan_session,
+        scans=scans,
         **certs,
     )
 
@@ -239,6 +269,14 @@ def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, imag
         export_seal=ExportSeal(uow, blobs, seal_maker, clock),
         read_seal_image=ReadSealImage(uow, blobs),
     )
+
+
+def _callback_signer_der(ca: Sm2CertificateAuthority):
+    """The certificate of our platform-callback signer, which registerPlatform hands the platform."""
+    async def der() -> bytes:
+        cert, _key = await ca.service_signer(PLATFORM_CALLBACK_SIGNER)
+        return cert.dump()
+    return der
 
 
 def _vendor(settings, name: str) -> VendorEndpoint:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from application.commerce.policy import CommercePolicy
 from application.policy import IdentityPolicy, Policies, SessionPolicy, SmsPolicy
+from application.scans.policy import ScanPolicy
 from domain.accounts.account import LoginPolicy
 
 
@@ -38,10 +39,14 @@ class Settings:
     cjk_font: str | None = None  # "/path/font.ttc#index"; default: the bundled Noto Sans CJK SC
     policies: Policies = field(default_factory=Policies)
     commerce_policy: CommercePolicy = field(default_factory=CommercePolicy)
+    scan_policy: ScanPolicy = field(default_factory=ScanPolicy)
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
     outbox_poll_seconds: float = 2.0
+    # The scan-session change feed across workers: Redis pub/sub when set (else PostgreSQL LISTEN/NOTIFY on
+    # PostgreSQL, in-process on SQLite). See adapters/realtime/select.py.
+    redis_url: str | None = None
     # The real vendors (production mode): name → (url, api key, secret). See adapters/vendors/http.py.
     vendors: dict[str, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
 
@@ -95,11 +100,13 @@ class Settings:
             password_scrypt_n=_int(e, "SXQ_PASSWORD_SCRYPT_N", 2**14),
             pin_scrypt_n=_int(e, "SXQ_PIN_SCRYPT_N", 2**15),
             cjk_font=e.get("SXQ_CJK_FONT") or None,
+            redis_url=e.get("SXQ_REDIS_URL") or None,
             policies=policies,
             commerce_policy=CommercePolicy(
                 payment_timeout=timedelta(minutes=_int(e, "SXQ_ORDER_PAYMENT_MINUTES", 30)),
                 invoice_share_ttl=timedelta(hours=_int(e, "SXQ_INVOICE_SHARE_LINK_HOURS", 7 * 24)),
             ),
+            scan_policy=ScanPolicy(session_ttl=timedelta(seconds=_int(e, "SXQ_SCAN_SESSION_SECONDS", 120))),
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),

@@ -36,6 +36,7 @@ _SERVICE_NAMES = {OCSP: "OCSP 响应服务", PLATFORM_CALLBACK: "平台回调签
 
 ROOT_VALIDITY = timedelta(days=20 * 365)
 ISSUING_VALIDITY = timedelta(days=10 * 365)
+CA_BACKDATE = timedelta(hours=1)
 SERVICE_RENEW_BEFORE = timedelta(days=30)
 
 
@@ -167,6 +168,10 @@ class Sm2CertificateAuthority:
     async def initialise(self) -> dict[str, ax509.Certificate]:
         """Creates the root, the issuing CA and the OCSP responder. Refuses when a CA exists."""
         now = self._clock.now()
+        # CA certificates start a little in the past: certificate times have whole seconds, and a leaf
+        # issued in the same second as its brand-new CA (or by a server whose clock trails) must still lie
+        # inside its issuer's validity.
+        born = now - CA_BACKDATE
         if await self._store.keys():
             await self._load()
             raise CaNotInitialised("a CA already exists in this database")
@@ -174,12 +179,12 @@ class Sm2CertificateAuthority:
         suffix = "（沙箱）" if self.config.sandbox else ""
         root_cert = sx.make_root(root_key, sx.name(country_name="CN", organization_name=self.config.organization,
                                                    common_name=self.config.root_name + suffix),
-                                 now, now + ROOT_VALIDITY, backend=self._backend)
+                                 born, born + ROOT_VALIDITY, backend=self._backend)
         issuing_key = self._backend.generate_private_key()
         issuing_cert = sx.make_issuing_ca(
             root_cert, root_key, sx.name(country_name="CN", organization_name=self.config.organization,
                                          common_name=self.config.issuing_name + suffix),
-            self._backend.public_key(issuing_key), now, now + ISSUING_VALIDITY, crl_url=self.config.crl_url(ROOT),
+            self._backend.public_key(issuing_key), born, born + ISSUING_VALIDITY, crl_url=self.config.crl_url(ROOT),
             backend=self._backend)
         await self._adopt(CaKey(ROOT, root_cert, root_key), CaKey(ISSUING, issuing_cert, issuing_key), now=now)
         log.info("created the CA hierarchy (root serial %s, issuing serial %s)",

@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     from adapters.cli.seed import register as register_seed
 
     register_seed(sub)
+    from adapters.cli.platform import register as register_platform
+
+    register_platform(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -11,16 +11,18 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
-from adapters.http.worker import run_order_closer, run_outbox_worker
+from adapters.http.worker import run_order_closer, run_outbox_worker, run_scan_expirer
 from application.context import RequestMeta
 from application.ports import InvalidCallback
+from application.scans.authenticate_platform import PlatformPrincipal, PlatformRequest
+from domain.errors import Unauthenticated
 from graphql_schema.common.context import GraphQLContext
 from graphql_schema.common.node import from_global_id
 from graphql_schema.schema import build_schema
@@ -55,11 +57,26 @@ class ShuxinqianGraphQL(GraphQL):
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         use_cases = self._container.use_cases()
         principal = await use_cases.authenticate(bearer(request))
+        platform, platform_refusal = await _platform(request, use_cases)
         return GraphQLContext(
             request=request, response=response, principal=principal,
             meta=client_meta(request, self._settings.trust_proxy), use_cases=use_cases,
             sandbox=self._container.sandbox_console() if self._settings.sandbox else None,
+            platform=platform, platform_refusal=platform_refusal,
         )
+
+
+async def _platform(request, use_cases) -> tuple[PlatformPrincipal | None, Unauthenticated | None]:
+    """A trading platform's signed request (api/platform.graphql). Starlette caches the body on the Request,
+    so strawberry reads the same bytes after this. A refusal is kept for the platform fields to raise."""
+    if not isinstance(request, Request) or "x-platform-code" not in request.headers:
+        return None, None
+    body = await request.body()
+    try:
+        return await use_cases.scans.authenticate_platform(PlatformRequest(
+            method=request.method, path=request.url.path, headers=request.headers, body=body)), None
+    except Unauthenticated as refusal:
+        return None, refusal
 
 
 async def _prepare_ca(container: Container, settings: Settings) -> None:
@@ -136,16 +153,21 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         await _prepare_ca(container, settings)
+        await container.scan_feed().start()
         task = None
         if run_worker:
             task = asyncio.create_task(run_outbox_worker(container.dispatcher(), container.outbox_signal(),
                                                          settings.outbox_poll_seconds))
             closer = asyncio.create_task(run_order_closer(use_cases.commerce.close_expired_orders))
+            scan_expirer = asyncio.create_task(run_scan_expirer(use_cases.scans.expire_scan_sessions))
         try:
             yield
         finally:
             if task is not None:
                 closer.cancel()
+                scan_expirer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scan_expirer
                 with contextlib.suppress(asyncio.CancelledError):
                     await closer
                 task.cancel()
@@ -154,12 +176,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             if settings.sandbox:
                 await container.face_verifier().wait_idle()
                 await container.payment_gateway().wait_idle()
+            await container.scan_feed().close()
             await container.http_client().aclose()
             await container.engine().dispose()
 
     graphql_app = ShuxinqianGraphQL(container, settings)
     routes = [
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),  # subscriptions (graphql-transport-ws)
         Route("/healthz", healthz),
         Route("/callbacks/face", face_callback, methods=["POST"]),
         Route("/files/reviews/{review_id}/{role}", review_file),

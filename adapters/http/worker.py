@@ -37,3 +37,16 @@ async def run_order_closer(close_expired, poll_seconds: float = 30.0) -> None:
         except Exception:
             log.exception("closing expired orders failed")
         await asyncio.sleep(poll_seconds)
+
+
+async def run_scan_expirer(expire, poll_seconds: float = 5.0) -> None:
+    """Records the lapse of scan sessions past their deadline and tells their platforms EXPIRED."""
+    while True:
+        try:
+            while await expire() > 0:
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("expiring scan sessions failed")
+        await asyncio.sleep(poll_seconds)

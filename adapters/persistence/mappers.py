@@ -41,4 +41,7 @@ def start_mappers() -> None:
     from adapters.persistence.mappers_seals import map_seals
 
     map_seals(mapper_registry)
+    from adapters.persistence.mappers_scans import map_scans
+
+    map_scans(mapper_registry)
     _started = True

@@ -20,6 +20,7 @@ from sqlalchemy import (
 
 from adapters.persistence.tables import metadata
 from adapters.persistence.types import UtcDateTime, str_enum
+from domain.commerce.catalogue import PlatformStatus
 from domain.commerce.entitlement import HolderKind, SubjectType
 from domain.commerce.invoice import InvoiceStatus, InvoiceTitleType, InvoiceType
 from domain.commerce.order import OrderStatus
@@ -34,6 +35,7 @@ trading_platforms = Table(
     Column("callback_url", String(500), nullable=False),
     Column("public_key", LargeBinary, nullable=False),
     Column("callback_certificate", LargeBinary, nullable=False),
+    Column("status", str_enum(PlatformStatus), nullable=False, server_default="ACTIVE"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
 )

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.persistence import repositories as r
 from adapters.persistence import repositories_ca as rca
 from adapters.persistence import repositories_commerce as rco
+from adapters.persistence import repositories_scans as rsc
 from adapters.persistence import repositories_seals as rse
 from application.ports import Clock
 from domain.errors import Conflict
@@ -65,6 +66,8 @@ class SqlAlchemyUnitOfWork:
         self.payment_notifications = rco.SqlAlchemyPaymentNotificationRepository(s)
         self.bill_records = rco.SqlAlchemyBillRecordRepository(s)
         self.invoices = rco.SqlAlchemyInvoiceRepository(s)
+        self.scan_sessions = rsc.SqlAlchemyScanSessionRepository(s)
+        self.platform_nonces = rsc.SqlAlchemyPlatformNonceRepository(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import textwrap
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -50,8 +51,11 @@ def der_to_pem(der: bytes, label: str = "CERTIFICATE") -> str:
 
 
 class RegisterPlatform:
-    def __init__(self, uow: UnitOfWorkFactory, ca: CertificateAuthority, keys: PublicKeyParser, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, ca: CertificateAuthority, keys: PublicKeyParser, clock: Clock,
+                 callback_signer_certificate: Callable[[], Awaitable[bytes]] | None = None) -> None:
         self._uow, self._ca, self._keys, self._clock = uow, ca, keys, clock
+        # DER of OUR platform-callback signer (scan callbacks are signed with it): what the platform must trust.
+        self._callback_signer = callback_signer_certificate
 
     async def __call__(self, cmd: RegisterPlatformCommand) -> RegisteredPlatform:
         operator = require_operator(cmd.principal)
@@ -93,4 +97,6 @@ class RegisterPlatform:
                 await uow.commit()
             except Conflict:
                 raise PlatformCodeTaken(field="platformCode") from None
+        if self._callback_signer is not None:
+            return RegisteredPlatform(platform, der_to_pem(await self._callback_signer()))
         return RegisteredPlatform(platform, der_to_pem(cert.der))

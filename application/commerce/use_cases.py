@@ -52,10 +52,10 @@ class CommerceUseCases:
 
 def commerce_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, ca, keys: PublicKeyParser,
                        gateway: PaymentGateway, issuer: InvoiceIssuer, blobs: BlobStore, hasher: SecretHasher,
-                       policy: CommercePolicy, base_url: str) -> CommerceUseCases:
+                       policy: CommercePolicy, base_url: str, callback_signer_certificate=None) -> CommerceUseCases:
     links = InvoiceLinks(hasher, clock, policy)
     return CommerceUseCases(
-        register_platform=RegisterPlatform(uow, ca, keys, clock),
+        register_platform=RegisterPlatform(uow, ca, keys, clock, callback_signer_certificate),
         create_service_plan=CreateServicePlan(uow, clock),
         list_trading_platforms=ListTradingPlatforms(uow),
         catalogue=GetCatalogue(uow),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
@@ -51,6 +52,11 @@ def check_callback_url(raw: str) -> str:
     return url
 
 
+class PlatformStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"  # its signed requests are refused; its entitlements stay as they are
+
+
 @dataclass(eq=False)
 class TradingPlatform:
     code: str
@@ -60,8 +66,16 @@ class TradingPlatform:
     public_key: bytes  # SubjectPublicKeyInfo DER of the platform's SM2 key
     callback_certificate: bytes  # DER of the certificate we sign our callbacks to the platform with
     created_at: datetime
+    status: PlatformStatus = PlatformStatus.ACTIVE
     id: UUID = field(default_factory=uuid4)
     version: int = 1
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is PlatformStatus.ACTIVE
+
+    def suspend(self) -> None:
+        self.status = PlatformStatus.SUSPENDED
 
 
 @dataclass(eq=False)

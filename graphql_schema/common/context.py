@@ -9,6 +9,7 @@ from strawberry.types import Info as _Info
 
 from application.context import Principal, RequestMeta
 from application.sandbox import SandboxConsole
+from application.scans.authenticate_platform import PlatformPrincipal
 from application.use_cases import UseCases
 
 
@@ -20,6 +21,8 @@ class GraphQLContext:
     meta: RequestMeta
     use_cases: UseCases
     sandbox: SandboxConsole | None = None
+    platform: PlatformPrincipal | None = None  # a trading platform's signed request (api/platform.graphql)
+    platform_refusal: Exception | None = None  # why a request that claimed to be a platform's was refused
 
 
 Info = _Info[GraphQLContext, None]

@@ -11,6 +11,7 @@ is read from the store, as ApplicationDriver reads its fakes.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import shutil
 from collections.abc import Coroutine
@@ -41,7 +42,10 @@ from features.driver import (
     PaymentView,
     PlanOffer,
     PlatformOffer,
+    PlatformScanView,
     Refused,
+    ScanCreated,
+    ScanShown,
     SealInfo,
     ServiceView,
     Session,
@@ -115,6 +119,8 @@ class GraphQLDriver:
         self._held_callbacks: dict[str, tuple[bytes, dict[str, str]]] = {}
         self._platforms: dict[str, str] = {}  # platform name -> global id, as the operator registered it
         self._plans: dict[str, str] = {}  # plan name -> global id
+        self._callback_receiver: list[httpx.Request] | None = None  # what platforms' endpoints received (§7)
+        self._last_platform_request: tuple = ()  # a platform's last signed request, for a replay
 
     # ------------------------------------------------------------ plumbing
 
@@ -155,6 +161,7 @@ class GraphQLDriver:
                 await self._wipe()
         finally:
             self._container = self._gql = self._http = None
+            self._callback_receiver = None
             await stack.aclose()
 
     async def _wipe(self) -> None:
@@ -595,6 +602,154 @@ class GraphQLDriver:
             raise
         return _payload(data, field)
 
+
+    # ------------------------------------------------------------ scan services (§7)
+    # The platform (tests/support/platform.TestPlatform) signs its requests to /graphql as api/platform.graphql
+    # says; its callback endpoint is an httpx MockTransport that checks our signature on every callback.
+
+    async def connect_trading_platform(self, platform: Any) -> None:
+        from tests.support.platform import register_platform
+
+        container, _ = await self._app()
+        self._install_callback_receiver(container)
+        await register_platform(container, platform)  # as `sxq platform register` does it
+
+    def _install_callback_receiver(self, container: Container) -> None:
+        if self._callback_receiver is not None:
+            return
+        from dependency_injector import providers
+
+        from adapters.ca.authority import PLATFORM_CALLBACK
+        from adapters.crypto.sm2 import default_backend
+        from adapters.vendors.platform_callbacks import HttpPlatformCallbackSender
+
+        received: list[httpx.Request] = []
+
+        def receive(request: httpx.Request) -> httpx.Response:
+            received.append(request)
+            return httpx.Response(200)
+
+        client = httpx.AsyncClient(transport=httpx.MockTransport(receive))
+        assert self._stack is not None
+        self._stack.push_async_callback(client.aclose)
+        ca = container.certificate_authority()
+        container.platform_callback_sender.override(providers.Object(HttpPlatformCallbackSender(
+            client, lambda: ca.service_signer(PLATFORM_CALLBACK), default_backend())))
+        # Made again over the receiver: the outbox worker and the sandbox console (which delivers what is due).
+        container.dispatcher.reset()
+        container.sandbox_console.reset()
+        self._callback_receiver = received
+
+    async def scan_service(self, session: Session, platform: Any, operations: list[str],
+                           sign_quota: int | None = None) -> None:
+        from tests.support.platform import entitlement_on
+
+        container, _ = await self._app()
+        me = (await self._query(SIGNED_IN, session=session))["me"]
+        await entitlement_on(container, self._local_id(me["id"], "Account"), platform.id, operations=operations,
+                             sign_quota=sign_quota)
+
+    async def _platform_post(self, platform: Any, body: bytes, headers: dict[str, str] | None = None
+                             ) -> dict[str, Any]:
+        await self._app()
+        assert self._http is not None
+        headers = headers or platform.headers(body, timestamp=int(self.clock.now().timestamp()))
+        self._last_platform_request = (platform, body, headers)
+        resp = await self._http.post("/graphql", content=body, headers=headers)
+        assert resp.status_code == 200, resp.text
+        return _data(resp.json())
+
+    async def _platform_op(self, platform: Any, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
+        _, gql = await self._app()
+        body = json.dumps({"query": gql.document(operation), "variables": variables}).encode()
+        return await self._platform_post(platform, body)
+
+    async def create_scan_session(self, platform: Any, operation: str, *,
+                                  documents: list[tuple[str, str, str]] | None = None, continuous: bool = False,
+                                  envelopes: list[tuple[str, str]] | None = None) -> ScanCreated:
+        variables: dict[str, Any] = {"operation": operation, "continuous": continuous}
+        if documents:
+            variables["documents"] = [{"docId": d, "fileName": f, "sm3Hex": h} for d, f, h in documents]
+        if envelopes:
+            variables["envelopes"] = [{"envelopeId": e, "sm2CipherDer": c} for e, c in envelopes]
+        data = await self._platform_op(platform, "CreateScanSession", variables)
+        created = _payload(data, "createScanSession")["session"]
+        return ScanCreated(created["tId"], created["qrContent"])
+
+    async def replay_platform_request(self) -> ScanCreated:
+        platform, body, headers = self._last_platform_request
+        created = _payload(await self._platform_post(platform, body, headers), "createScanSession")["session"]
+        return ScanCreated(created["tId"], created["qrContent"])
+
+    async def scan_qr_code(self, session: Session, qr_content: str) -> ScanShown:
+        v = (await self._mutate("ScanQrCode", "scanQrCode", {"qrContent": qr_content}, session))["session"]
+        return ScanShown(v["id"], v["status"], v["platform"]["name"], v["operation"],
+                         [d["docId"] for d in v["documents"]], [e["envelopeId"] for e in v["envelopes"]],
+                         [u["certificate"]["id"] for u in v["usableCertificates"]], [x["id"] for x in v["usableSeals"]])
+
+    async def confirm_scan_session(self, session: Session, session_id: str, certificate_id: str, pin: str,
+                                   seal_id: str | None = None) -> str:
+        r = await self._mutate("ConfirmScanSession", "confirmScanSession", {
+            "sessionId": session_id, "certificateId": certificate_id, "sealId": seal_id, "pin": pin}, session)
+        return r["session"]["status"]
+
+    async def decline_scan_session(self, session: Session, session_id: str) -> str:
+        r = await self._mutate("DeclineScanSession", "declineScanSession", {"sessionId": session_id}, session)
+        return r["session"]["status"]
+
+    async def platform_scan_session(self, platform: Any, t_id: str) -> PlatformScanView | None:
+        found = (await self._platform_op(platform, "ScanSessionByTid", {"tId": t_id}))["platformScanSession"]
+        return PlatformScanView(found["status"], found["result"]) if found is not None else None
+
+    async def run_scan_expiry(self) -> int:
+        """The worker's pass (the server's own worker does not run in these tests)."""
+        container, _ = await self._app()
+        return await container.use_cases().scans.expire_scan_sessions()
+
+    async def platform_callbacks(self, platform: Any) -> list[dict[str, Any]]:
+        """The outbox worker's pass; then every callback the platform's endpoint received, each verified as the
+        platform does: X-Signature by the callback certificate it was given at registration."""
+        from asn1crypto import x509 as ax509
+
+        from adapters.ca.x509 import public_key_of
+        from adapters.crypto.sm2 import default_backend
+        from adapters.vendors.platform_callbacks import callback_signing_string
+
+        container, _ = await self._app()
+        await container.dispatcher().dispatch_due()
+        assert self._callback_receiver is not None
+        der = base64.b64decode("".join(platform.callback_certificate_pem.strip().splitlines()[1:-1]))
+        key = public_key_of(ax509.Certificate.load(der))
+        bodies = []
+        for request in self._callback_receiver:
+            if str(request.url) != platform.callback_url:
+                continue
+            h = request.headers
+            message = callback_signing_string(h["x-timestamp"], h["x-event-id"], request.content)
+            assert default_backend().verify(key, message, base64.b64decode(h["x-signature"])), "forged callback"
+            body = json.loads(request.content)
+            assert body["eventId"] == h["x-event-id"]
+            bodies.append(body)
+        return bodies
+
+    def certificate_public_key(self, pem: str) -> bytes:
+        from asn1crypto import x509 as ax509
+
+        from adapters.ca.x509 import public_key_of
+
+        return public_key_of(ax509.Certificate.load(base64.b64decode("".join(pem.strip().splitlines()[1:-1]))))
+
+    def scan_sessions_of(self, platform: Any) -> int:
+        """Test-side inspection (the store): how many sessions the platform has opened."""
+        return self._sync(self._scan_sessions_of(platform))
+
+    async def _scan_sessions_of(self, platform: Any) -> int:
+        from adapters.persistence.tables_scans import scan_sessions
+
+        container, _ = await self._app()
+        async with container.engine().connect() as conn:
+            q = select(func.count()).select_from(scan_sessions).where(scan_sessions.c.platform_id == platform.id)
+            return int((await conn.execute(q)).scalar_one())
 
 MY_SEALS_WITH_STYLE = """query DriverMySeals($includeInvalid: Boolean) {
   me { seals(includeInvalid: $includeInvalid) { id kind status style } }

@@ -1,0 +1,57 @@
+"""`sxq platform register`: registers a trading platform from its SM2 public-key PEM file and prints our
+callback-signing certificate for it (the CLI twin of the operator mutation registerPlatform)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+
+def cmd_platform_register(args: argparse.Namespace) -> int:
+    from adapters.bootstrap.container import build_container
+    from adapters.bootstrap.settings import Settings
+    from application.commerce.register_platform import RegisterPlatformCommand
+    from domain.errors import DomainError
+
+    try:
+        pem = Path(args.public_key_file).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.public_key_file}: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    container = build_container(settings)
+
+    async def register():
+        try:
+            await container.certificate_authority().ensure_ready()
+            return await container.use_cases().commerce.register_platform.register(RegisterPlatformCommand(
+                None, args.code, args.name, args.region, args.callback_url, pem), operator_id=None)
+        finally:
+            await container.engine().dispose()
+
+    try:
+        done = asyncio.run(register())
+    except DomainError as err:
+        where = f" ({err.field})" if err.field else ""
+        print(f"error: {err.message}{where}", file=sys.stderr)
+        return 2
+    if args.certificate_out:
+        Path(args.certificate_out).write_text(done.certificate_pem, encoding="ascii")
+    print(f"platform {done.platform.code} registered (id {done.platform.id})", file=sys.stderr)
+    sys.stdout.write(done.certificate_pem)
+    return 0
+
+
+def register(sub) -> None:
+    platform = sub.add_parser("platform", help="trading platforms").add_subparsers(dest="platform_command",
+                                                                                   required=True)
+    reg = platform.add_parser("register", help="register a platform; prints the callback-signing certificate PEM")
+    reg.add_argument("--code", required=True, help="platformCode, 11 characters")
+    reg.add_argument("--name", required=True)
+    reg.add_argument("--region", required=True)
+    reg.add_argument("--callback-url", required=True)
+    reg.add_argument("--public-key-file", required=True, help="the platform's SM2 public key, PEM")
+    reg.add_argument("--certificate-out", help="also write the certificate PEM to this file")
+    reg.set_defaults(func=cmd_platform_register)

@@ -1,0 +1,5 @@
+"""§7 扫码服务: 扫码登录、签章、加密、解密."""
+
+from pytest_bdd import scenarios
+
+scenarios("scans.feature")

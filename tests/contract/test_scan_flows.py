@@ -1,0 +1,324 @@
+"""§7 scan services through the contract documents of platform.graphql and scan.graphql: signed platform
+requests, LOGIN / SIGN / ENCRYPT / DECRYPT end to end, callbacks signed and delivered, and the refusals."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+
+import httpx
+import pytest
+from asn1crypto import cms
+from asn1crypto import x509 as ax509
+
+from adapters.ca.cms import signed_attributes_der
+from adapters.ca.x509 import public_key_of
+from adapters.crypto.sm2 import default_backend, public_key_to_pem
+from adapters.vendors.platform_callbacks import HttpPlatformCallbackSender, callback_signing_string
+from application.scans.callbacks import CALLBACK_TOPIC
+from tests.contract.test_certificates_flows import PIN, account_uuid, claim, entitlement, verified
+from tests.support.data import id_number
+from tests.support.platform import PlatformClient, TestPlatform, entitlement_on, register_platform, sm3_hex
+
+sm2 = default_backend()
+
+
+def cert_of(pem: str) -> ax509.Certificate:
+    return ax509.Certificate.load(base64.b64decode("".join(pem.strip().splitlines()[1:-1])))
+
+
+@pytest.fixture
+async def platform(container):
+    return await register_platform(container)
+
+
+@pytest.fixture
+def pc(client, platform):
+    return PlatformClient(client, platform)
+
+
+async def holder(gql, container, platform, **ent):
+    """A verified account with its personal certificate pair and an entitlement on `platform`."""
+    account = await verified(gql, container)
+    r = await claim(gql, await entitlement(container, account))
+    assert r["userErrors"] == []
+    await entitlement_on(container, account_uuid(account), platform.id, **ent)
+    certs = (await gql.op("MyCertificates"))["me"]["certificates"]
+    return account, certs
+
+
+async def create(pc, **variables):
+    r = (await pc.op("CreateScanSession", variables))["createScanSession"]
+    assert r["userErrors"] == [], r
+    return r["session"]
+
+
+async def scan(gql, qr):
+    return (await gql.op("ScanQrCode", {"qrContent": qr}))["scanQrCode"]
+
+
+async def confirm(gql, session_id, cert_id, pin=PIN, seal_id=None):
+    return (await gql.op("ConfirmScanSession", {"sessionId": session_id, "certificateId": cert_id, "sealId": seal_id,
+                                                "pin": pin}))["confirmScanSession"]
+
+
+async def used(container, platform):
+    from sqlalchemy import select
+
+    from domain.commerce.entitlement import Entitlement
+
+    async with container.session_factory()() as s:
+        rows = (await s.execute(select(Entitlement))).scalars().all()
+    return next(e for e in rows if e.platform_id == platform.id)
+
+
+async def callbacks(container) -> list[dict]:
+    """The platform callbacks waiting in the outbox, delivered once through a receiver that records them."""
+    got: list[dict] = []
+
+    def receive(request: httpx.Request) -> httpx.Response:
+        got.append({"headers": dict(request.headers), "body": request.content})
+        return httpx.Response(200)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(receive))
+    ca = container.certificate_authority()
+    from adapters.ca.authority import PLATFORM_CALLBACK
+
+    sender = HttpPlatformCallbackSender(http, lambda: ca.service_signer(PLATFORM_CALLBACK), sm2)
+    async with container.uow() as uow:
+        now = container.clock().now()
+        batch = [m for m in await uow.outbox.claim_due(now, now + timedelta(seconds=60), 100)
+                 if m.topic == CALLBACK_TOPIC]
+        await uow.commit()
+    for m in batch:
+        await sender.send(m.payload["url"], m.payload["eventId"], m.payload["body"].encode())
+    await http.aclose()
+    return got
+
+
+async def test_login_end_to_end_with_a_verified_signature_and_a_signed_callback(gql, container, pc, platform):
+    _account, certs = await holder(gql, container, platform)
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    s = await create(pc, operation="LOGIN")
+    assert s["status"] == "WAITING" and len(s["qrContent"]) >= 22 and s["watchToken"]
+    seen = await scan(gql, s["qrContent"])
+    assert seen["userErrors"] == []
+    view = seen["session"]
+    assert view["platform"]["platformCode"] == platform.code and view["status"] == "SCANNED"
+    assert [u["certificate"]["id"] for u in view["usableCertificates"]] == [signing["id"]]
+    assert view["usableCertificates"][0]["holderKind"] == "PERSONAL"
+    done = await confirm(gql, view["id"], signing["id"])
+    assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED"
+
+    r = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]
+    assert r["status"] == "CONFIRMED" and r["scannedAt"] and r["confirmedAt"]
+    res = r["result"]
+    challenge = base64.b64decode(res["challenge"])
+    bound = json.loads(challenge)
+    assert bound["tId"] == s["tId"] and bound["platformCode"] == platform.code and bound["signedAt"]
+    cert = cert_of(res["signingCertificatePem"])
+    assert sm2.verify(public_key_of(cert), challenge, base64.b64decode(res["signature"]))
+    assert res["encryptionCertificatePem"].startswith("-----BEGIN CERTIFICATE-----")
+    h = res["holder"]
+    assert h["kind"] == "PERSONAL" and h["name"] == "张三" and "*" in h["maskedIdNumber"]
+    assert len(h["personalTransactionCode"]) == 32
+
+    # SCANNED then CONFIRMED reach the platform, signed by our platform-callback certificate.
+    got = await callbacks(container)
+    bodies = [json.loads(g["body"]) for g in got]
+    assert [b["type"] for b in bodies] == ["SCANNED", "CONFIRMED"]
+    assert all(b["tId"] == s["tId"] for b in bodies) and bodies[1]["result"]["signature"] == res["signature"]
+    assert len({b["eventId"] for b in bodies}) == 2
+    signer_cert, _ = await container.certificate_authority().service_signer("platform-callback")
+    for g in got:
+        hd = g["headers"]
+        assert hd["x-event-id"] == json.loads(g["body"])["eventId"]
+        msg = callback_signing_string(hd["x-timestamp"], hd["x-event-id"], g["body"])
+        assert sm2.verify(public_key_of(signer_cert), msg, base64.b64decode(hd["x-signature"]))
+
+
+async def test_sign_continuous_two_documents_cms_quota_and_bill(gql, container, pc, platform, tmp_path):
+    await holder(gql, container, platform, sign_quota=3)
+    certs = (await gql.op("MyCertificates"))["me"]["certificates"]
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    docs = [{"docId": f"D{i}", "fileName": f"标书{i}.pdf", "sm3Hex": sm3_hex(f"document {i}".encode())}
+            for i in (1, 2)]
+    s = await create(pc, operation="SIGN", documents=docs, sealOwner="PERSONAL", sealKind="SIGNATURE",
+                     continuous=True)
+    view = (await scan(gql, s["qrContent"]))["session"]
+    assert [d["docId"] for d in view["documents"]] == ["D1", "D2"]
+    seal = view["usableSeals"][0]
+    missing = await confirm(gql, view["id"], signing["id"])
+    assert missing["userErrors"][0]["field"] == "sealId"
+    done = await confirm(gql, view["id"], signing["id"], seal_id=seal["id"])
+    assert done["userErrors"] == [], done
+    res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
+    cert = cert_of(res["signingCertificatePem"])
+    pub = public_key_of(cert)
+    assert [x["docId"] for x in res["signatures"]] == ["D1", "D2"]
+    for doc, sig in zip(docs, res["signatures"], strict=True):
+        digest = bytes.fromhex(doc["sm3Hex"])
+        assert sm2.verify(pub, digest, base64.b64decode(sig["signature"]))
+        der = base64.b64decode(sig["signedDataDer"])
+        info = cms.ContentInfo.load(der)
+        sd = info["content"]
+        si = sd["signer_infos"][0]
+        attrs = {a["type"].native: a["values"][0].native for a in si["signed_attrs"]}
+        assert attrs["message_digest"] == digest and attrs["content_type"] == "data"
+        assert si["digest_algorithm"]["algorithm"].dotted == "1.2.156.10197.1.401"
+        assert si["signature_algorithm"]["algorithm"].dotted == "1.2.156.10197.1.501"
+        assert sd["encap_content_info"]["content"].native is None
+        assert sd["certificates"][0].chosen.dump() == cert.dump()
+        to_be_signed = signed_attributes_der(der)
+        assert to_be_signed[0] == 0x31
+        assert sm2.verify(pub, to_be_signed, si["signature"].native)
+        assert base64.b64decode(sig["sealImagePng"]).startswith(b"\x89PNG")
+        if shutil.which("openssl"):
+            (tmp_path / "pub.pem").write_text(public_key_to_pem(pub))
+            (tmp_path / "tbs.der").write_bytes(to_be_signed)
+            (tmp_path / "sig.der").write_bytes(si["signature"].native)
+            out = await asyncio.to_thread(subprocess.run, ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(tmp_path / "pub.pem"),
+                                  "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678",
+                                  "-in", str(tmp_path / "tbs.der"), "-sigfile", str(tmp_path / "sig.der")],
+                                 capture_output=True, text=True)
+            assert out.returncode == 0, out.stdout + out.stderr
+    # Two signatures counted: one left of three; a second two-document session is refused, nothing counted.
+    ent = await used(container, platform)
+    assert ent.signs_used == 2 and ent.signs_left == 1
+    async with container.uow() as uow:
+        bills = (await uow.bill_records.page_for_order(ent.order_id, first=10, after=None)).items
+    assert [(b.operation, b.count) for b in bills] == [("SIGN", 2)]
+    s2 = await create(pc, operation="SIGN", documents=docs, continuous=True)
+    view2 = (await scan(gql, s2["qrContent"]))["session"]
+    refused = await confirm(gql, view2["id"], signing["id"], seal_id=seal["id"])
+    assert refused["userErrors"][0]["code"] == "QUOTA_EXHAUSTED"
+    r2 = (await pc.op("ScanSessionByTid", {"tId": s2["tId"]}))["platformScanSession"]
+    assert r2["status"] == "SCANNED" and r2["result"] is None
+    assert (await used(container, platform)).signs_used == 2
+
+
+async def test_encrypt_and_decrypt(gql, container, pc, platform):
+    await holder(gql, container, platform)
+    certs = (await gql.op("MyCertificates"))["me"]["certificates"]
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    enc = next(c for c in certs if c["usage"] == "ENCRYPTION")
+    s = await create(pc, operation="ENCRYPT")
+    view = (await scan(gql, s["qrContent"]))["session"]
+    assert (await confirm(gql, view["id"], signing["id"]))["userErrors"] == []
+    res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
+    enc_cert = cert_of(res["encryptionCertificatePem"])
+    assert sm2.verify(public_key_of(cert_of(res["signingCertificatePem"])), base64.b64decode(res["challenge"]),
+                      base64.b64decode(res["signature"]))
+
+    # A bidder encrypted a bid key to the holder's encryption certificate; the platform gets it re-encrypted.
+    bid_key = bytes(range(16))
+    envelope = base64.b64encode(sm2.encrypt(public_key_of(enc_cert), bid_key)).decode()
+    s = await create(pc, operation="DECRYPT", envelopes=[{"envelopeId": "BID-1", "sm2CipherDer": envelope}])
+    view = (await scan(gql, s["qrContent"]))["session"]
+    assert view["envelopes"] == [{"envelopeId": "BID-1"}]
+    assert [u["certificate"]["id"] for u in view["usableCertificates"]] == [enc["id"]]
+    assert (await confirm(gql, view["id"], enc["id"]))["userErrors"] == []
+    res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
+    (k,) = res["decryptedKeys"]
+    assert k["envelopeId"] == "BID-1"
+    assert sm2.decrypt(platform.private_key, base64.b64decode(k["keyForPlatform"])) == bid_key
+    assert bid_key.hex() not in json.dumps(res) and base64.b64encode(bid_key).decode() not in json.dumps(res)
+
+
+def _auth_error(body) -> bool:
+    return body.get("errors") and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_platform_requests_are_refused_when_stale_replayed_forged_or_suspended(container, pc, platform,
+                                                                                    client, gql):
+    doc = gql.document("CreateScanSession")
+    ok = await pc.raw(doc, {"operation": "LOGIN"}, nonce="abcdefghijklmnop1234")
+    assert ok.get("errors") is None
+    # the same nonce again
+    assert _auth_error(await pc.raw(doc, {"operation": "LOGIN"}, nonce="abcdefghijklmnop1234"))
+    import time as _t
+
+    assert _auth_error(await pc.raw(doc, {"operation": "LOGIN"}, timestamp=int(_t.time()) - 301))
+    assert _auth_error(await pc.raw(doc, {"operation": "LOGIN"}, nonce="short"))
+    assert _auth_error(await pc.raw(doc, {"operation": "LOGIN"}, key=sm2.generate_private_key()))
+    body = json.dumps({"query": doc, "variables": {"operation": "LOGIN"}}).encode()
+    tampered = pc.platform.headers(body)
+    r = await client.post("/graphql", content=body.replace(b"LOGIN", b"SIGN"), headers=tampered)
+    assert _auth_error(r.json())
+    # unsigned: no platform at all
+    assert _auth_error(await gql.raw(doc, {"operation": "LOGIN"}))
+    async with container.uow() as uow:
+        count = len([1 for _ in []])
+        p = await uow.trading_platforms.by_code(platform.code)
+        p.suspend()
+        await uow.commit()
+    assert _auth_error(await pc.raw(doc, {"operation": "LOGIN"}))
+    del count
+
+
+async def test_bad_input_other_platforms_tid_second_scan_wrong_pin_and_decline(gql, container, pc, platform, client):
+    _account, certs = await holder(gql, container, platform)
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    bad = (await pc.op("CreateScanSession", {"operation": "SIGN", "documents": [
+        {"docId": "D1", "fileName": "a.pdf", "sm3Hex": "xyz"}]}))["createScanSession"]
+    assert bad["userErrors"][0]["field"] == "documents.0.sm3Hex" and bad["session"] is None
+    bad = (await pc.op("CreateScanSession", {"operation": "DECRYPT", "envelopes": [
+        {"envelopeId": "E1", "sm2CipherDer": base64.b64encode(b"not der").decode()}]}))["createScanSession"]
+    assert bad["userErrors"][0]["field"] == "envelopes.0.sm2CipherDer"
+
+    s = await create(pc, operation="LOGIN")
+    other = await register_platform(container, TestPlatform(code="GGZYJY11001"))
+    assert (await PlatformClient(client, other).op("ScanSessionByTid", {"tId": s["tId"]}))[
+        "platformScanSession"] is None
+
+    view = (await scan(gql, s["qrContent"]))["session"]
+    wrong = await confirm(gql, view["id"], signing["id"], pin="999999")
+    assert wrong["userErrors"][0]["code"] == "INVALID_CREDENTIALS" and wrong["pinAttemptsLeft"] == 5
+    # a second account cannot take the session
+    mine = gql.token
+    await verified(gql, container, phone="13698765432", name="李四", number=id_number(seq="456"))
+    taken = await scan(gql, s["qrContent"])
+    assert taken["userErrors"][0]["code"] == "SCAN_SESSION_TAKEN"
+    gql.token = mine
+    declined = (await gql.op("DeclineScanSession", {"sessionId": view["id"]}))["declineScanSession"]
+    assert declined["userErrors"] == [] and declined["session"]["status"] == "DECLINED"
+    late = await confirm(gql, view["id"], signing["id"])
+    assert late["userErrors"][0]["code"] == "SCAN_SESSION_CLOSED"
+    assert (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["status"] == "DECLINED"
+
+
+async def test_expiry_then_scan_is_refused_and_the_worker_tells_the_platform(gql, container, pc, platform, clock):
+    await holder(gql, container, platform)
+    s = await create(pc, operation="LOGIN")
+    clock.offset = clock.offset + timedelta(seconds=121)
+    r = await scan(gql, s["qrContent"])
+    assert r["userErrors"][0]["code"] == "SCAN_SESSION_EXPIRED"
+    assert await container.use_cases().scans.expire_scan_sessions() == 1
+    got = await callbacks(container)
+    assert [json.loads(g["body"])["type"] for g in got] == ["EXPIRED"]
+    r = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}, timestamp=int(clock.now().timestamp())))
+    assert r["platformScanSession"]["status"] == "EXPIRED"
+
+
+async def test_only_one_of_two_concurrent_confirms_wins(gql, container, pc, platform):
+    await holder(gql, container, platform)
+    certs = (await gql.op("MyCertificates"))["me"]["certificates"]
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    s = await create(pc, operation="LOGIN")
+    view = (await scan(gql, s["qrContent"]))["session"]
+    a, b = await asyncio.gather(confirm(gql, view["id"], signing["id"]), confirm(gql, view["id"], signing["id"]))
+    outcomes = sorted([bool(a["userErrors"]), bool(b["userErrors"])])
+    assert outcomes == [False, True], (a, b)
+    loser = a if a["userErrors"] else b
+    assert loser["userErrors"][0]["code"] in ("SCAN_SESSION_CLOSED", "CONFLICT")
+    got = await callbacks(container)
+    assert [json.loads(g["body"])["type"] for g in got].count("CONFIRMED") == 1
+
+
+def test_hash_helper_is_sm3():
+    assert sm3_hex(b"abc") == hashlib.new("sm3", b"abc").hexdigest()
