@@ -9,11 +9,11 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
 
 import asyncpg
 
 from adapters.realtime.inprocess import InProcessScanSessionFeed
+from adapters.realtime.relay import RelayedFeed
 from application.scans.feed import ScanSessionChange
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def decode(payload: str) -> ScanSessionChange | None:
         return None
 
 
-class PostgresScanSessionFeed:
+class PostgresScanSessionFeed(RelayedFeed):
     def __init__(self, database_url: str, *, channel: str = CHANNEL, reconnect_seconds: float = 1.0) -> None:
         self._dsn = asyncpg_dsn(database_url)
         self._channel = channel
@@ -108,22 +108,8 @@ class PostgresScanSessionFeed:
                 return
             await self._conn.execute("SELECT pg_notify($1, $2)", self._channel, encode(change))
 
-    def subscribe(self, t_id: str) -> AsyncIterator[ScanSessionChange]:
-        stream = self._local.subscribe(t_id)
-        if self._started:
-            return stream
-        return self._starting(stream)
-
-    async def _starting(self, stream: AsyncIterator[ScanSessionChange]) -> AsyncIterator[ScanSessionChange]:
-        try:
-            await self.start()
-            async for change in stream:
-                yield change
-        finally:
-            await stream.aclose()  # type: ignore[attr-defined]
-
-    def subscriber_count(self, t_id: str | None = None) -> int:
-        return self._local.subscriber_count(t_id)
+    def _listening(self) -> bool:
+        return self._started
 
     async def close(self) -> None:
         self._closed = True

@@ -8,13 +8,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from adapters.realtime.inprocess import InProcessScanSessionFeed
 from adapters.realtime.postgres import decode, encode
+from adapters.realtime.relay import RelayedFeed
 from application.scans.feed import ScanSessionChange
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "sxq:scan_session_changed"
 
 
-class RedisScanSessionFeed:
+class RedisScanSessionFeed(RelayedFeed):
     def __init__(self, redis_url: str, *, channel: str = CHANNEL, reconnect_seconds: float = 1.0) -> None:
         self._url = redis_url
         self._channel = channel
@@ -85,22 +85,8 @@ class RedisScanSessionFeed:
     async def publish(self, change: ScanSessionChange) -> None:
         await self._redis().publish(self._channel, encode(change))
 
-    def subscribe(self, t_id: str) -> AsyncIterator[ScanSessionChange]:
-        stream = self._local.subscribe(t_id)
-        if self._ready is not None and self._ready.is_set():
-            return stream
-        return self._starting(stream)
-
-    async def _starting(self, stream: AsyncIterator[ScanSessionChange]) -> AsyncIterator[ScanSessionChange]:
-        try:
-            await self.start()
-            async for change in stream:
-                yield change
-        finally:
-            await stream.aclose()  # type: ignore[attr-defined]
-
-    def subscriber_count(self, t_id: str | None = None) -> int:
-        return self._local.subscriber_count(t_id)
+    def _listening(self) -> bool:
+        return self._ready is not None and self._ready.is_set()
 
     async def close(self) -> None:
         if self._reader is not None:
