@@ -28,6 +28,11 @@ if TYPE_CHECKING:  # commerce's ports import Page from here
         ServicePlanRepository,
         TradingPlatformRepository,
     )
+    from application.enterprises.ports import (
+        AuthorizationLetterRepository,
+        EnterpriseRepository,
+        MembershipRepository,
+    )
     from application.scans.ports import PlatformNonceRepository, ScanSessionRepository
 from domain.accounts.session import AuthSession, PrincipalKind
 from domain.accounts.sms import SmsChallenge, SmsPurpose
@@ -159,6 +164,9 @@ class UnitOfWork(Protocol):
     seals: SealRepository
     scan_sessions: ScanSessionRepository
     platform_nonces: PlatformNonceRepository
+    enterprises: EnterpriseRepository
+    memberships: MembershipRepository
+    authorization_letters: AuthorizationLetterRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -24,6 +24,7 @@ from application.certificates.revoke_certificate import RevokeCertificate
 from application.certificates.set_certificate_pin import SetCertificatePin
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.use_cases import CommerceUseCases
+from application.enterprises.use_cases import EnterpriseUseCases
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
 from application.identity.start_id_card_verification import StartIdCardVerification
@@ -88,5 +89,7 @@ class UseCases:
     read_seal_image: ReadSealImage
     # the scan services (SPEC §7): platform side and app side
     scans: ScanUseCases
+    # enterprises (SPEC §3): create, certify, members
+    enterprises: EnterpriseUseCases
     # The scanSessionChanged subscription (SPEC §7.1); None where no change feed is wired.
     watch_scan_session: WatchScanSession | None = None

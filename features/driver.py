@@ -52,6 +52,21 @@ class Session:
 
 
 @dataclass(frozen=True)
+class EnterpriseInfo:
+    id: Any
+    name: str
+    status: str
+    role: str | None
+    available_methods: list[str]
+
+
+@dataclass(frozen=True)
+class LetterInfo:
+    id: Any
+    appearance_kinds: list[str]
+
+
+@dataclass(frozen=True)
 class Me:
     entry_mode: str | None
     identity_status: str
@@ -66,6 +81,7 @@ class ApplicationDriver:
     def __init__(self) -> None:
         self.app = FakeApp()
         self._last_platform_request: tuple = ()  # the platform's last signed request, for a replay
+        self._appearances: dict[str, Any] = {}  # the last prepared letter's appearances, by kind
 
     # ------------------------------------------------------------ plumbing
 
@@ -306,6 +322,51 @@ class ApplicationDriver:
         found = await self._call(self.app.list_signature_appearances(await self._principal(session)))
         return [a.kind.value for a in found]
 
+
+    # ------------------------------------------------------------ enterprises (§5, §5.1.1.1)
+
+    def enterprise_registry_says(self, credit_code: str, verdict: str) -> None:
+        assert verdict == "MISMATCH"
+        self.app.enterprise_verifier.mismatch.add(credit_code)
+
+    def enterprise_registry_down(self) -> None:
+        self.app.enterprise_verifier.down = True
+
+    @staticmethod
+    def _enterprise(e, role) -> EnterpriseInfo:
+        return EnterpriseInfo(e.id, e.name, e.status.value, role.value if role else None,
+                              [m.value for m in e.available_methods])
+
+    async def create_enterprise(self, session: Session, name: str, credit_code: str, legal_rep_name: str,
+                                legal_rep_id_number: str) -> EnterpriseInfo:
+        from application.enterprises.create_enterprise import CreateEnterpriseCommand
+        from tests.fakes import png
+
+        r = await self._call(self.app.enterprises.create_enterprise(CreateEnterpriseCommand(
+            await self._principal(session), name, credit_code, legal_rep_name, legal_rep_id_number,
+            UploadedImage(png(), "licence.png"), META)))
+        return self._enterprise(r.enterprise, r.membership.role)
+
+    async def my_memberships(self, session: Session) -> list[EnterpriseInfo]:
+        views = await self._call(self.app.enterprises.my_memberships(await self._principal(session)))
+        return [self._enterprise(v.enterprise, v.role) for v in views]
+
+    async def prepare_authorization_letter(self, session: Session, enterprise_id: Any) -> LetterInfo:
+        r = await self._call(self.app.enterprises.prepare_authorization_letter(
+            await self._principal(session), enterprise_id, META))
+        self._appearances = {a.kind.value: a for a in r.appearances}
+        return LetterInfo(r.letter.id, list(self._appearances))
+
+    async def sign_authorization_letter(self, session: Session, letter_id: Any, appearance_kind: str,
+                                        code: str) -> EnterpriseInfo:
+        from application.enterprises.authorization_letters import SignAuthorizationLetterCommand
+        from application.seals.signature_appearances import AppearanceKind
+
+        a = self._appearances[appearance_kind]
+        ref = (AppearanceKind.NAME_SIGNATURE, a.account_id) if a.seal is None else (None, a.seal.id)
+        r = await self._call(self.app.enterprises.sign_authorization_letter(SignAuthorizationLetterCommand(
+            await self._principal(session), letter_id, ref, code, META)))
+        return self._enterprise(r.enterprise, r.membership.role)
 
     # ------------------------------------------------------------ commerce (§6.1, §6.4, §9.2)
 

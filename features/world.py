@@ -62,6 +62,7 @@ class World:
     certificates: dict[str, Any] = field(default_factory=dict)  # what the certificate and seal steps keep
     commerce: dict[str, Any] = field(default_factory=dict)  # what the order and invoice steps keep
     scans: dict[str, Any] = field(default_factory=dict)  # what the scan-service steps keep (§7)
+    enterprises: dict[str, Any] = field(default_factory=dict)  # what the enterprise steps keep (§5)
 
     def run(self, coro: Awaitable[T]) -> T:
         """Runs one driver call to its end (steps are synchronous, the application is not)."""

@@ -37,6 +37,10 @@ class NodeQuery:
         if type_name == "Review":
             review = await ctx.use_cases.get_review(ctx.principal, local)
             return ReviewType.of(review) if review else None
+        if type_name == "Enterprise" and ctx.principal.is_account:
+            from graphql_schema.enterprises.queries import enterprise_node
+
+            return await enterprise_node(info, local)
         if type_name in COMMERCE_TYPES:
             found = await ctx.use_cases.commerce.get_object(ctx.principal, type_name, local)
             return commerce_node(type_name, found, info) if found is not None else None

@@ -16,13 +16,16 @@ from strawberry.tools import merge_types
 
 from graphql_schema.accounts.mutations import AccountMutations
 from graphql_schema.accounts.queries import AccountQueries
-from graphql_schema.accounts.types import AccountType, Enterprise, SessionInfo
+from graphql_schema.accounts.types import AccountType, SessionInfo
 from graphql_schema.certificates.mutations import CertificateMutations
 from graphql_schema.certificates.types import CertificateType
 from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutations
 from graphql_schema.commerce.queries import CommerceQueries
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
 from graphql_schema.common.errors import should_mask
+from graphql_schema.enterprises.mutations import EnterpriseMutations
+from graphql_schema.enterprises.queries import EnterpriseQueries
+from graphql_schema.enterprises.types import AuthorizationLetterType, EnterpriseType
 from graphql_schema.identity.mutations import IdentityMutations
 from graphql_schema.identity.types import ReviewType
 from graphql_schema.node import NodeQuery
@@ -45,9 +48,9 @@ class _Schema(strawberry.Schema):
 
 def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int = 30,
                  max_tokens: int = 2000) -> strawberry.Schema:
-    queries = [NodeQuery, AccountQueries, OperatorQueries, CommerceQueries, ScanQueries]
+    queries = [NodeQuery, AccountQueries, OperatorQueries, CommerceQueries, ScanQueries, EnterpriseQueries]
     mutations = [AccountMutations, IdentityMutations, OperatorMutations, CertificateMutations, SealMutations,
-                 CommerceMutations, CatalogueMutations, ScanMutations]
+                 CommerceMutations, CatalogueMutations, ScanMutations, EnterpriseMutations]
     if sandbox:
         queries.append(SandboxRootQuery)
         mutations.append(SandboxRootMutation)
@@ -59,7 +62,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     Mutation = merge_types("Mutation", tuple(mutations))
     Subscription = merge_types("Subscription", (ScanSubscriptions,))
     return _Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, Enterprise, CertificateType, SealType,
+        query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.

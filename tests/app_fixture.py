@@ -80,6 +80,17 @@ ID_LI = id_number("11010519491231002")
 ID_WANG = id_number("32010219850615441")
 
 
+def credit_code(first17: str) -> str:
+    """A valid GB 32100 unified social credit code from its first 17 characters."""
+    from domain.enterprises.credit_code import check_character as credit_check
+
+    return first17 + credit_check(first17)
+
+
+CREDIT_CODE = credit_code("91110108MA01ABCD1")
+CREDIT_CODE_2 = credit_code("91310115MA1K3XY72")
+
+
 def wrong_code(code: str) -> str:
     """A six-digit code that is certainly not `code`."""
     return f"{(int(code) + 1) % 1_000_000:06d}"
@@ -150,7 +161,11 @@ class FakeApp:
         self.reset_password = ResetPassword(uow, self.codes, self.passwords, clock)
         self.change_phone = ChangePhone(uow, self.codes, self.passwords, clock)
         self.choose_entry_mode = ChooseEntryMode(uow)
-        self.delete_account = DeleteAccount(uow, self.codes, clock, self.deletion_blockers)
+        from application.enterprises.deletion import enterprise_roles_block_deletion
+
+        # As the container wires it: the enterprise chapter's blocker, then any a test adds.
+        self.delete_account = DeleteAccount(uow, self.codes, clock,
+                                            [enterprise_roles_block_deletion, *self.deletion_blockers])
         self.get_me = GetMe(uow)
 
         self.start_id_card_verification = StartIdCardVerification(
@@ -170,6 +185,7 @@ class FakeApp:
         self._certificates_and_seals()
         self._commerce()
         self._scans()
+        self._enterprises()
 
         self.dispatcher = OutboxDispatcher(uow, clock, {SMS_TOPIC: sms_handler(self.sms),
                                                         BLOB_DELETE_TOPIC: blob_delete_handler(self.blobs),
@@ -270,6 +286,30 @@ class FakeApp:
         from application.scans.callbacks import CALLBACK_TOPIC, platform_callback_handler
 
         return {CALLBACK_TOPIC: platform_callback_handler(self.platform_callbacks)}
+
+    def _enterprises(self) -> None:
+        """Issue 6: `self.enterprises` as the container wires it, over a fake registry and fake letter PDFs."""
+        from application.certificates.issue_event_certificate import IssueEventCertificate
+        from application.enterprises.use_cases import enterprise_use_cases
+        from tests.fakes import FakeEnterpriseVerifier, FakeLetterDocuments
+
+        self.enterprise_verifier = FakeEnterpriseVerifier()
+        self.letter_documents = FakeLetterDocuments()
+        self.issue_event_certificate = IssueEventCertificate(self.uow, self.ca, self.sm2, self.clock)
+        self.enterprises = enterprise_use_cases(
+            self.uow, self.clock, verifier=self.enterprise_verifier, sealer=self.sealer, blobs=self.blobs,
+            images=self.images, upload_limit=self.policies.identity.upload_max_bytes, codes=self.codes,
+            issue_event_certificate=self.issue_event_certificate, documents=self.letter_documents,
+            seal_images=self.seal_images, hasher=self.secrets)
+
+    async def create_enterprise(self, user: User, *, name: str = "北京数信科技有限公司",
+                                credit_code: str | None = None, legal_rep_name: str = "张三",
+                                legal_rep_id_number: str = ID_ZHANG, licence: bytes | None = None):
+        from application.enterprises.create_enterprise import CreateEnterpriseCommand
+
+        return await self.enterprises.create_enterprise(CreateEnterpriseCommand(
+            user.principal, name, credit_code or CREDIT_CODE, legal_rep_name, legal_rep_id_number,
+            UploadedImage(licence if licence is not None else png(), "licence.png"), DEFAULT_META))
 
     async def verified_user(self, phone: str = "13800138000", legal_name: str = "张三",
                             number: str = ID_ZHANG) -> User:

@@ -105,6 +105,9 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "invoices": ("id", ("order_id",), True),
     "scan_sessions": ("id", ("t_id", "qr_hash"), True),
     "platform_nonces": ("id", (), False),
+    "enterprises": ("id", ("certified_credit_code",), True),
+    "memberships": ("id", (), True),
+    "authorization_letters": ("id", (), True),
 }
 
 # Columns stored as JSON in the real schema.
@@ -556,6 +559,46 @@ class InMemoryPlatformNonceRepository(_Repo):
             del self._rows[key]
 
 
+class InMemoryEnterpriseRepository(_Repo):
+    table = "enterprises"
+
+    async def get(self, enterprise_id: UUID) -> Any:
+        return self._rows.get(enterprise_id)
+
+    async def many(self, enterprise_ids: list[UUID]) -> list[Any]:
+        return [self._rows[i] for i in enterprise_ids if i in self._rows]
+
+    async def certified_with_code(self, credit_code: str) -> Any:
+        return next(iter(self._where(lambda e: e.certified_credit_code == credit_code)), None)
+
+
+class InMemoryMembershipRepository(_Repo):
+    table = "memberships"
+
+    def add(self, obj: Any) -> None:
+        if self._where(lambda m: m.enterprise_id == obj.enterprise_id and m.account_id == obj.account_id
+                       and m.id != obj.id):
+            raise Conflict(details={"table": self.table, "reason": "unique enterprise_id, account_id"})
+        super().add(obj)
+
+    async def of(self, enterprise_id: UUID, account_id: UUID) -> Any:
+        return next(iter(self._where(lambda m: m.enterprise_id == enterprise_id and m.account_id == account_id)),
+                    None)
+
+    async def for_account(self, account_id: UUID) -> list[Any]:
+        return sorted(self._where(lambda m: m.account_id == account_id), key=lambda m: (m.joined_at, m.id))
+
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Any]:
+        return sorted(self._where(lambda m: m.enterprise_id == enterprise_id), key=lambda m: (m.joined_at, m.id))
+
+
+class InMemoryAuthorizationLetterRepository(_Repo):
+    table = "authorization_letters"
+
+    async def get(self, letter_id: UUID) -> Any:
+        return self._rows.get(letter_id)
+
+
 # ---------------------------------------------------------------- unit of work
 
 
@@ -598,6 +641,9 @@ class InMemoryUnitOfWork:
         self.invoices = InMemoryInvoiceRepository(self)
         self.scan_sessions = InMemoryScanSessionRepository(self)
         self.platform_nonces = InMemoryPlatformNonceRepository(self)
+        self.enterprises = InMemoryEnterpriseRepository(self)
+        self.memberships = InMemoryMembershipRepository(self)
+        self.authorization_letters = InMemoryAuthorizationLetterRepository(self)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -1223,3 +1269,36 @@ class RecordingScanFeed:
 
     def statuses(self, t_id: str) -> list[str]:
         return [c.status for c in self.published if c.t_id == t_id]
+
+
+class FakeEnterpriseVerifier:
+    """The four-element check: MATCH unless a credit code was told otherwise, or the registry is down."""
+
+    def __init__(self) -> None:
+        self.mismatch: set[str] = set()
+        self.down = False
+        self.calls: list[tuple[str, str, str, str]] = []
+
+    async def check(self, name: str, credit_code: str, legal_rep_name: str, legal_rep_id_number: str):
+        from application.enterprises.ports import FourElementResult
+        from application.ports import ExternalServiceUnavailable
+
+        self.calls.append((name, credit_code, legal_rep_name, legal_rep_id_number))
+        if self.down:
+            raise ExternalServiceUnavailable("fake registry down")
+        return FourElementResult.MISMATCH if credit_code in self.mismatch else FourElementResult.MATCH
+
+
+class FakeLetterDocuments:
+    """A "PDF" that spells out its content, and a "signature" that appends the signer's serial and the
+    appearance: enough for use-case tests (the real renderer and PAdES signer run in e2e and integration)."""
+
+    def __init__(self) -> None:
+        self.signed: list[tuple[Any, Any]] = []
+
+    async def render(self, content) -> bytes:
+        return b"%PDF-fake\n" + repr(content).encode()
+
+    async def sign(self, pdf: bytes, content, signer, signature) -> bytes:
+        self.signed.append((signer, signature))
+        return pdf + b"\n%signed-by:" + signer.certificate.serial.encode()

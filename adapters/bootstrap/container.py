@@ -15,11 +15,13 @@ from adapters.clock import SystemClock
 from adapters.crypto.sm2 import default_backend as sm2_default_backend
 from adapters.crypto.sm2.public_keys import Sm2PublicKeyParser
 from adapters.documents.fonts import resolve_font
+from adapters.documents.letters import PadesLetterDocuments
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
 from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
 from adapters.realtime.select import make_scan_feed
 from adapters.sandbox.console import SandboxConsoleAdapter
+from adapters.sandbox.enterprises import SandboxEnterpriseVerifier
 from adapters.sandbox.face import SandboxFaceVerifier
 from adapters.sandbox.identity import SandboxIdentityVerifier
 from adapters.sandbox.invoices import SandboxInvoiceIssuer
@@ -31,6 +33,7 @@ from adapters.security.blobs import EncryptedFileBlobStore
 from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4GcmCipher
 from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
+from adapters.vendors.enterprises import HttpEnterpriseVerifier
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
 from adapters.vendors.payments import UnconfiguredInvoiceIssuer, UnconfiguredPaymentGateway
 from adapters.vendors.platform_callbacks import HttpPlatformCallbackSender
@@ -61,6 +64,8 @@ from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.certificates.verify_pin import VerifyPin
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
+from application.enterprises.deletion import enterprise_roles_block_deletion
+from application.enterprises.use_cases import EnterpriseUseCases, enterprise_use_cases
 from application.identity.evidence import EvidenceSealer
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
@@ -190,6 +195,20 @@ class Container(containers.DeclarativeContainer):
         settings, uow.provider, clock, secret_hasher, sm2_backend, document_signatures, pin_gate, key_vault, blobs,
         scan_feed)
 
+    # Enterprises (SPEC §3): the four-element check, sandbox or the registry vendor's HTTP API.
+    enterprise_verifier = providers.Singleton(
+        lambda s, http: SandboxEnterpriseVerifier() if s.sandbox
+        else HttpEnterpriseVerifier(_vendor(s, "ENTERPRISE"), http), settings, http_client)
+    letter_documents = providers.Singleton(
+        lambda s, sm2, ca: PadesLetterDocuments(sm2, _checked_font(s.cjk_font), _ca_chain(ca)),
+        settings, sm2_backend, certificate_authority)
+    enterprise_use_cases = providers.Singleton(
+        lambda s, u, c, v, sealer, blobs, images, pol, codes, issue, docs, seal_images, h: enterprise_use_cases(
+            u, c, verifier=v, sealer=sealer, blobs=blobs, images=images, upload_limit=pol.identity.upload_max_bytes,
+            codes=codes, issue_event_certificate=issue, documents=docs, seal_images=seal_images, hasher=h),
+        settings, uow.provider, clock, enterprise_verifier, sealer, blobs, images, policies, sms_codes,
+        issue_event_certificate, letter_documents, seal_images, secret_hasher)
+
     dispatcher = providers.Singleton(
         lambda u, c, sms, blobs, com, cb: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
                                                                   BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
@@ -199,10 +218,12 @@ class Container(containers.DeclarativeContainer):
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
     use_cases = providers.Singleton(
-        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans: _use_cases(
-            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans=scans),
+        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent: _use_cases(
+            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans=scans,
+            enterprises=ent),
         uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
-        sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases)
+        sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases,
+        enterprise_use_cases)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway)
@@ -210,7 +231,7 @@ class Container(containers.DeclarativeContainer):
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
                images, certs: dict, commerce: CommerceUseCases, watch_scan_session=None, *,
-               scans: ScanUseCases) -> UseCases:
+               scans: ScanUseCases, enterprises: EnterpriseUseCases) -> UseCases:
     get_review = GetReview(uow)
     return UseCases(
         authenticate=Authenticate(uow, sessions, clock),
@@ -227,7 +248,7 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         change_password=ChangePassword(uow, passwords, clock, policies.login),
         reset_password=ResetPassword(uow, codes, passwords, clock),
         change_phone=ChangePhone(uow, codes, passwords, clock),
-        delete_account=DeleteAccount(uow, codes, clock),
+        delete_account=DeleteAccount(uow, codes, clock, [enterprise_roles_block_deletion]),
         start_id_card_verification=StartIdCardVerification(uow, identity_verifier, face_verifier, sealer, clock),
         complete_face_verification=CompleteFaceVerification(uow, face_verifier, clock),
         record_face_callback=RecordFaceCallback(uow, face_verifier, clock),
@@ -241,6 +262,7 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         commerce=commerce,
         watch_scan_session=watch_scan_session,
         scans=scans,
+        enterprises=enterprises,
         **certs,
     )
 
@@ -279,6 +301,13 @@ def _callback_signer_der(ca: Sm2CertificateAuthority):
     return der
 
 
+def _ca_chain(ca: Sm2CertificateAuthority):
+    """The issuing CA's certificate, embedded in letter signatures so a verifier needs only our root."""
+    async def chain():
+        return [await ca.ca_certificate("issuing")]
+    return chain
+
+
 def _vendor(settings, name: str) -> VendorEndpoint:
     url, key, secret = settings.vendors.get(name, (None, None, None))
     return VendorEndpoint.from_parts(url, key, secret, name)
@@ -306,4 +335,5 @@ def build_container(settings, **overrides) -> Container:
         # Fail at start, not at the first SMS: the master key and every vendor must be configured.
         container.master_key()
         container.sms_gateway(), container.identity_verifier(), container.face_verifier()
+        container.enterprise_verifier()
     return container

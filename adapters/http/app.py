@@ -130,6 +130,17 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         data, content_type = found
         return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
 
+    async def authorization_letter(request: Request) -> Response:
+        principal = await use_cases.authenticate(bearer(request))
+        ref = from_global_id(request.path_params["letter_id"], "AuthorizationLetter")
+        data = None
+        if principal is not None and ref is not None:
+            data = await use_cases.enterprises.read_authorization_letter(
+                principal, ref[1], signed=request.url.path.endswith("/signed"))
+        if data is None:
+            return PlainTextResponse("not found", status_code=404)  # members only; "not yours" looks like absent
+        return Response(data, media_type="application/pdf", headers={"Cache-Control": "private, no-store"})
+
     async def name_signature_image(request: Request) -> Response:
         png = await use_cases.name_signature_image(await use_cases.authenticate(bearer(request)))
         if png is None:
@@ -189,6 +200,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         Route("/files/reviews/{review_id}/{role}", review_file),
         Route("/files/seals/{seal_id}/image", seal_image),
         Route("/files/appearances/name-signature", name_signature_image),
+        Route("/files/letters/{letter_id}", authorization_letter),
+        Route("/files/letters/{letter_id}/signed", authorization_letter),
     ]
     routes += ca_routes(container.certificate_authority())
     routes += commerce_routes(use_cases, bearer)

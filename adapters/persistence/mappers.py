@@ -44,4 +44,7 @@ def start_mappers() -> None:
     from adapters.persistence.mappers_scans import map_scans
 
     map_scans(mapper_registry)
+    from adapters.persistence.mappers_enterprises import map_enterprises
+
+    map_enterprises(mapper_registry)
     _started = True

@@ -4,6 +4,7 @@ from adapters.persistence import (
     tables,  # noqa: F401  (accounts, identity, reviews, audit, outbox)
     tables_ca,  # noqa: F401  (CA keys, certificates, CRLs, wrapped keys, PINs)
     tables_commerce,  # noqa: F401  (platforms, plans, orders, payments, entitlements, bills, invoices)
+    tables_enterprises,  # noqa: F401  (enterprises, memberships, authorisation letters)
     tables_scans,  # noqa: F401  (scan sessions, platform request nonces)
     tables_seals,  # noqa: F401  (seals and their face history)
 )

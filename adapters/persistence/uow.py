@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.persistence import repositories as r
 from adapters.persistence import repositories_ca as rca
 from adapters.persistence import repositories_commerce as rco
+from adapters.persistence import repositories_enterprises as ren
 from adapters.persistence import repositories_scans as rsc
 from adapters.persistence import repositories_seals as rse
 from application.ports import Clock
@@ -68,6 +69,9 @@ class SqlAlchemyUnitOfWork:
         self.invoices = rco.SqlAlchemyInvoiceRepository(s)
         self.scan_sessions = rsc.SqlAlchemyScanSessionRepository(s)
         self.platform_nonces = rsc.SqlAlchemyPlatformNonceRepository(s)
+        self.enterprises = ren.SqlAlchemyEnterpriseRepository(s)
+        self.memberships = ren.SqlAlchemyMembershipRepository(s)
+        self.authorization_letters = ren.SqlAlchemyAuthorizationLetterRepository(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

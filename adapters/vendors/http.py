@@ -39,7 +39,7 @@ class VendorEndpoint:
         return cls(url.rstrip("/"), key, secret.encode())
 
 
-class _VendorClient:
+class VendorClient:
     def __init__(self, endpoint: VendorEndpoint, http: httpx.AsyncClient) -> None:
         self._ep, self._http = endpoint, http
 
@@ -61,7 +61,7 @@ class _VendorClient:
             raise ExternalServiceUnavailable(f"{path}: not JSON") from exc
 
 
-class HttpSmsSender(_VendorClient):
+class HttpSmsSender(VendorClient):
     async def send(self, phone: str, text: str, *, purpose: str | None = None, code: str | None = None) -> str:
         try:
             answer = await self.call("POST", "/sms/send", {"phone": phone, "text": text})
@@ -70,7 +70,7 @@ class HttpSmsSender(_VendorClient):
             raise SmsDeliveryFailed(str(exc)) from exc
 
 
-class HttpIdentityVerifier(_VendorClient):
+class HttpIdentityVerifier(VendorClient):
     async def check(self, legal_name: str, id_number: str) -> IdentityCheckResult:
         answer = await self.call("POST", "/identity/two-element", {"name": legal_name, "idNumber": id_number})
         try:
@@ -79,7 +79,7 @@ class HttpIdentityVerifier(_VendorClient):
             raise ExternalServiceUnavailable("identity: unexpected answer") from exc
 
 
-class HttpFaceVerifier(_VendorClient):
+class HttpFaceVerifier(VendorClient):
     def __init__(self, endpoint: VendorEndpoint, http: httpx.AsyncClient, notify_url: str) -> None:
         super().__init__(endpoint, http)
         self._notify_url = notify_url

@@ -6,6 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from application.ports import FieldCipher, SecretHasher, UnitOfWork
+from domain.enterprises.enterprise import LegalRepEvidence
 from domain.errors import DocumentAlreadyUsed
 from domain.identity.documents import DocumentType
 from domain.identity.id_number import mask_document_number
@@ -28,6 +29,15 @@ class EvidenceSealer:
             number_index=self.document_key(doc_type, number),
             number_masked=mask_document_number(number), expires_on=expires_on,
         )
+
+    def legal_rep(self, enterprise_id: UUID, legal_name: str, id_number: str) -> LegalRepEvidence:
+        """An enterprise's legal rep, sealed like an identity: the index shares the mainland ID key space, so
+        a verified person is recognised as the legal rep by index and name, never by the clear number."""
+        return LegalRepEvidence(
+            name=legal_name,
+            number_ciphertext=self._cipher.encrypt(id_number.encode(), context=b"enterprise:" + enterprise_id.bytes),
+            number_index=self.document_key(DocumentType.ID_CARD, id_number),
+            number_masked=mask_document_number(id_number))
 
     def reveal_number(self, account_id: UUID, ciphertext: bytes) -> str:
         return self._cipher.decrypt(ciphertext, context=b"identity:" + account_id.bytes).decode()

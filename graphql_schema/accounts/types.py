@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -19,9 +18,11 @@ from graphql_schema.commerce.queries import AccountCommerceFields
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
 from graphql_schema.common.node import Node, to_global_id
+from graphql_schema.enterprises.types import EnterpriseType as Enterprise  # noqa: F401  (other contexts' name)
 
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType, UsableEnterpriseCertificate  # noqa: F401
+    from graphql_schema.enterprises.types import Membership  # noqa: F401
     from graphql_schema.seals.types import SealType, SignatureAppearanceType  # noqa: F401
 
 SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
@@ -29,39 +30,13 @@ SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
 _Certificate = Annotated["CertificateType", strawberry.lazy("graphql_schema.certificates.types")]
 _UsableEnterpriseCertificate = Annotated["UsableEnterpriseCertificate",
                                          strawberry.lazy("graphql_schema.certificates.types")]
+_Membership = Annotated["Membership", strawberry.lazy("graphql_schema.enterprises.types")]
 _Seal = Annotated["SealType", strawberry.lazy("graphql_schema.seals.types")]
 _SignatureAppearance = Annotated["SignatureAppearanceType", strawberry.lazy("graphql_schema.seals.types")]
 EntryModeEnum = strawberry.enum(EntryMode, name="EntryMode")
 RealNameStatusEnum = strawberry.enum(RealNameStatus, name="RealNameStatus")
 DocumentTypeEnum = strawberry.enum(DocumentType, name="DocumentType")
 VerificationMethodEnum = strawberry.enum(VerificationMethod, name="VerificationMethod")
-
-
-@strawberry.enum
-class EnterpriseRole(Enum):
-    ADMIN = "ADMIN"
-    LEGAL_REP = "LEGAL_REP"
-    MEMBER = "MEMBER"
-
-
-@strawberry.enum
-class EnterpriseCertificationStatus(Enum):
-    UNCERTIFIED = "UNCERTIFIED"
-    PENDING = "PENDING"
-    CERTIFIED = "CERTIFIED"
-    REJECTED = "REJECTED"
-
-
-@strawberry.type
-class Enterprise(Node):
-    name: str
-    certification_status: EnterpriseCertificationStatus
-
-
-@strawberry.type
-class Membership:
-    role: EnterpriseRole
-    enterprise: Enterprise
 
 
 @strawberry.type(name="AuthSession", description="Bearer tokens; shown once, stored by us only as keyed hashes.")
@@ -97,9 +72,10 @@ class AccountType(Node, AccountCommerceFields):
     has_certificate_pin: bool = strawberry.field(description="Whether a certificate PIN (证书签署密码) is set.")
 
     @strawberry.field(description="The enterprises this account belongs to, with its role in each.")
-    def memberships(self) -> list[Membership]:
-        # Enterprises are not part of the service yet (SPEC §3 lands with the enterprise chapter).
-        return []
+    async def memberships(self, info: Info) -> list[_Membership]:
+        from graphql_schema.enterprises.queries import my_memberships
+
+        return await my_memberships(info)
 
     # ---- certificates and seals (SPEC §5, §6): resolved in their own contexts, typed lazily (no import cycle)
 

@@ -26,6 +26,8 @@ IN_SCOPE = {
                              "RevokeSeal", "ExportSeal"},
     "platform.graphql": None,  # all of it (scanSessionChanged runs in tests/e2e/test_scan_subscription.py)
     "scan.graphql": None,  # all of it
+    # §5 create and §5.1.1.1 the legal rep's letter; the other paths, members, transfer and changes come later
+    "enterprise.graphql": {"CreateEnterprise", "PrepareAuthorizationLetter", "SignAuthorizationLetter"},
 }
 
 

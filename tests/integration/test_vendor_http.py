@@ -85,7 +85,20 @@ def test_production_needs_every_vendor(tmp_path):
     env = {"SXQ_MODE": "production", "SXQ_MASTER_KEY": "22" * 32, "SXQ_DATA_DIR": str(tmp_path)}
     with pytest.raises(RuntimeError, match="SXQ_SMS_API_URL"):
         build_container(Settings.from_env(env))
-    for name in ("SMS", "IDENTITY", "FACE"):
+    for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE"):
         env |= {f"SXQ_{name}_API_URL": "https://v.example", f"SXQ_{name}_API_KEY": "k", f"SXQ_{name}_API_SECRET": "s"}
     container = build_container(Settings.from_env(env))
     assert isinstance(container.sms_gateway(), HttpSmsSender)
+
+
+async def test_enterprise_four_element_check():
+    from adapters.vendors.enterprises import HttpEnterpriseVerifier
+    from application.enterprises.ports import FourElementResult
+
+    http, seen = vendor(lambda r: httpx.Response(200, json={"result": "MATCH"}))
+    got = await HttpEnterpriseVerifier(EP, http).check("某某科技有限公司", "91350100M000100Y43", "张三", "x")
+    assert got is FourElementResult.MATCH
+    assert seen[0][1] == "/enterprise/four-element" and seen[0][2]["creditCode"] == "91350100M000100Y43"
+    down, _ = vendor(lambda r: httpx.Response(502))
+    with pytest.raises(ExternalServiceUnavailable):
+        await HttpEnterpriseVerifier(EP, down).check("某某科技有限公司", "91350100M000100Y43", "张三", "x")

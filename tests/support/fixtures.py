@@ -65,6 +65,7 @@ async def clean_state(request, clock):
     await c.face_verifier().wait_idle()
     clock.offset = clock.offset.__class__(0)
     c.identity_verifier().reset()
+    c.enterprise_verifier().reset()
     # The CA's tables are wiped below; its keys in memory (made at whatever time a test had moved the
     # clock to) must go with them, or a later test's certificates start before their issuer's.
     c.certificate_authority().forget_loaded_keys()

@@ -1,0 +1,1 @@
+"""Use cases of enterprises (SPEC §3): create, certify, members."""

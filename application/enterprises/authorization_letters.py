@@ -1,0 +1,189 @@
+"""§5.1.1.1 legal-rep authorisation, initiated by the legal rep: PrepareAuthorizationLetter renders the letter and
+lists what the caller may sign with; SignAuthorizationLetter (SMS code, purpose SIGN) signs it visibly with an event
+certificate and certifies the enterprise. Only a caller whose verified identity is the legal rep's may do either.
+ReadAuthorizationLetter serves the letter (and the signed one) to the enterprise's members only."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from application.accounts.sms_codes import SmsCodes
+from application.audit import audit
+from application.certificates.issue_event_certificate import IssueEventCertificate
+from application.certificates.personal import personal_subject, verified_identity
+from application.context import Principal, RequestMeta, require_account
+from application.enterprises.ports import LetterContent, LetterDocuments, LetterSignature
+from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
+from application.seals.ports import SealImages
+from application.seals.signature_appearances import (
+    AppearanceKind,
+    ListSignatureAppearances,
+    SignatureAppearance,
+)
+from domain.accounts.sms import SmsPurpose
+from domain.clock import CHINA_TZ
+from domain.enterprises.enterprise import (
+    AuthorizationLetter,
+    CertificationMethod,
+    Enterprise,
+    Membership,
+    NotLegalRepresentative,
+)
+from domain.errors import NotFound
+from domain.identity.identity import Identity
+
+PDF = "application/pdf"
+
+
+def letter_content(enterprise: Enterprise, letter: AuthorizationLetter) -> LetterContent:
+    """The letter's data, reproducible from what is stored (the signer needs the same layout)."""
+    local = letter.created_at.astimezone(CHINA_TZ)
+    return LetterContent(enterprise_name=enterprise.name, credit_code=enterprise.credit_code,
+                         legal_rep_name=enterprise.legal_rep_name, applicant_name=enterprise.legal_rep_name,
+                         letter_date=local.date(), letter_no=f"SQ{local:%Y%m%d}{letter.id.hex[:8].upper()}")
+
+
+async def _as_legal_rep(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,
+                        field: str) -> tuple[Enterprise, Identity]:
+    membership = await uow.memberships.of(enterprise_id, account_id)
+    enterprise = await uow.enterprises.get(enterprise_id) if membership is not None else None
+    if enterprise is None:
+        raise NotFound("企业不存在", field=field)
+    identity = await verified_identity(uow, account_id)
+    if not enterprise.is_legal_rep(identity.legal_name, identity.number_index):
+        raise NotLegalRepresentative()
+    enterprise.ensure_method(CertificationMethod.LEGAL_REP_AUTHORIZATION)
+    return enterprise, identity
+
+
+@dataclass(frozen=True)
+class PreparedLetter:
+    letter: AuthorizationLetter
+    appearances: list[SignatureAppearance]
+
+
+class PrepareAuthorizationLetter:
+    def __init__(self, uow: UnitOfWorkFactory, documents: LetterDocuments, blobs: BlobStore,
+                 appearances: ListSignatureAppearances, clock: Clock) -> None:
+        self._uow, self._documents, self._blobs = uow, documents, blobs
+        self._appearances, self._clock = appearances, clock
+
+    async def __call__(self, principal: Principal | None, enterprise_id: UUID,
+                       meta: RequestMeta | None = None) -> PreparedLetter:
+        p = require_account(principal)
+        async with self._uow() as uow:
+            enterprise, _identity = await _as_legal_rep(uow, p.id, enterprise_id, "enterpriseId")
+        now = self._clock.now()
+        letter = AuthorizationLetter(enterprise_id=enterprise.id, account_id=p.id, blob_id="", sha256="",
+                                     created_at=now)
+        pdf = await self._documents.render(letter_content(enterprise, letter))
+        letter.blob_id, letter.sha256 = await self._blobs.put(pdf, PDF), hashlib.sha256(pdf).hexdigest()
+        async with self._uow() as uow:
+            uow.authorization_letters.add(letter)
+            audit(uow, "enterprise.letter_prepared", now, meta, account_id=p.id, enterprise_id=str(enterprise.id))
+            await uow.commit()
+        return PreparedLetter(letter, await self._appearances(p))
+
+
+@dataclass(frozen=True)
+class SignAuthorizationLetterCommand:
+    principal: Principal | None
+    letter_id: UUID
+    appearance: tuple[AppearanceKind | None, UUID]  # (NAME_SIGNATURE, account id) or (None, seal id)
+    sms_code: str
+    meta: RequestMeta | None = None
+
+
+@dataclass(frozen=True)
+class SignedLetter:
+    letter: AuthorizationLetter
+    enterprise: Enterprise
+    membership: Membership
+
+
+class SignAuthorizationLetter:
+    def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
+                 documents: LetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
+                 seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
+        self._uow, self._codes, self._issue = uow, codes, issue_event_certificate
+        self._documents, self._blobs, self._appearances = documents, blobs, appearances
+        self._seal_images, self._hasher, self._clock = seal_images, hasher, clock
+
+    async def _appearance(self, p: Principal, wanted: tuple[AppearanceKind | None, UUID],
+                          legal_name: str) -> LetterSignature:
+        kind, ident = wanted
+        for a in await self._appearances(p):
+            if kind is AppearanceKind.NAME_SIGNATURE and a.kind is kind and a.account_id == ident:
+                image = self._seal_images.name_signature(legal_name)
+                break
+            if kind is None and a.seal is not None and a.seal.id == ident:
+                image, _type = await self._blobs.get(a.seal.image_blob_id)
+                break
+        else:
+            raise NotFound("签名样式不存在", field="appearanceId")
+        return LetterSignature(image, (f"法定代表人：{legal_name}",))
+
+    async def __call__(self, cmd: SignAuthorizationLetterCommand) -> SignedLetter:
+        p = require_account(cmd.principal)
+        async with self._uow() as uow:
+            letter = await uow.authorization_letters.get(cmd.letter_id)
+            if letter is None or letter.account_id != p.id or letter.is_signed:
+                raise NotFound("授权书不存在或已签署", field="letterId")
+            enterprise, identity = await _as_legal_rep(uow, p.id, letter.enterprise_id, "letterId")
+            account = await uow.accounts.get(p.id)
+            assert account is not None and identity.legal_name
+        signature = await self._appearance(p, cmd.appearance, identity.legal_name)
+        # The code is burnt in its own transaction: signing issues a certificate in another one.
+        async with self._uow() as uow:
+            await self._codes.consume(uow, account.phone, SmsPurpose.SIGN, cmd.sms_code, cmd.meta)
+            await uow.commit()
+        event = await self._issue(personal_subject(identity, self._hasher), p.id)
+        pdf, _type = await self._blobs.get(letter.blob_id)
+        signed = await self._documents.sign(pdf, letter_content(enterprise, letter), event, signature)
+        signed_blob = await self._blobs.put(signed, PDF)
+        try:
+            async with self._uow() as uow:
+                now = self._clock.now()
+                letter = await uow.authorization_letters.get(cmd.letter_id)
+                enterprise = await uow.enterprises.get(enterprise.id)
+                membership = await uow.memberships.of(enterprise.id, p.id) if enterprise else None
+                assert letter is not None and enterprise is not None and membership is not None
+                letter.mark_signed(signed_blob, hashlib.sha256(signed).hexdigest(), event.certificate.id, now)
+                enterprise.certify_by_legal_rep(now)
+                audit(uow, "enterprise.certified", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
+                      method=CertificationMethod.LEGAL_REP_AUTHORIZATION.value)
+                await uow.commit()
+        except BaseException:
+            await self._blobs.delete(signed_blob)
+            raise
+        return SignedLetter(letter, enterprise, membership)
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    data: bytes
+    signed_at: datetime | None
+
+
+class ReadAuthorizationLetter:
+    """The letter's PDF (or its signed form) for a member of its enterprise; None to anyone else."""
+
+    def __init__(self, uow: UnitOfWorkFactory, blobs: BlobStore) -> None:
+        self._uow, self._blobs = uow, blobs
+
+    async def __call__(self, principal: Principal | None, letter_id: UUID, *, signed: bool) -> bytes | None:
+        if principal is None or not principal.is_account:
+            return None
+        async with self._uow() as uow:
+            letter = await uow.authorization_letters.get(letter_id)
+            member = await uow.memberships.of(letter.enterprise_id, principal.id) if letter else None
+        if letter is None or member is None:
+            return None
+        blob_id = letter.signed_blob_id if signed else letter.blob_id
+        if not blob_id:
+            return None
+        data, _type = await self._blobs.get(blob_id)
+        return data

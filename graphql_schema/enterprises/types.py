@@ -1,0 +1,107 @@
+"""GraphQL types of enterprises, memberships and authorisation letters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+
+from application.enterprises.queries import MemberView
+from domain.enterprises.enterprise import (
+    AuthorizationLetter,
+    CertificationMethod,
+    CertificationStatus,
+    Enterprise,
+    EnterpriseRole,
+)
+from graphql_schema.common.errors import UserError
+from graphql_schema.common.node import Node, to_global_id
+from graphql_schema.seals.types import SignatureAppearanceType
+
+EnterpriseRoleEnum = strawberry.enum(EnterpriseRole, name="EnterpriseRole")
+CertificationStatusEnum = strawberry.enum(CertificationStatus, name="EnterpriseCertificationStatus")
+CertificationMethodEnum = strawberry.enum(CertificationMethod, name="EnterpriseCertificationMethod")
+
+
+@strawberry.type(name="Enterprise", description="A company (企业). Visible to its members only.")
+class EnterpriseType(Node):
+    name: str
+    credit_code: str
+    legal_rep_name: str
+    certification_status: CertificationStatusEnum  # type: ignore[valid-type]
+    certification_method: CertificationMethodEnum | None  # type: ignore[valid-type]
+    available_methods: list[CertificationMethodEnum]  # type: ignore[valid-type]
+    four_element_check_passed: bool | None
+    my_role: EnterpriseRoleEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The caller's role in this enterprise (LEGAL_REP > ADMIN > MEMBER).")
+    created_at: datetime
+    certified_at: datetime | None
+
+    @classmethod
+    def of(cls, e: Enterprise, role: EnterpriseRole | None) -> EnterpriseType:
+        return cls(id=to_global_id("Enterprise", e.id), name=e.name, credit_code=e.credit_code,
+                   legal_rep_name=e.legal_rep_name, certification_status=e.status, certification_method=e.method,
+                   available_methods=list(e.available_methods), four_element_check_passed=e.four_element_passed,
+                   my_role=role, created_at=e.created_at, certified_at=e.certified_at)
+
+    @classmethod
+    def of_view(cls, view: MemberView) -> EnterpriseType:
+        return cls.of(view.enterprise, view.role)
+
+
+@strawberry.type
+class Membership:
+    role: EnterpriseRoleEnum  # type: ignore[valid-type]
+    enterprise: EnterpriseType
+
+    @classmethod
+    def of(cls, view: MemberView) -> Membership:
+        return cls(role=view.role, enterprise=EnterpriseType.of_view(view))
+
+
+def letter_url(letter_id: UUID, *, signed: bool = False) -> str:
+    return f"/files/letters/{to_global_id('AuthorizationLetter', letter_id)}" + ("/signed" if signed else "")
+
+
+@strawberry.type(name="AuthorizationLetter", description="企业认证授权书 (§5.1.1.1). Its files are served to members only.")
+class AuthorizationLetterType(Node):
+    document_url: str
+    sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
+    signed_document_url: str | None
+    signed_at: datetime | None
+
+    @classmethod
+    def of(cls, letter: AuthorizationLetter) -> AuthorizationLetterType:
+        return cls(id=to_global_id("AuthorizationLetter", letter.id), document_url=letter_url(letter.id),
+                   sha256=letter.sha256,
+                   signed_document_url=letter_url(letter.id, signed=True) if letter.is_signed else None,
+                   signed_at=letter.signed_at)
+
+
+def _errors() -> list[UserError]:
+    return []
+
+
+@strawberry.type
+class CreateEnterprisePayload:
+    enterprise: EnterpriseType | None = None
+    four_element_check_passed: bool | None = strawberry.field(
+        default=None, description="false → only MANUAL_REVIEW is offered.")
+    available_methods: list[CertificationMethodEnum] = strawberry.field(  # type: ignore[valid-type]
+        default_factory=list)
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class PrepareAuthorizationLetterPayload:
+    letter: AuthorizationLetterType | None = None
+    signature_appearances: list[SignatureAppearanceType] = strawberry.field(default_factory=list)
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class SignAuthorizationLetterPayload:
+    letter: AuthorizationLetterType | None = None
+    enterprise: EnterpriseType | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
