@@ -11,12 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from features.steps import accounts, certificates, commerce, common, identity, scans, security
+from features.steps import accounts, certificates, commerce, common, enterprises, identity, scans, security
 from features.world import World
 from tests.e2e.features_over_graphql.driver import GraphQLDriver
 
 # Step definitions are fixtures registered in their module; expose them to every scenario here.
-for _module in (common, accounts, identity, security, certificates, commerce, scans):
+for _module in (common, accounts, identity, security, certificates, commerce, scans, enterprises):
     globals().update({name: value for name, value in vars(_module).items() if name.startswith("pytestbdd_")})
 
 

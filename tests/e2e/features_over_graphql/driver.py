@@ -36,7 +36,9 @@ from domain.identity.documents import DocumentType
 from features.driver import (
     CertificateInfo,
     Claimed,
+    EnterpriseInfo,
     InvoiceView,
+    LetterInfo,
     Me,
     OrderView,
     PaymentView,
@@ -121,6 +123,7 @@ class GraphQLDriver:
         self._plans: dict[str, str] = {}  # plan name -> global id
         self._callback_receiver: list[httpx.Request] | None = None  # what platforms' endpoints received (§7)
         self._last_platform_request: tuple = ()  # a platform's last signed request, for a replay
+        self._appearances: dict[str, str] = {}  # appearance kind -> global id, from the last letter prepared
 
     # ------------------------------------------------------------ plumbing
 
@@ -454,6 +457,58 @@ class GraphQLDriver:
     async def signature_appearances(self, session: Session) -> list[str]:
         found = (await self._op("MySignatureAppearances", session=session))["me"]["signatureAppearances"]
         return [a["kind"] for a in found]
+
+    # ------------------------------------------------------------ enterprises (§5, §5.1.1.1)
+    # Enterprise and letter ids stay the opaque global IDs the client holds. The registry's verdict is the
+    # sandbox four-element verifier's, set on the scenario's container.
+
+    def enterprise_registry_says(self, credit_code: str, verdict: str) -> None:
+        assert verdict == "MISMATCH"
+        container, _ = self._sync(self._app())
+        container.enterprise_verifier().answer(credit_code, verdict)
+
+    def enterprise_registry_down(self) -> None:
+        container, _ = self._sync(self._app())
+        container.enterprise_verifier().outage(True)
+
+    @staticmethod
+    def _enterprise(e: dict[str, Any], role: str | None, methods: list[str]) -> EnterpriseInfo:
+        return EnterpriseInfo(e["id"], e["name"], e["certificationStatus"], role, list(methods))
+
+    async def create_enterprise(self, session: Session, name: str, credit_code: str, legal_rep_name: str,
+                                legal_rep_id_number: str) -> EnterpriseInfo:
+        from tests.support.data import image_bytes
+
+        _, gql = await self._app()
+        variables = {"name": name, "creditCode": credit_code, "legalRepName": legal_rep_name,
+                     "legalRepIdNumber": legal_rep_id_number}
+        files = {"licence": ("licence.png", image_bytes(), "image/png")}
+        try:
+            data = await gql.upload("CreateEnterprise", variables, files, token=session.access_token)
+        except GraphQLError as err:  # upload() raises on any GraphQL error; the refusals among them count
+            _data({"errors": json.loads(str(err))})
+            raise
+        r = _payload(data, "createEnterprise")
+        e = r["enterprise"]
+        return self._enterprise(e, e["myRole"], r["availableMethods"])
+
+    async def my_memberships(self, session: Session) -> list[EnterpriseInfo]:
+        found = (await self._op("Me", session=session))["me"]["memberships"]
+        # The contract's Me does not ask for the methods on offer.
+        return [self._enterprise(m["enterprise"], m["role"], []) for m in found]
+
+    async def prepare_authorization_letter(self, session: Session, enterprise_id: Any) -> LetterInfo:
+        r = await self._mutate("PrepareAuthorizationLetter", "prepareAuthorizationLetter",
+                               {"enterpriseId": enterprise_id}, session)
+        self._appearances = {a["kind"]: a["id"] for a in r["signatureAppearances"]}
+        return LetterInfo(r["letter"]["id"], list(self._appearances))
+
+    async def sign_authorization_letter(self, session: Session, letter_id: Any, appearance_kind: str,
+                                        code: str) -> EnterpriseInfo:
+        r = await self._mutate("SignAuthorizationLetter", "signAuthorizationLetter", {
+            "letterId": letter_id, "appearanceId": self._appearances[appearance_kind], "smsCode": code}, session)
+        e = r["enterprise"]
+        return self._enterprise(e, e["myRole"], [])
 
     # ------------------------------------------------------------ commerce (§6.1, §6.4, §9.2)
     # Platform, plan, order, payment and invoice ids stay the opaque global IDs the client holds.

@@ -1,6 +1,5 @@
-"""§5 创建企业 and §5.1.1.1, over GraphQL: not yet — the GraphQL driver has no enterprise methods. The same flows
-run over HTTP with the contract documents in tests/contract/test_enterprise_flows.py."""
+"""§5 创建企业 and §5.1.1.1 法定代表人授权认证, over GraphQL."""
 
-import pytest
+from pytest_bdd import scenarios
 
-pytest.skip("the GraphQL driver does not drive enterprises yet (issue 6, next slice)", allow_module_level=True)
+scenarios("enterprises.feature")
