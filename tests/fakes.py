@@ -8,7 +8,6 @@ schema (naive datetimes, JSON that does not serialise) fails the commit instead 
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import hmac
@@ -21,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from adapters.persistence.repositories import decode_cursor, encode_cursor
 from application.certificates.ports import CertificateRequest, WrappedKey, WrappedKeyKind
 from application.ports import (
     ExternalServiceUnavailable,
@@ -261,17 +261,8 @@ class InMemoryFaceCheckRepository(_Repo):
         return next(iter(self._where(lambda c: c.token == token)), None)
 
 
-def _encode_cursor(at: datetime, id_: UUID) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{id_}".encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, id_ = raw.split("|", 1)
-        return datetime.fromisoformat(at), UUID(id_)
-    except (ValueError, UnicodeDecodeError):
-        return None
+# The fakes page exactly like the SQL repositories: the same opaque cursors.
+_encode_cursor, _decode_cursor = encode_cursor, decode_cursor
 
 
 class InMemoryReviewRepository(_Repo):
