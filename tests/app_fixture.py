@@ -170,14 +170,17 @@ class FakeApp:
 
         self.start_id_card_verification = StartIdCardVerification(
             uow, self.identity_verifier, self.faces, self.sealer, clock)
-        self.complete_face_verification = CompleteFaceVerification(uow, self.faces, clock)
-        self.record_face_callback = RecordFaceCallback(uow, self.faces, clock)
+        from application.enterprises.identity_links import ENTERPRISE_IDENTITY_HOOKS
+        from application.enterprises.review_outcomes import review_outcomes
+
+        self.complete_face_verification = CompleteFaceVerification(uow, self.faces, clock, ENTERPRISE_IDENTITY_HOOKS)
+        self.record_face_callback = RecordFaceCallback(uow, self.faces, clock, ENTERPRISE_IDENTITY_HOOKS)
         self.submit_manual_verification = SubmitManualVerification(
             uow, self.blobs, self.images, self.sealer, clock, p.identity)
         self.list_reviews = ListReviews(uow)
         self.get_review = GetReview(uow)
         self.read_review_attachment = ReadReviewAttachment(self.get_review, self.blobs)
-        self.decide_review = DecideReview(uow, clock)
+        self.decide_review = DecideReview(uow, clock, review_outcomes(ENTERPRISE_IDENTITY_HOOKS))
 
         self.create_operator = CreateOperator(uow, self.passwords, clock)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login)

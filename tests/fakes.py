@@ -562,6 +562,10 @@ class InMemoryEnterpriseRepository(_Repo):
     async def certified_with_code(self, credit_code: str) -> Any:
         return next(iter(self._where(lambda e: e.certified_credit_code == credit_code)), None)
 
+    async def naming_legal_rep(self, legal_rep_id_index: str) -> list[Any]:
+        return sorted(self._where(lambda e: e.legal_rep_id_index == legal_rep_id_index),
+                      key=lambda e: (e.created_at, e.id))
+
 
 class InMemoryMembershipRepository(_Repo):
     table = "memberships"

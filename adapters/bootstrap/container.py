@@ -65,6 +65,8 @@ from application.certificates.verify_pin import VerifyPin
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.enterprises.deletion import enterprise_roles_block_deletion
+from application.enterprises.identity_links import ENTERPRISE_IDENTITY_HOOKS
+from application.enterprises.review_outcomes import review_outcomes
 from application.enterprises.use_cases import EnterpriseUseCases, enterprise_use_cases
 from application.identity.evidence import EvidenceSealer
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
@@ -250,13 +252,13 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         change_phone=ChangePhone(uow, codes, passwords, clock),
         delete_account=DeleteAccount(uow, codes, clock, [enterprise_roles_block_deletion]),
         start_id_card_verification=StartIdCardVerification(uow, identity_verifier, face_verifier, sealer, clock),
-        complete_face_verification=CompleteFaceVerification(uow, face_verifier, clock),
-        record_face_callback=RecordFaceCallback(uow, face_verifier, clock),
+        complete_face_verification=CompleteFaceVerification(uow, face_verifier, clock, ENTERPRISE_IDENTITY_HOOKS),
+        record_face_callback=RecordFaceCallback(uow, face_verifier, clock, ENTERPRISE_IDENTITY_HOOKS),
         submit_manual_verification=SubmitManualVerification(uow, blobs, images, sealer, clock, policies.identity),
         list_reviews=ListReviews(uow),
         get_review=get_review,
         read_review_attachment=ReadReviewAttachment(get_review, blobs),
-        decide_review=DecideReview(uow, clock),
+        decide_review=DecideReview(uow, clock, review_outcomes(ENTERPRISE_IDENTITY_HOOKS)),
         create_operator=CreateOperator(uow, passwords, clock),
         operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
         commerce=commerce,

@@ -31,6 +31,11 @@ class SqlAlchemyEnterpriseRepository:
         q = select(Enterprise).where(t.enterprises.c.certified_credit_code == credit_code)
         return (await self._s.execute(q)).scalars().first()
 
+    async def naming_legal_rep(self, legal_rep_id_index: str) -> list[Enterprise]:
+        c = t.enterprises.c
+        q = select(Enterprise).where(c.legal_rep_id_index == legal_rep_id_index).order_by(c.created_at, c.id)
+        return list((await self._s.execute(q)).scalars())
+
 
 class SqlAlchemyMembershipRepository:
     def __init__(self, session: AsyncSession) -> None:

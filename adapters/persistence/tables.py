@@ -128,6 +128,7 @@ reviews = Table(
     Column("status", str_enum(ReviewStatus), nullable=False),
     Column("subject_account_id", Uuid, ForeignKey("accounts.id"), nullable=False, index=True),
     Column("subject_summary", String(200), nullable=False),
+    Column("subject_id", Uuid, nullable=True, index=True),
     Column("attachments", JSON, nullable=False),
     Column("submitted_at", UtcDateTime, nullable=False),
     Column("decided_at", UtcDateTime, nullable=True),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from application.accounts.get_me import AccountView, load_account_view
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
+from application.identity.verified import IdentityVerifiedHook, identity_verified
 from application.ports import (
     Clock,
     ExternalServiceUnavailable,
@@ -35,8 +37,8 @@ class FaceVerdict(StrEnum):
     DOCUMENT_TAKEN = "DOCUMENT_TAKEN"  # another account verified this document meanwhile
 
 
-async def apply_face_result(uow: UnitOfWork, check: FaceCheck, clock: Clock, meta: RequestMeta | None
-                            ) -> FaceVerdict:
+async def apply_face_result(uow: UnitOfWork, check: FaceCheck, clock: Clock, meta: RequestMeta | None,
+                            on_verified: Sequence[IdentityVerifiedHook] = ()) -> FaceVerdict:
     """Moves the account's identity according to a known face verdict. Both the client's poll and the
     vendor's callback come through here, so they cannot disagree."""
     if check.purpose is not FacePurpose.REAL_NAME or check.status is FaceCheckStatus.PENDING:
@@ -61,6 +63,7 @@ async def apply_face_result(uow: UnitOfWork, check: FaceCheck, clock: Clock, met
         return FaceVerdict.DOCUMENT_TAKEN
     identity.face_passed(now)
     audit(uow, "identity.verified", now, meta, account_id=check.account_id, method="FACE")
+    await identity_verified(uow, identity, now, on_verified)
     return FaceVerdict.APPLIED
 
 
@@ -72,8 +75,9 @@ class CompleteFaceVerificationCommand:
 
 
 class CompleteFaceVerification:
-    def __init__(self, uow: UnitOfWorkFactory, faces: FaceVerifier, clock: Clock) -> None:
-        self._uow, self._faces, self._clock = uow, faces, clock
+    def __init__(self, uow: UnitOfWorkFactory, faces: FaceVerifier, clock: Clock,
+                 on_verified: Sequence[IdentityVerifiedHook] = ()) -> None:
+        self._uow, self._faces, self._clock, self._on_verified = uow, faces, clock, tuple(on_verified)
 
     async def __call__(self, cmd: CompleteFaceVerificationCommand) -> AccountView:
         p = require_account(cmd.principal)
@@ -93,7 +97,7 @@ class CompleteFaceVerification:
                 if outcome.status == "PENDING":
                     raise FacePending(field="token")
                 check.record_outcome(outcome.status == "PASSED", self._clock.now(), outcome.reason)
-            verdict = await apply_face_result(uow, check, self._clock, cmd.meta)
+            verdict = await apply_face_result(uow, check, self._clock, cmd.meta, self._on_verified)
             try:
                 await uow.commit()
             except Conflict:
@@ -112,8 +116,9 @@ class CompleteFaceVerification:
 class RecordFaceCallback:
     """The vendor's signed notification. Idempotent: a repeated or late callback changes nothing."""
 
-    def __init__(self, uow: UnitOfWorkFactory, faces: FaceVerifier, clock: Clock) -> None:
-        self._uow, self._faces, self._clock = uow, faces, clock
+    def __init__(self, uow: UnitOfWorkFactory, faces: FaceVerifier, clock: Clock,
+                 on_verified: Sequence[IdentityVerifiedHook] = ()) -> None:
+        self._uow, self._faces, self._clock, self._on_verified = uow, faces, clock, tuple(on_verified)
 
     async def __call__(self, body: bytes, headers: dict[str, str]) -> bool:
         outcome = self._faces.parse_callback(body, headers)  # raises InvalidCallback
@@ -124,6 +129,6 @@ class RecordFaceCallback:
             if check is None:
                 raise InvalidCallback("unknown token")
             changed = check.record_outcome(outcome.status == "PASSED", self._clock.now(), outcome.reason)
-            await apply_face_result(uow, check, self._clock, None)
+            await apply_face_result(uow, check, self._clock, None, self._on_verified)
             await uow.commit()
             return changed

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from application.accounts.sms_codes import SMS_TOPIC
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_operator
+from application.identity.verified import IdentityVerifiedHook, identity_verified
 from application.ports import BlobStore, Clock, Page, UnitOfWork, UnitOfWorkFactory
 from domain.errors import NotFound
 from domain.identity.review import Review, ReviewKind, ReviewStatus
@@ -66,9 +70,42 @@ class DecideReviewCommand:
     meta: RequestMeta
 
 
+class ReviewOutcome(Protocol):
+    """Applies a decided review to what it is about, inside the deciding transaction."""
+
+    async def __call__(self, uow: UnitOfWork, review: Review, now: datetime) -> None: ...
+
+
+class IdentityReviewOutcome:
+    """§4.2: an approved identity becomes VERIFIED (and the other chapters' hooks run); the person hears by SMS."""
+
+    def __init__(self, on_verified: Sequence[IdentityVerifiedHook] = ()) -> None:
+        self._on_verified = tuple(on_verified)
+
+    async def __call__(self, uow: UnitOfWork, review: Review, now: datetime) -> None:
+        identity = await uow.identities.for_account(review.subject_account_id)
+        account = await uow.accounts.get(review.subject_account_id)
+        if identity is None or account is None:
+            raise NotFound("审核对象不存在", field="reviewId")
+        if review.status is ReviewStatus.APPROVED:
+            identity.approve(now)
+            await identity_verified(uow, identity, now, self._on_verified)
+            text = "【数信签】您的实名认证已审核通过，现在可以办理证书服务了。"
+        else:
+            identity.reject(review.reason or "", now)
+            text = f"【数信签】您的实名认证未通过审核，原因：{review.reason}。请修改后重新提交。"
+        if account.is_active:
+            uow.outbox.put(SMS_TOPIC, {"phone": account.phone, "text": text, "purpose": "NOTICE"})
+
+
 class DecideReview:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    """An operator's decision; the outcome for the review's kind applies it in the same transaction."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock,
+                 outcomes: Mapping[ReviewKind, ReviewOutcome] | None = None) -> None:
         self._uow, self._clock = uow, clock
+        self._outcomes: dict[ReviewKind, ReviewOutcome] = {ReviewKind.IDENTITY: IdentityReviewOutcome(),
+                                                            **(outcomes or {})}
 
     async def __call__(self, cmd: DecideReviewCommand) -> Review:
         op = require_operator(cmd.principal)
@@ -79,23 +116,11 @@ class DecideReview:
                 raise NotFound("审核不存在", field="reviewId")
             now = self._clock.now()
             review.decide(approve=cmd.approve, reason=reason, operator_id=op.id, now=now)
-            if review.kind is ReviewKind.IDENTITY:
-                await self._apply_identity(uow, review, now)
+            outcome = self._outcomes.get(review.kind)
+            if outcome is None:
+                raise NotFound("该类审核暂不能处理", field="reviewId")
+            await outcome(uow, review, now)
             audit(uow, "review.decided", now, cmd.meta, operator_id=op.id, account_id=review.subject_account_id,
                   review=str(review.id), review_kind=review.kind.value, status=review.status.value)
             await uow.commit()
             return review
-
-    async def _apply_identity(self, uow: UnitOfWork, review: Review, now) -> None:
-        identity = await uow.identities.for_account(review.subject_account_id)
-        account = await uow.accounts.get(review.subject_account_id)
-        if identity is None or account is None:
-            raise NotFound("审核对象不存在", field="reviewId")
-        if review.status is ReviewStatus.APPROVED:
-            identity.approve(now)
-            text = "【数信签】您的实名认证已审核通过，现在可以办理证书服务了。"
-        else:
-            identity.reject(review.reason or "", now)
-            text = f"【数信签】您的实名认证未通过审核，原因：{review.reason}。请修改后重新提交。"
-        if account.is_active:
-            uow.outbox.put(SMS_TOPIC, {"phone": account.phone, "text": text, "purpose": "NOTICE"})

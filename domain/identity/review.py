@@ -30,6 +30,9 @@ class Review:
     subject_summary: str
     submitted_at: datetime
     attachments: dict[str, str] = field(default_factory=dict)  # role → blob id
+    # What the review is about beyond the person: the enterprise (ENTERPRISE_CERTIFICATION) or the
+    # change request (ENTERPRISE_CHANGE); None for IDENTITY.
+    subject_id: UUID | None = None
     status: ReviewStatus = ReviewStatus.PENDING
     decided_at: datetime | None = None
     decided_by: UUID | None = None
