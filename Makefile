@@ -24,11 +24,11 @@ lint: install
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The adapter, end-to-end and contract tests again, against PostgreSQL (URL in SXQ_TEST_DATABASE_URL).
 pg-test: install
-	$(BIN)/python -m pytest -q tests/integration tests/e2e tests/contract
+	$(BIN)/python -m pytest -q -n auto tests/integration tests/e2e tests/contract
 
 schema: install
 	$(BIN)/sxq schema > schema.graphql

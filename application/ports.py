@@ -28,9 +28,17 @@ if TYPE_CHECKING:  # commerce's ports import Page from here
         ServicePlanRepository,
         TradingPlatformRepository,
     )
+    from application.enterprises.admin_transfer_ports import AdminTransferRepository
+    from application.enterprises.bank_transfer_ports import BankTransferRepository, EnterpriseChangeRepository
+    from application.enterprises.member_ports import (
+        JoinApplicationRepository,
+        MemberDirectory,
+        MemberInvitationRepository,
+    )
     from application.enterprises.ports import (
         AuthorizationLetterRepository,
         EnterpriseRepository,
+        LegalRepInvitationRepository,
         MembershipRepository,
     )
     from application.scans.ports import PlatformNonceRepository, ScanSessionRepository
@@ -167,6 +175,13 @@ class UnitOfWork(Protocol):
     enterprises: EnterpriseRepository
     memberships: MembershipRepository
     authorization_letters: AuthorizationLetterRepository
+    admin_transfers: AdminTransferRepository
+    bank_transfers: BankTransferRepository
+    enterprise_changes: EnterpriseChangeRepository
+    legal_rep_invitations: LegalRepInvitationRepository
+    join_applications: JoinApplicationRepository
+    member_invitations: MemberInvitationRepository
+    member_directory: MemberDirectory
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

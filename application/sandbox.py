@@ -17,8 +17,16 @@ class SandboxSms:
     sent_at: datetime
 
 
+@dataclass(frozen=True)
+class SandboxDeposit:
+    amount_fen: int
+    remark: str
+    sent_at: datetime
+
+
 class SandboxConsole(Protocol):
     async def sms_messages(self, phone: str, last: int) -> list[SandboxSms]: ...
     async def finish_face_verification(self, token: str, passed: bool) -> bool: ...
     def set_identity_answer(self, id_number: str, answer: str) -> None: ...
     async def complete_payment(self, payment_id: UUID) -> bool: ...
+    async def bank_deposits(self, account_number: str) -> list[SandboxDeposit]: ...

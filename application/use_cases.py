@@ -17,7 +17,9 @@ from application.accounts.refresh_session import RefreshSession
 from application.accounts.register import Register
 from application.accounts.request_sms_code import RequestSmsCode
 from application.certificates.change_pin import ChangePin
+from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
 from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
+from application.certificates.enterprise_certificates import ListEnterpriseCertificates
 from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
 from application.certificates.reset_certificate_pin import ResetCertificatePin
 from application.certificates.revoke_certificate import RevokeCertificate
@@ -71,6 +73,8 @@ class UseCases:
     commerce: CommerceUseCases
     # certificates and personal seals (SPEC §5, §6)
     claim_personal_certificate: ClaimPersonalCertificate
+    claim_enterprise_certificate: ClaimEnterpriseCertificate
+    list_enterprise_certificates: ListEnterpriseCertificates
     list_my_certificates: ListMyCertificates
     get_my_certificate: GetMyCertificate
     set_certificate_pin: SetCertificatePin

@@ -31,6 +31,11 @@ from domain.accounts.sms import SmsPurpose
 from domain.commerce.entitlement import HolderKind
 from domain.errors import DomainError, Forbidden, Unauthenticated
 from domain.identity.documents import DocumentType
+from features.driver_admin_transfer import AdminTransferDriver
+from features.driver_bank_transfer import EnterpriseTransferDriver
+from features.driver_enterprise_services import EnterpriseServicesDriver
+from features.driver_legal_rep import LegalRepInvitationDriver
+from features.driver_members import EnterpriseMembersDriver
 from tests.app_fixture import FakeApp
 
 META = RequestMeta(client_ip="198.51.100.20", user_agent="数信签/1.0 (features)")
@@ -75,7 +80,8 @@ class Me:
     rejected_reason: str | None
 
 
-class ApplicationDriver:
+class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, EnterpriseMembersDriver,
+                        EnterpriseTransferDriver, EnterpriseServicesDriver):
     """Runs each act through the use cases of a fake-backed application (tests/app_fixture.py)."""
 
     def __init__(self) -> None:

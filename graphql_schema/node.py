@@ -41,6 +41,10 @@ class NodeQuery:
             from graphql_schema.enterprises.queries import enterprise_node
 
             return await enterprise_node(info, local)
+        if type_name == "Member" and ctx.principal.is_account:
+            from graphql_schema.enterprises.member_types import member_node
+
+            return await member_node(info, local)
         if type_name in COMMERCE_TYPES:
             found = await ctx.use_cases.commerce.get_object(ctx.principal, type_name, local)
             return commerce_node(type_name, found, info) if found is not None else None

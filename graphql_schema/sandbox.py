@@ -34,6 +34,19 @@ class SandboxQuery:
         return [SandboxSmsMessage(phone=m.phone, purpose=m.purpose, code=m.code, text=m.text, sent_at=m.sent_at)
                 for m in msgs]
 
+    @strawberry.field(description="What the sandbox bank credited to a corporate account (§5.1.2), newest first: "
+                                  "read the code from the remark.")
+    async def bank_deposits(self, info: Info, account_number: str) -> list[SandboxBankDeposit]:
+        found = await _console(info).bank_deposits(account_number.strip()[:32])
+        return [SandboxBankDeposit(amount_fen=d.amount_fen, remark=d.remark, sent_at=d.sent_at) for d in found]
+
+
+@strawberry.type
+class SandboxBankDeposit:
+    amount_fen: int
+    remark: str = strawberry.field(description="The bank statement's remark: it carries the verification code.")
+    sent_at: datetime
+
 
 @strawberry.type
 class SandboxMutation:

@@ -23,6 +23,11 @@ from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutati
 from graphql_schema.commerce.queries import CommerceQueries
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
 from graphql_schema.common.errors import should_mask
+from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
+from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
+from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationMutations
+from graphql_schema.enterprises.member_mutations import EnterpriseMemberMutations
+from graphql_schema.enterprises.member_types import JoinApplicationType, MemberType
 from graphql_schema.enterprises.mutations import EnterpriseMutations
 from graphql_schema.enterprises.queries import EnterpriseQueries
 from graphql_schema.enterprises.types import AuthorizationLetterType, EnterpriseType
@@ -50,7 +55,9 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
                  max_tokens: int = 2000) -> strawberry.Schema:
     queries = [NodeQuery, AccountQueries, OperatorQueries, CommerceQueries, ScanQueries, EnterpriseQueries]
     mutations = [AccountMutations, IdentityMutations, OperatorMutations, CertificateMutations, SealMutations,
-                 CommerceMutations, CatalogueMutations, ScanMutations, EnterpriseMutations]
+                 CommerceMutations, CatalogueMutations, ScanMutations, EnterpriseMutations,
+                 AdminTransferMutations, LegalRepInvitationMutations, EnterpriseMemberMutations,
+                 EnterpriseTransferMutations]
     if sandbox:
         queries.append(SandboxRootQuery)
         mutations.append(SandboxRootMutation)
@@ -62,7 +69,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     Mutation = merge_types("Mutation", tuple(mutations))
     Subscription = merge_types("Subscription", (ScanSubscriptions,))
     return _Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, CertificateType, SealType,
+        query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, MemberType, JoinApplicationType, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.

@@ -171,16 +171,20 @@ class FakeApp:
         self.start_id_card_verification = StartIdCardVerification(
             uow, self.identity_verifier, self.faces, self.sealer, clock)
         from application.enterprises.identity_links import ENTERPRISE_IDENTITY_HOOKS
+        from application.enterprises.member_use_cases import member_identity_hooks
+
+        # As the container wires them: the legal-rep link, then member invitations (§8.1.1).
+        identity_hooks = (*ENTERPRISE_IDENTITY_HOOKS, *member_identity_hooks(self.secrets))
         from application.enterprises.review_outcomes import review_outcomes
 
-        self.complete_face_verification = CompleteFaceVerification(uow, self.faces, clock, ENTERPRISE_IDENTITY_HOOKS)
-        self.record_face_callback = RecordFaceCallback(uow, self.faces, clock, ENTERPRISE_IDENTITY_HOOKS)
+        self.complete_face_verification = CompleteFaceVerification(uow, self.faces, clock, identity_hooks)
+        self.record_face_callback = RecordFaceCallback(uow, self.faces, clock, identity_hooks)
         self.submit_manual_verification = SubmitManualVerification(
             uow, self.blobs, self.images, self.sealer, clock, p.identity)
         self.list_reviews = ListReviews(uow)
         self.get_review = GetReview(uow)
         self.read_review_attachment = ReadReviewAttachment(self.get_review, self.blobs)
-        self.decide_review = DecideReview(uow, clock, review_outcomes(ENTERPRISE_IDENTITY_HOOKS))
+        self.decide_review = DecideReview(uow, clock, review_outcomes(identity_hooks))
 
         self.create_operator = CreateOperator(uow, self.passwords, clock)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login)
@@ -229,6 +233,12 @@ class FakeApp:
         name_seals = PersonalNameSeals(uow, self.seal_images, self.blobs, clock)
         self.claim_personal_certificate = ClaimPersonalCertificate(
             uow, self.issue_dual_certificates, self.pin_gate, self.secrets, name_seals, clock)
+        from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
+        from application.certificates.enterprise_certificates import ListEnterpriseCertificates
+
+        self.claim_enterprise_certificate = ClaimEnterpriseCertificate(
+            uow, self.issue_dual_certificates, self.pin_gate, clock)
+        self.list_enterprise_certificates = ListEnterpriseCertificates(uow, clock)
         self.list_my_certificates = ListMyCertificates(uow, clock)
         self.get_my_certificate = GetMyCertificate(uow, clock)
         self.set_certificate_pin = SetCertificatePin(uow, self.codes, self.vault, clock)
@@ -297,13 +307,18 @@ class FakeApp:
         from tests.fakes import FakeEnterpriseVerifier, FakeLetterDocuments
 
         self.enterprise_verifier = FakeEnterpriseVerifier()
+        from tests.fakes import FakeBankTransferVerifier
+
+        self.bank = FakeBankTransferVerifier(self.clock)
         self.letter_documents = FakeLetterDocuments()
+        self.transfer_letters = FakeLetterDocuments()  # §8.4: the same fake stands for the transfer letter
         self.issue_event_certificate = IssueEventCertificate(self.uow, self.ca, self.sm2, self.clock)
         self.enterprises = enterprise_use_cases(
             self.uow, self.clock, verifier=self.enterprise_verifier, sealer=self.sealer, blobs=self.blobs,
             images=self.images, upload_limit=self.policies.identity.upload_max_bytes, codes=self.codes,
             issue_event_certificate=self.issue_event_certificate, documents=self.letter_documents,
-            seal_images=self.seal_images, hasher=self.secrets)
+            seal_images=self.seal_images, hasher=self.secrets, transfer_letters=self.transfer_letters,
+            faces=self.faces, base_url="https://sxq.example", bank=self.bank, cipher=self.cipher)
 
     async def create_enterprise(self, user: User, *, name: str = "北京数信科技有限公司",
                                 credit_code: str | None = None, legal_rep_name: str = "张三",

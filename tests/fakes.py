@@ -37,6 +37,7 @@ from domain.accounts.session import AuthSession, PrincipalKind
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
 from domain.certificates.certificate import Certificate, CertificateStatus
+from domain.certificates.certificate import HolderKind as CertificateHolder
 from domain.certificates.pin import CertificatePin
 from domain.commerce.bill import BillRecord
 from domain.commerce.catalogue import ServicePlan, TradingPlatform
@@ -108,6 +109,12 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "enterprises": ("id", ("certified_credit_code",), True),
     "memberships": ("id", (), True),
     "authorization_letters": ("id", (), True),
+    "bank_transfers": ("id", ("bank_reference", "open_enterprise_id"), True),
+    "enterprise_changes": ("id", ("open_enterprise_id",), True),
+    "admin_transfers": ("id", ("pending_enterprise_id",), True),
+    "legal_rep_invitations": ("id", ("token_hash",), True),
+    "join_applications": ("id", ("pending_key",), True),
+    "member_invitations": ("id", ("pending_key",), True),
 }
 
 # Columns stored as JSON in the real schema.
@@ -359,6 +366,10 @@ class InMemoryCertificateRepository(_Repo):
     async def for_account(self, account_id: UUID) -> list[Certificate]:
         return sorted(self._where(lambda c: c.holder_account_id == account_id), key=lambda c: c.created_at)
 
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Certificate]:
+        return sorted(self._where(lambda c: c.holder_enterprise_id == enterprise_id),
+                      key=lambda c: (c.created_at, c.id))
+
     async def for_pair(self, pair_id: UUID) -> list[Certificate]:
         return sorted(self._where(lambda c: c.pair_id == pair_id), key=lambda c: c.usage.value, reverse=True)
 
@@ -562,6 +573,10 @@ class InMemoryEnterpriseRepository(_Repo):
     async def certified_with_code(self, credit_code: str) -> Any:
         return next(iter(self._where(lambda e: e.certified_credit_code == credit_code)), None)
 
+    async def certified_named(self, name: str) -> list[Any]:
+        return sorted(self._where(lambda e: e.name == name and e.status.value == "CERTIFIED"),
+                      key=lambda e: (e.certified_at, e.id))
+
     async def naming_legal_rep(self, legal_rep_id_index: str) -> list[Any]:
         return sorted(self._where(lambda e: e.legal_rep_id_index == legal_rep_id_index),
                       key=lambda e: (e.created_at, e.id))
@@ -592,6 +607,109 @@ class InMemoryAuthorizationLetterRepository(_Repo):
 
     async def get(self, letter_id: UUID) -> Any:
         return self._rows.get(letter_id)
+
+
+class InMemoryLegalRepInvitationRepository(_Repo):
+    table = "legal_rep_invitations"
+
+    async def by_token_hash(self, token_hash: str) -> Any:
+        return next(iter(self._where(lambda i: i.token_hash == token_hash)), None)
+
+    async def live_for_enterprise(self, enterprise_id: UUID) -> list[Any]:
+        return sorted(self._where(lambda i: i.enterprise_id == enterprise_id and i.is_live),
+                      key=lambda i: (i.created_at, i.id))
+
+    async def get(self, invitation_id: UUID) -> Any:
+        return self._rows.get(invitation_id)
+
+
+class InMemoryJoinApplicationRepository(_Repo):
+    table = "join_applications"
+
+    async def get(self, application_id: UUID) -> Any:
+        return self._rows.get(application_id)
+
+    async def pending_of(self, enterprise_id: UUID, account_id: UUID) -> Any:
+        return next(iter(self._where(lambda a: a.enterprise_id == enterprise_id and a.applicant_account_id == account_id
+                                     and a.status.value == "PENDING")), None)
+
+    async def pending_for_account(self, account_id: UUID) -> list[Any]:
+        return sorted(self._where(lambda a: a.applicant_account_id == account_id and a.status.value == "PENDING"),
+                      key=lambda a: (a.submitted_at, a.id))
+
+    async def page(self, enterprise_id: UUID, *, status: Any, first: int, after: str | None) -> Page[Any]:
+        return _page(self._where(lambda a: a.enterprise_id == enterprise_id and (status is None or a.status is status)),
+                     lambda a: (a.submitted_at, a.id), first, after, False)
+
+
+class InMemoryMemberInvitationRepository(_Repo):
+    table = "member_invitations"
+
+    async def pending_of(self, enterprise_id: UUID, phone_index: str) -> Any:
+        return next(iter(self._where(lambda i: i.enterprise_id == enterprise_id and i.phone_index == phone_index
+                                     and i.status.value == "PENDING")), None)
+
+    async def pending_for_phone(self, phone_index: str) -> list[Any]:
+        return sorted(self._where(lambda i: i.phone_index == phone_index and i.status.value == "PENDING"),
+                      key=lambda i: (i.created_at, i.id))
+
+
+class InMemoryMemberDirectory(_Repo):
+    """The member list as the SQL directory joins it: memberships with their accounts' phones and verified names."""
+
+    table = "memberships"
+
+    async def get(self, membership_id: UUID) -> Any:
+        return self._rows.get(membership_id)
+
+    async def page(self, enterprise_id: UUID, *, first: int, after: str | None) -> Page[Any]:
+        from application.enterprises.member_ports import MemberRow
+
+        found = _page(self._where(lambda m: m.enterprise_id == enterprise_id), lambda m: (m.joined_at, m.id), first,
+                      after, False)
+        accounts, identities = self._uow._work["accounts"], self._uow._work["identities"]
+        rows = []
+        for m in found.items:
+            account, identity = accounts.get(m.account_id), identities.get(m.account_id)
+            rows.append(MemberRow(m, identity.legal_name if identity is not None and identity.is_verified else None,
+                                  account.phone if account is not None and account.is_active else None))
+        return Page(rows, found.has_next, found.cursors)
+
+    async def remove(self, membership: Any) -> None:
+        del self._rows[membership.id]
+
+
+class InMemoryAdminTransferRepository(_Repo):
+    table = "admin_transfers"
+
+    async def get(self, transfer_id: UUID) -> Any:
+        return self._rows.get(transfer_id)
+
+    async def pending_for(self, enterprise_id: UUID) -> Any:
+        return next(iter(self._where(lambda t: t.pending_enterprise_id == enterprise_id)), None)
+
+
+class InMemoryBankTransferRepository(_Repo):
+    table = "bank_transfers"
+
+    async def get(self, transfer_id: UUID) -> Any:
+        return self._rows.get(transfer_id)
+
+    async def open_for(self, enterprise_id: UUID) -> list[Any]:
+        from domain.enterprises.bank_transfer import TransferStatus
+
+        return sorted(self._where(lambda t: t.enterprise_id == enterprise_id
+                                  and t.status is TransferStatus.AWAITING_CODE), key=lambda t: (t.created_at, t.id))
+
+
+class InMemoryEnterpriseChangeRepository(_Repo):
+    table = "enterprise_changes"
+
+    async def get(self, change_id: UUID) -> Any:
+        return self._rows.get(change_id)
+
+    async def open_for(self, enterprise_id: UUID) -> Any:
+        return next(iter(self._where(lambda c: c.enterprise_id == enterprise_id and c.is_open)), None)
 
 
 # ---------------------------------------------------------------- unit of work
@@ -639,6 +757,13 @@ class InMemoryUnitOfWork:
         self.enterprises = InMemoryEnterpriseRepository(self)
         self.memberships = InMemoryMembershipRepository(self)
         self.authorization_letters = InMemoryAuthorizationLetterRepository(self)
+        self.bank_transfers = InMemoryBankTransferRepository(self)
+        self.enterprise_changes = InMemoryEnterpriseChangeRepository(self)
+        self.admin_transfers = InMemoryAdminTransferRepository(self)
+        self.legal_rep_invitations = InMemoryLegalRepInvitationRepository(self)
+        self.join_applications = InMemoryJoinApplicationRepository(self)
+        self.member_invitations = InMemoryMemberInvitationRepository(self)
+        self.member_directory = InMemoryMemberDirectory(self)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -655,6 +780,7 @@ class InMemoryUnitOfWork:
             await self._factory._interleaved.pop(0)()
         merged = {name: dict(rows) for name, rows in self._db.tables.items()}
         written: list[tuple[str, Any, Any]] = []  # (table, key, object)
+        deleted: list[tuple[str, Any]] = []  # (table, key)
         for name, rows in self._work.items():
             versioned = _TABLES[name][2]
             base_rows = self._base[name]
@@ -674,6 +800,14 @@ class InMemoryUnitOfWork:
                 _check_storable(name, obj)
                 written.append((name, key, obj))
                 merged[name][key] = obj
+            # Rows this transaction deleted; a versioned one another transaction changed meanwhile is stale (the
+            # DELETE ... WHERE version = :old would match no row).
+            for key in [k for k in base_rows if k not in rows]:
+                current = merged[name].get(key)
+                if versioned and current is not None and current.version != base_rows[key].version:
+                    await self._fail(name, "stale version")
+                merged[name].pop(key, None)
+                deleted.append((name, key))
         for name, (_key, unique, _versioned) in _TABLES.items():
             for column in unique:
                 seen: set[Any] = set()
@@ -689,6 +823,8 @@ class InMemoryUnitOfWork:
                 obj.version += 1
             merged[name][key] = copy.deepcopy(obj)
             self._base[name][key] = copy.deepcopy(obj)
+        for name, key in deleted:
+            self._base[name].pop(key, None)
         self._db.tables = merged
         self._db.commits += 1
         self.committed = True
@@ -995,7 +1131,10 @@ class FakeCertificateAuthority:
 
     async def prepare(self, request: CertificateRequest) -> Certificate:
         subject = request.subject
-        dn = f"CN={subject.name}" + (f",serialNumber={subject.identifier}" if subject.identifier else "") + ",C=CN"
+        if subject.kind is CertificateHolder.ORGANIZATION:  # as the real CA names organisations
+            dn = f"CN={subject.name},organizationIdentifier={subject.identifier},O={subject.organization},C=CN"
+        else:
+            dn = f"CN={subject.name}" + (f",serialNumber={subject.identifier}" if subject.identifier else "") + ",C=CN"
         return Certificate(
             serial=format(secrets.randbits(120) | (1 << 119), "x"), usage=request.usage, profile=request.profile,
             issuer="issuing", subject_dn=dn, holder_kind=subject.kind, public_key=request.public_key,
@@ -1282,6 +1421,47 @@ class FakeEnterpriseVerifier:
         if self.down:
             raise ExternalServiceUnavailable("fake registry down")
         return FourElementResult.MISMATCH if credit_code in self.mismatch else FourElementResult.MATCH
+
+
+class FakeBankTransferVerifier:
+    """The corporate micro-deposit service: credits every order unless told otherwise. `refuse[account] = reason`
+    refuses an order at once, `fail_later[account] = reason` accepts it and reports it failed when asked, `down`
+    makes the bank unreachable. `orders` are what was asked; `code_sent_to(account)` reads the newest remark."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self._clock = clock
+        self.orders: list[Any] = []
+        self.refuse: dict[str, Any] = {}
+        self.fail_later: dict[str, Any] = {}
+        self.down = False
+        self.status_down = False
+
+    async def send(self, order) -> None:
+        from application.enterprises.bank_transfer_ports import DepositRefused
+        from application.ports import ExternalServiceUnavailable
+
+        if self.down:
+            raise ExternalServiceUnavailable("fake bank down")
+        if order.account_number in self.refuse:
+            raise DepositRefused(self.refuse[order.account_number])
+        self.orders.append(order)
+
+    async def status(self, reference: str):
+        from application.enterprises.bank_transfer_ports import DepositState, DepositStatus
+        from application.ports import ExternalServiceUnavailable
+
+        if self.status_down:
+            raise ExternalServiceUnavailable("fake bank down")
+        order = next((o for o in self.orders if o.reference == reference), None)
+        if order is None:
+            return DepositStatus(DepositState.PENDING)
+        if order.account_number in self.fail_later:
+            return DepositStatus(DepositState.FAILED, self.fail_later[order.account_number])
+        return DepositStatus(DepositState.SENT)
+
+    def code_sent_to(self, account_number: str) -> str:
+        order = [o for o in self.orders if o.account_number == account_number][-1]
+        return order.remark[-6:]
 
 
 class FakeLetterDocuments:

@@ -14,12 +14,14 @@ from adapters.ca.vault import Sm2KeyVault
 from adapters.clock import SystemClock
 from adapters.crypto.sm2 import default_backend as sm2_default_backend
 from adapters.crypto.sm2.public_keys import Sm2PublicKeyParser
+from adapters.documents.admin_transfer_letters import PadesTransferLetterDocuments
 from adapters.documents.fonts import resolve_font
 from adapters.documents.letters import PadesLetterDocuments
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
 from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
 from adapters.realtime.select import make_scan_feed
+from adapters.sandbox.bank_transfers import SandboxBankTransferVerifier
 from adapters.sandbox.console import SandboxConsoleAdapter
 from adapters.sandbox.enterprises import SandboxEnterpriseVerifier
 from adapters.sandbox.face import SandboxFaceVerifier
@@ -33,6 +35,7 @@ from adapters.security.blobs import EncryptedFileBlobStore
 from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4GcmCipher
 from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
+from adapters.vendors.bank_transfers import HttpBankTransferVerifier
 from adapters.vendors.enterprises import HttpEnterpriseVerifier
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
 from adapters.vendors.payments import UnconfiguredInvoiceIssuer, UnconfiguredPaymentGateway
@@ -52,7 +55,9 @@ from application.accounts.request_sms_code import RequestSmsCode
 from application.accounts.session_issuer import SessionIssuer
 from application.accounts.sms_codes import SMS_TOPIC, SmsCodes
 from application.certificates.change_pin import ChangePin
+from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
 from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
+from application.certificates.enterprise_certificates import ListEnterpriseCertificates
 from application.certificates.issue_dual_certificates import IssueDualCertificates
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
@@ -201,15 +206,25 @@ class Container(containers.DeclarativeContainer):
     enterprise_verifier = providers.Singleton(
         lambda s, http: SandboxEnterpriseVerifier() if s.sandbox
         else HttpEnterpriseVerifier(_vendor(s, "ENTERPRISE"), http), settings, http_client)
+    # §5.1.2 corporate micro-deposits: the sandbox bank (adapters/sandbox/bank_transfers.py) or the vendor's API.
+    bank_transfer_verifier = providers.Singleton(
+        lambda s, sf, c, http: SandboxBankTransferVerifier(sf, c) if s.sandbox
+        else HttpBankTransferVerifier(_vendor(s, "BANK"), http), settings, session_factory, clock, http_client)
     letter_documents = providers.Singleton(
         lambda s, sm2, ca: PadesLetterDocuments(sm2, _checked_font(s.cjk_font), _ca_chain(ca)),
         settings, sm2_backend, certificate_authority)
+    transfer_letter_documents = providers.Singleton(  # §8.4 管理员变更授权书
+        lambda s, sm2, ca: PadesTransferLetterDocuments(sm2, _checked_font(s.cjk_font), _ca_chain(ca)),
+        settings, sm2_backend, certificate_authority)
     enterprise_use_cases = providers.Singleton(
-        lambda s, u, c, v, sealer, blobs, images, pol, codes, issue, docs, seal_images, h: enterprise_use_cases(
+        lambda s, u, c, v, sealer, blobs, images, pol, codes, issue, docs, seal_images, h, faces, tl, bank, cipher:
+        enterprise_use_cases(
             u, c, verifier=v, sealer=sealer, blobs=blobs, images=images, upload_limit=pol.identity.upload_max_bytes,
-            codes=codes, issue_event_certificate=issue, documents=docs, seal_images=seal_images, hasher=h),
+            codes=codes, issue_event_certificate=issue, documents=docs, seal_images=seal_images, hasher=h,
+            faces=faces, base_url=s.base_url, transfer_letters=tl, bank=bank, cipher=cipher),
         settings, uow.provider, clock, enterprise_verifier, sealer, blobs, images, policies, sms_codes,
-        issue_event_certificate, letter_documents, seal_images, secret_hasher)
+        issue_event_certificate, letter_documents, seal_images, secret_hasher, face_verifier,
+        transfer_letter_documents, bank_transfer_verifier, cipher)
 
     dispatcher = providers.Singleton(
         lambda u, c, sms, blobs, com, cb: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
@@ -228,13 +243,15 @@ class Container(containers.DeclarativeContainer):
         enterprise_use_cases)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
-                                          dispatcher, session_factory, payment_gateway)
+                                          dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier)
 
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
                images, certs: dict, commerce: CommerceUseCases, watch_scan_session=None, *,
                scans: ScanUseCases, enterprises: EnterpriseUseCases) -> UseCases:
     get_review = GetReview(uow)
+    # The legal-rep link first, then member invitations (they need the keyed hasher, so they come built).
+    identity_hooks = (*ENTERPRISE_IDENTITY_HOOKS, *enterprises.members.identity_hooks)
     return UseCases(
         authenticate=Authenticate(uow, sessions, clock),
         request_sms_code=RequestSmsCode(uow, codes),
@@ -252,13 +269,13 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         change_phone=ChangePhone(uow, codes, passwords, clock),
         delete_account=DeleteAccount(uow, codes, clock, [enterprise_roles_block_deletion]),
         start_id_card_verification=StartIdCardVerification(uow, identity_verifier, face_verifier, sealer, clock),
-        complete_face_verification=CompleteFaceVerification(uow, face_verifier, clock, ENTERPRISE_IDENTITY_HOOKS),
-        record_face_callback=RecordFaceCallback(uow, face_verifier, clock, ENTERPRISE_IDENTITY_HOOKS),
+        complete_face_verification=CompleteFaceVerification(uow, face_verifier, clock, identity_hooks),
+        record_face_callback=RecordFaceCallback(uow, face_verifier, clock, identity_hooks),
         submit_manual_verification=SubmitManualVerification(uow, blobs, images, sealer, clock, policies.identity),
         list_reviews=ListReviews(uow),
         get_review=get_review,
         read_review_attachment=ReadReviewAttachment(get_review, blobs),
-        decide_review=DecideReview(uow, clock, review_outcomes(ENTERPRISE_IDENTITY_HOOKS)),
+        decide_review=DecideReview(uow, clock, review_outcomes(identity_hooks)),
         create_operator=CreateOperator(uow, passwords, clock),
         operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
         commerce=commerce,
@@ -276,6 +293,8 @@ def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, imag
     name_seals = PersonalNameSeals(uow, seal_images, blobs, clock)
     return dict(
         claim_personal_certificate=ClaimPersonalCertificate(uow, issue, gate, hasher, name_seals, clock),
+        claim_enterprise_certificate=ClaimEnterpriseCertificate(uow, issue, gate, clock),
+        list_enterprise_certificates=ListEnterpriseCertificates(uow, clock),
         list_my_certificates=ListMyCertificates(uow, clock),
         get_my_certificate=GetMyCertificate(uow, clock),
         set_certificate_pin=SetCertificatePin(uow, codes, vault, clock),
@@ -338,4 +357,5 @@ def build_container(settings, **overrides) -> Container:
         container.master_key()
         container.sms_gateway(), container.identity_verifier(), container.face_verifier()
         container.enterprise_verifier()
+        container.bank_transfer_verifier()
     return container

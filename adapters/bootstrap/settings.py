@@ -111,5 +111,5 @@ class Settings:
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
-                     for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE")},
+                     for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK")},
         )

@@ -5,6 +5,9 @@
   allow guessing PINs offline: the PIN check value is keyed by K_pin too.
 - Encryption keys: escrowed under SM4-GCM with a key derived from the master key alone, so bids
   encrypted to them still open after a PIN reset.
+- Org signing keys: SM4-GCM under the enterprise's key, HKDF-SM3(master-derived org wrap key, enterprise id).
+  They are opened only inside a use case that has proven the acting person's own PIN and their right to act
+  for the enterprise (admin, legal rep, or an active grant), so members never share a PIN.
 - Every wrapped key is bound (as GCM associated data) to its kind, its holder and its public key:
   a blob copied to another row or another account does not open.
 
@@ -56,6 +59,7 @@ class Sm2KeyVault:
             raise ValueError("scrypt N must be a power of two in [2^10, 2^20]")
         self._pin_wrap_base = ring.derive("ca/signing-key-wrap", 32)
         self._escrow = Sm4GcmCipher(ring.derive("ca/escrow-key-wrap", 16))
+        self._org_base = ring.derive("ca/org-key-wrap", 32)
         self._backend = backend
         self._n, self._r, self._p = scrypt_n, scrypt_r, scrypt_p
 
@@ -142,3 +146,21 @@ class Sm2KeyVault:
 
     def open_escrowed_key(self, wrapped: bytes, holder: UUID | None, public_key: bytes) -> bytes:
         return self._unwrap(self._escrow, WrappedKeyKind.ESCROWED, holder, wrapped, public_key)
+
+    # ------------------------------------------------------------------ organisation keys
+    def _org_cipher(self, enterprise_id: UUID) -> Sm4GcmCipher:
+        # One key per enterprise (HKDF-SM3 over the enterprise id): a blob moved to another enterprise's row
+        # fails twice over, by key and by associated data.
+        key = HKDF(algorithm=hashes.SM3(), length=16, salt=b"sxq/org-key/v1",
+                   info=enterprise_id.bytes).derive(self._org_base)
+        return Sm4GcmCipher(key)
+
+    def new_org_signing_key_pair(self, enterprise_id: UUID) -> NewKeyPair:
+        private_key = self._backend.generate_private_key()
+        public_key = self._backend.public_key(private_key)
+        return NewKeyPair(public_key, self._wrap(self._org_cipher(enterprise_id), WrappedKeyKind.ORGANIZATION,
+                                                 enterprise_id, private_key, public_key))
+
+    def open_org_signing_key(self, wrapped: bytes, enterprise_id: UUID, public_key: bytes) -> bytes:
+        return self._unwrap(self._org_cipher(enterprise_id), WrappedKeyKind.ORGANIZATION, enterprise_id, wrapped,
+                            public_key)

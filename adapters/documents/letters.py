@@ -12,7 +12,7 @@ from adapters.documents.authorization_letter import (
     render_authorization_letter_with_boxes,
 )
 from adapters.documents.fonts import CjkFont
-from adapters.documents.pades import SignatureAppearance, Sm2PdfSigner, sign_pdf
+from adapters.documents.letter_signing import sign_in_legal_rep_box
 from application.certificates.issue_event_certificate import EventCertificate
 from application.crypto.ports import Sm2Backend
 from application.enterprises.ports import LetterContent, LetterSignature
@@ -35,14 +35,8 @@ class PadesLetterDocuments:
 
     async def sign(self, pdf: bytes, content: LetterContent, signer: EventCertificate,
                    signature: LetterSignature) -> bytes:
-        assert signer.certificate.der is not None
-        cert = x509.Certificate.load(signer.certificate.der)
-        pdf_signer = Sm2PdfSigner(signer.private_key, cert, self._sm2, chain=await self._chain())
+        def box():  # the layout is deterministic: re-rendering gives the stored letter's box
+            return render_authorization_letter_with_boxes(_data(content), self._font).legal_rep_seal
 
-        def work() -> bytes:
-            # The layout is deterministic: re-rendering gives the legal rep's box of the stored letter.
-            box = render_authorization_letter_with_boxes(_data(content), self._font).legal_rep_seal
-            return sign_pdf(pdf, pdf_signer, field_name="LegalRepSignature", placement=box,
-                            appearance=SignatureAppearance(lines=signature.lines, seal_png=signature.image_png),
-                            reason="企业认证授权", font=self._font)
-        return await asyncio.to_thread(work)
+        return await sign_in_legal_rep_box(
+            pdf, box, signer=signer, signature=signature, sm2=self._sm2, chain=self._chain, font=self._font, reason="企业认证授权")

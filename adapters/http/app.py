@@ -132,11 +132,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     async def authorization_letter(request: Request) -> Response:
         principal = await use_cases.authenticate(bearer(request))
-        ref = from_global_id(request.path_params["letter_id"], "AuthorizationLetter")
+        ref = from_global_id(request.path_params["letter_id"])
+        # Authorisation letters (§5.1.1) and admin transfer letters (§8.4) share the route; the ID says which.
+        readers = {"AuthorizationLetter": use_cases.enterprises.read_authorization_letter,
+                   "AdminTransferLetter": use_cases.enterprises.read_admin_transfer_letter}
         data = None
-        if principal is not None and ref is not None:
-            data = await use_cases.enterprises.read_authorization_letter(
-                principal, ref[1], signed=request.url.path.endswith("/signed"))
+        if principal is not None and ref is not None and ref[0] in readers:
+            data = await readers[ref[0]](principal, ref[1], signed=request.url.path.endswith("/signed"))
         if data is None:
             return PlainTextResponse("not found", status_code=404)  # members only; "not yours" looks like absent
         return Response(data, media_type="application/pdf", headers={"Cache-Control": "private, no-store"})

@@ -47,4 +47,16 @@ def start_mappers() -> None:
     from adapters.persistence.mappers_enterprises import map_enterprises
 
     map_enterprises(mapper_registry)
+    from adapters.persistence.mappers_admin_transfers import map_admin_transfers
+
+    map_admin_transfers(mapper_registry)
+    from adapters.persistence.repositories_legal_rep_invitations import map_legal_rep_invitations
+
+    map_legal_rep_invitations(mapper_registry)
+    from adapters.persistence.repositories_members import map_members
+
+    map_members(mapper_registry)
+    from adapters.persistence.mappers_enterprise_transfers import map_enterprise_transfers
+
+    map_enterprise_transfers(mapper_registry)
     _started = True

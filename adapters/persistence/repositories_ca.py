@@ -40,6 +40,11 @@ class SqlAlchemyCertificateRepository:
         q = select(Certificate).where(c.holder_account_id == account_id).order_by(c.created_at, c.id)
         return list((await self._s.execute(q)).scalars())
 
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Certificate]:
+        c = t.certificates.c
+        q = select(Certificate).where(c.holder_enterprise_id == enterprise_id).order_by(c.created_at, c.id)
+        return list((await self._s.execute(q)).scalars())
+
     async def for_pair(self, pair_id: UUID) -> list[Certificate]:
         c = t.certificates.c
         q = select(Certificate).where(c.pair_id == pair_id).order_by(c.usage.desc())

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import tables_enterprises as t
-from domain.enterprises.enterprise import AuthorizationLetter, Enterprise, Membership
+from domain.enterprises.enterprise import AuthorizationLetter, CertificationStatus, Enterprise, Membership
 
 
 class SqlAlchemyEnterpriseRepository:
@@ -30,6 +30,12 @@ class SqlAlchemyEnterpriseRepository:
     async def certified_with_code(self, credit_code: str) -> Enterprise | None:
         q = select(Enterprise).where(t.enterprises.c.certified_credit_code == credit_code)
         return (await self._s.execute(q)).scalars().first()
+
+    async def certified_named(self, name: str) -> list[Enterprise]:
+        c = t.enterprises.c
+        q = select(Enterprise).where(c.name == name, c.status == CertificationStatus.CERTIFIED).order_by(
+            c.certified_at, c.id)
+        return list((await self._s.execute(q)).scalars())
 
     async def naming_legal_rep(self, legal_rep_id_index: str) -> list[Enterprise]:
         c = t.enterprises.c

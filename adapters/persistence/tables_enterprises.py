@@ -39,6 +39,7 @@ enterprises = Table(
     Column("certified_credit_code", String(18), nullable=True, unique=True),
     Column("certified_at", UtcDateTime, nullable=True),
     Column("updated_at", UtcDateTime, nullable=True),
+    Column("rejection_reason", String(200), nullable=True),
     Column("version", Integer, nullable=False),
 )
 
@@ -66,5 +67,7 @@ authorization_letters = Table(
     Column("signed_sha256", String(64), nullable=True),
     Column("signed_at", UtcDateTime, nullable=True),
     Column("certificate_id", Uuid, nullable=True),
+    # The §5.1.1.2 invitation that rendered it (no foreign key: the invitation points back at its letter).
+    Column("invitation_id", Uuid, nullable=True),
     Column("version", Integer, nullable=False),
 )

@@ -9,9 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence import repositories as r
+from adapters.persistence import repositories_admin_transfers as rat
 from adapters.persistence import repositories_ca as rca
 from adapters.persistence import repositories_commerce as rco
+from adapters.persistence import repositories_enterprise_transfers as ret
 from adapters.persistence import repositories_enterprises as ren
+from adapters.persistence import repositories_legal_rep_invitations as rli
+from adapters.persistence import repositories_members as rme
 from adapters.persistence import repositories_scans as rsc
 from adapters.persistence import repositories_seals as rse
 from application.ports import Clock
@@ -72,6 +76,13 @@ class SqlAlchemyUnitOfWork:
         self.enterprises = ren.SqlAlchemyEnterpriseRepository(s)
         self.memberships = ren.SqlAlchemyMembershipRepository(s)
         self.authorization_letters = ren.SqlAlchemyAuthorizationLetterRepository(s)
+        self.bank_transfers = ret.SqlAlchemyBankTransferRepository(s)
+        self.enterprise_changes = ret.SqlAlchemyEnterpriseChangeRepository(s)
+        self.admin_transfers = rat.SqlAlchemyAdminTransferRepository(s)
+        self.legal_rep_invitations = rli.SqlAlchemyLegalRepInvitationRepository(s)
+        self.join_applications = rme.SqlAlchemyJoinApplicationRepository(s)
+        self.member_invitations = rme.SqlAlchemyMemberInvitationRepository(s)
+        self.member_directory = rme.SqlAlchemyMemberDirectory(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -9,22 +9,31 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.persistence import tables as t
+from adapters.sandbox.bank_transfers import SandboxBankTransferVerifier
 from adapters.sandbox.face import SandboxFaceVerifier, UnknownFaceSession
 from adapters.sandbox.identity import SandboxIdentityVerifier
 from adapters.sandbox.payments import SandboxPaymentGateway
 from adapters.sandbox.sms import SandboxSmsGateway
 from application.accounts.sms_codes import SMS_TOPIC
 from application.outbox import OutboxDispatcher
-from application.sandbox import SandboxSms
+from application.sandbox import SandboxDeposit, SandboxSms
 
 
 class SandboxConsoleAdapter:
     def __init__(self, sms: SandboxSmsGateway, faces: SandboxFaceVerifier, identities: SandboxIdentityVerifier,
                  dispatcher: OutboxDispatcher, session_factory: async_sessionmaker,
-                 payments: SandboxPaymentGateway | None = None) -> None:
+                 payments: SandboxPaymentGateway | None = None, *,
+                 bank: SandboxBankTransferVerifier | None = None) -> None:
         self._sms, self._faces, self._identities, self._dispatcher = sms, faces, identities, dispatcher
         self._sf = session_factory
         self._payments = payments
+        self._bank = bank
+
+    async def bank_deposits(self, account_number: str) -> list[SandboxDeposit]:
+        """What the sandbox bank credited to a corporate account, newest first (§5.1.2)."""
+        if self._bank is None:
+            return []
+        return [SandboxDeposit(d.amount_fen, d.remark, d.sent_at) for d in await self._bank.deposits(account_number)]
 
     async def complete_payment(self, payment_id: UUID) -> bool:
         """The payer confirms in the sandbox wallet; the signed notification follows asynchronously."""

@@ -13,6 +13,7 @@ from application.outbox import BLOB_DELETE_TOPIC
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.accounts.sms import SmsPurpose
 from domain.errors import AccountDeletionBlocked
+from domain.identity.review import ReviewKind
 
 # A blocker looks at the account inside the deleting transaction and returns the reason it must stay,
 # or None. Later chapters (enterprises, orders, certificates) register theirs in the container.
@@ -47,6 +48,9 @@ class DeleteAccount:
             if identity is not None:
                 identity.erase()
             for review in await uow.reviews.for_subject(account.id):
+                if review.kind is not ReviewKind.IDENTITY:
+                    # An enterprise's review is about the enterprise (its licence, its letter), not this person.
+                    continue
                 review.withdraw(now)
                 for blob_id in review.forget_attachments():
                     uow.outbox.put(BLOB_DELETE_TOPIC, {"blobId": blob_id})

@@ -34,11 +34,11 @@ _PROFILES = {
 
 @dataclass(frozen=True)
 class IssueDualCertificatesCommand:
-    account_id: UUID  # whose PIN protects the signing key
+    account_id: UUID  # whose PIN protects the signing key (for an org pair: whose PIN confirms the claim)
     subject: SubjectInfo
     pin: str
     not_after: datetime
-    enterprise_id: UUID | None = None
+    enterprise_id: UUID | None = None  # set for an org pair: both keys are then the enterprise's
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,9 @@ class IssueDualCertificates:
             new_verifier, pin_key = await self._vault.new_pin(Pin(cmd.pin).value)
         else:
             pin_key = (await self._gate.prove(cmd.account_id, cmd.pin)).key
+        if cmd.enterprise_id is not None:
+            return PreparedKeys(new_verifier, self._vault.new_org_signing_key_pair(cmd.enterprise_id),
+                                self._vault.new_escrowed_key_pair(cmd.enterprise_id))
         return PreparedKeys(new_verifier, self._vault.new_signing_key_pair(pin_key, cmd.account_id),
                             self._vault.new_escrowed_key_pair(cmd.account_id))
 
@@ -117,8 +120,12 @@ class IssueDualCertificates:
         for cert in certs:
             await self._ca.sign(cert)
         signing, encryption = certs
-        uow.wrapped_keys.add(WrappedKey(signing.id, WrappedKeyKind.SIGNING, cmd.account_id,
-                                        signing_pair.wrapped_private_key, now))
-        uow.wrapped_keys.add(WrappedKey(encryption.id, WrappedKeyKind.ESCROWED, cmd.account_id,
+        org = cmd.enterprise_id is not None
+        # An org pair's keys belong to no account: the PIN-changing code, which re-wraps an account's signing
+        # keys, must never see them.
+        owner = None if org else cmd.account_id
+        uow.wrapped_keys.add(WrappedKey(signing.id, WrappedKeyKind.ORGANIZATION if org else WrappedKeyKind.SIGNING,
+                                        owner, signing_pair.wrapped_private_key, now))
+        uow.wrapped_keys.add(WrappedKey(encryption.id, WrappedKeyKind.ESCROWED, owner,
                                         escrowed_pair.wrapped_private_key, now))
         return DualPair(pair_id, signing, encryption)

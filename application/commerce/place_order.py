@@ -1,5 +1,6 @@
-"""PlaceOrder: a person orders one or more personal plans; the order snapshots each plan's price and terms.
-Enterprise purchases, grant activations and member applications come with their chapters."""
+"""PlaceOrder: a person orders one or more personal plans, or — as an enterprise's admin or legal rep — enterprise
+plans for that certified enterprise (§6.2); the order snapshots each plan's price and terms. Grant activations and
+member applications come with their chapters."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from uuid import UUID
 from application.audit import audit
 from application.commerce.policy import CommercePolicy
 from application.context import Principal, require_account
+from application.enterprises.certified_access import certified_and_administered
 from application.ports import Clock, UnitOfWorkFactory
 from domain.commerce.order import MAX_ITEMS, Order
 from domain.errors import DomainError, ErrorCode, InvalidInput, NotFound
@@ -16,7 +18,7 @@ from domain.errors import DomainError, ErrorCode, InvalidInput, NotFound
 
 class NotAvailableYet(DomainError):
     code = ErrorCode.NOT_AVAILABLE_YET
-    default_message = "暂不支持企业购买、授权开通或成员申请的订单"
+    default_message = "暂不支持授权开通或成员申请的订单"
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,7 @@ class PlaceOrder:
 
     async def __call__(self, cmd: PlaceOrderCommand) -> Order:
         me = require_account(cmd.principal)
-        for field, value in (("enterpriseId", cmd.enterprise_id), ("grantId", cmd.grant_id),
-                             ("serviceApplicationId", cmd.service_application_id)):
+        for field, value in (("grantId", cmd.grant_id), ("serviceApplicationId", cmd.service_application_id)):
             if value is not None:
                 raise NotAvailableYet(field=field)
         if not cmd.plan_ids:
@@ -48,10 +49,16 @@ class PlaceOrder:
             if missing:
                 raise NotFound("所选套餐不存在或已下架", field="planIds")
             now = self._clock.now()
-            order = Order.place_personal(account_id=me.id, plans=[found[i] for i in cmd.plan_ids], now=now,
-                                         payment_timeout=self._policy.payment_timeout)
+            plans = [found[i] for i in cmd.plan_ids]
+            if cmd.enterprise_id is None:
+                order = Order.place_personal(account_id=me.id, plans=plans, now=now,
+                                             payment_timeout=self._policy.payment_timeout)
+            else:
+                enterprise = await certified_and_administered(uow, me.id, cmd.enterprise_id)
+                order = Order.place_for_enterprise(account_id=me.id, enterprise_id=enterprise.id, plans=plans,
+                                                   now=now, payment_timeout=self._policy.payment_timeout)
             uow.orders.add(order)
             audit(uow, "order.placed", now, None, account_id=me.id, order_id=str(order.id),
-                  amount_fen=order.amount_fen)
+                  amount_fen=order.amount_fen, enterprise_id=str(order.enterprise_id) if order.enterprise_id else None)
             await uow.commit()
         return order

@@ -1,6 +1,8 @@
 """§5.1.1.1 legal-rep authorisation, initiated by the legal rep: PrepareAuthorizationLetter renders the letter and
 lists what the caller may sign with; SignAuthorizationLetter (SMS code, purpose SIGN) signs it visibly with an event
 certificate and certifies the enterprise. Only a caller whose verified identity is the legal rep's may do either.
+A letter rendered by accepting a legal-rep invitation (§5.1.1.2, legal_rep_invitations.py) is signed the same way,
+once the face check the acceptance started has passed; signing uses the invitation up.
 ReadAuthorizationLetter serves the letter (and the signed one) to the enterprise's members only."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from application.audit import audit
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.certificates.personal import personal_subject, verified_identity
 from application.context import Principal, RequestMeta, require_account
+from application.enterprises.invitation_face import InvitationFaceGate
 from application.enterprises.ports import LetterContent, LetterDocuments, LetterSignature
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.seals.ports import SealImages
@@ -32,6 +35,7 @@ from domain.enterprises.enterprise import (
     Membership,
     NotLegalRepresentative,
 )
+from domain.enterprises.legal_rep_invitation import InvitationInvalid
 from domain.errors import NotFound
 from domain.identity.identity import Identity
 
@@ -59,6 +63,16 @@ async def _as_legal_rep(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,
     return enterprise, identity
 
 
+async def render_letter(documents: LetterDocuments, blobs: BlobStore, enterprise: Enterprise, account_id: UUID,
+                        now: datetime, invitation_id: UUID | None = None) -> AuthorizationLetter:
+    """A new letter for `account_id` to sign, its PDF already in the blob store (the caller adds the letter)."""
+    letter = AuthorizationLetter(enterprise_id=enterprise.id, account_id=account_id, blob_id="", sha256="",
+                                 created_at=now, invitation_id=invitation_id)
+    pdf = await documents.render(letter_content(enterprise, letter))
+    letter.blob_id, letter.sha256 = await blobs.put(pdf, PDF), hashlib.sha256(pdf).hexdigest()
+    return letter
+
+
 @dataclass(frozen=True)
 class PreparedLetter:
     letter: AuthorizationLetter
@@ -77,10 +91,7 @@ class PrepareAuthorizationLetter:
         async with self._uow() as uow:
             enterprise, _identity = await _as_legal_rep(uow, p.id, enterprise_id, "enterpriseId")
         now = self._clock.now()
-        letter = AuthorizationLetter(enterprise_id=enterprise.id, account_id=p.id, blob_id="", sha256="",
-                                     created_at=now)
-        pdf = await self._documents.render(letter_content(enterprise, letter))
-        letter.blob_id, letter.sha256 = await self._blobs.put(pdf, PDF), hashlib.sha256(pdf).hexdigest()
+        letter = await render_letter(self._documents, self._blobs, enterprise, p.id, now)
         async with self._uow() as uow:
             uow.authorization_letters.add(letter)
             audit(uow, "enterprise.letter_prepared", now, meta, account_id=p.id, enterprise_id=str(enterprise.id))
@@ -107,10 +118,11 @@ class SignedLetter:
 class SignAuthorizationLetter:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  documents: LetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
-                 seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
+                 seal_images: SealImages, hasher: SecretHasher, clock: Clock, face_gate: InvitationFaceGate) -> None:
         self._uow, self._codes, self._issue = uow, codes, issue_event_certificate
         self._documents, self._blobs, self._appearances = documents, blobs, appearances
         self._seal_images, self._hasher, self._clock = seal_images, hasher, clock
+        self._face_gate = face_gate
 
     async def _appearance(self, p: Principal, wanted: tuple[AppearanceKind | None, UUID],
                           legal_name: str) -> LetterSignature:
@@ -135,6 +147,16 @@ class SignAuthorizationLetter:
             enterprise, identity = await _as_legal_rep(uow, p.id, letter.enterprise_id, "letterId")
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
+            invitation = None
+            if letter.invitation_id is not None:
+                invitation = await uow.legal_rep_invitations.get(letter.invitation_id)
+                if invitation is None:
+                    raise InvitationInvalid(field="letterId")
+                invitation.ensure_signable_by(p.id, letter.id, self._clock.now())
+        if invitation is not None:
+            # §5.1.1.2: the invited legal rep proves with their face that they are the licence's legal rep,
+            # before the SMS code is spent.
+            await self._face_gate.ensure_passed(invitation.face_token, p.id, enterprise.legal_rep_id_index)
         signature = await self._appearance(p, cmd.appearance, identity.legal_name)
         # The code is burnt in its own transaction: signing issues a certificate in another one.
         async with self._uow() as uow:
@@ -152,6 +174,10 @@ class SignAuthorizationLetter:
                 membership = await uow.memberships.of(enterprise.id, p.id) if enterprise else None
                 assert letter is not None and enterprise is not None and membership is not None
                 letter.mark_signed(signed_blob, hashlib.sha256(signed).hexdigest(), event.certificate.id, now)
+                if invitation is not None:
+                    used = await uow.legal_rep_invitations.get(invitation.id)
+                    assert used is not None
+                    used.mark_used(p.id, letter.id, now)  # superseded meanwhile: refused, nothing signed
                 enterprise.certify_by_legal_rep(now)
                 audit(uow, "enterprise.certified", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
                       method=CertificationMethod.LEGAL_REP_AUTHORIZATION.value)

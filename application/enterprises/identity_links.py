@@ -5,8 +5,10 @@ transaction, so a person is never verified without the roles that come with it."
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from application.audit import audit
+from application.context import RequestMeta
 from application.ports import UnitOfWork
 from domain.enterprises.enterprise import CertificationStatus, Membership
 from domain.identity.identity import Identity
@@ -21,16 +23,23 @@ async def link_legal_rep(uow: UnitOfWork, identity: Identity, now: datetime) -> 
             continue
         if not enterprise.is_legal_rep(identity.legal_name, identity.number_index):
             continue
-        membership = await uow.memberships.of(enterprise.id, identity.account_id)
-        if membership is None:
-            uow.memberships.add(Membership(enterprise_id=enterprise.id, account_id=identity.account_id,
-                                           joined_at=now, is_legal_rep=True))
-        elif not membership.is_legal_rep:
-            membership.is_legal_rep = True
-        else:
-            continue
-        audit(uow, "enterprise.legal_rep_linked", now, None, account_id=identity.account_id,
-              enterprise_id=str(enterprise.id))
+        await make_legal_rep(uow, enterprise.id, identity.account_id, now)
+
+
+async def make_legal_rep(uow: UnitOfWork, enterprise_id: UUID, account_id: UUID, now: datetime,
+                         meta: RequestMeta | None = None) -> Membership:
+    """The account's membership with the LEGAL_REP flag, added or raised (audited when anything changed).
+    The caller has established that the account's verified identity is the enterprise's legal rep."""
+    membership = await uow.memberships.of(enterprise_id, account_id)
+    if membership is None:
+        membership = Membership(enterprise_id=enterprise_id, account_id=account_id, joined_at=now, is_legal_rep=True)
+        uow.memberships.add(membership)
+    elif not membership.is_legal_rep:
+        membership.is_legal_rep = True
+    else:
+        return membership
+    audit(uow, "enterprise.legal_rep_linked", now, meta, account_id=account_id, enterprise_id=str(enterprise_id))
+    return membership
 
 
 # The hooks the composition root hands to identity verification, in order.

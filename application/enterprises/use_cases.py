@@ -6,16 +6,36 @@ from dataclasses import dataclass
 
 from application.accounts.sms_codes import SmsCodes
 from application.certificates.issue_event_certificate import IssueEventCertificate
+from application.enterprises.admin_transfer_ports import TransferLetterDocuments
+from application.enterprises.approve_admin_transfer import ApproveAdminTransfer
 from application.enterprises.authorization_letters import (
     PrepareAuthorizationLetter,
     ReadAuthorizationLetter,
     SignAuthorizationLetter,
 )
+from application.enterprises.bank_transfer_ports import BankTransferVerifier
+from application.enterprises.bank_transfer_use_cases import BankTransferUseCases, bank_transfer_use_cases
 from application.enterprises.create_enterprise import CreateEnterprise
+from application.enterprises.invitation_face import InvitationFaceGate
+from application.enterprises.legal_rep_invitations import (
+    AcceptLegalRepInvitation,
+    InviteLegalRepAuthorization,
+)
+from application.enterprises.member_use_cases import MemberUseCases, member_use_cases
 from application.enterprises.ports import EnterpriseVerifier, LetterDocuments
 from application.enterprises.queries import GetEnterprise, MyMemberships
+from application.enterprises.read_admin_transfer_letter import ReadAdminTransferLetter
+from application.enterprises.request_admin_transfer import RequestAdminTransfer
 from application.identity.evidence import EvidenceSealer
-from application.ports import BlobStore, Clock, ImageInspector, SecretHasher, UnitOfWorkFactory
+from application.ports import (
+    BlobStore,
+    Clock,
+    FaceVerifier,
+    FieldCipher,
+    ImageInspector,
+    SecretHasher,
+    UnitOfWorkFactory,
+)
 from application.seals.ports import SealImages
 from application.seals.signature_appearances import ListSignatureAppearances
 
@@ -28,13 +48,21 @@ class EnterpriseUseCases:
     prepare_authorization_letter: PrepareAuthorizationLetter
     sign_authorization_letter: SignAuthorizationLetter
     read_authorization_letter: ReadAuthorizationLetter
+    members: MemberUseCases  # §5.2 joining, §8.1 members
+    invite_legal_rep_authorization: InviteLegalRepAuthorization
+    accept_legal_rep_invitation: AcceptLegalRepInvitation
+    request_admin_transfer: RequestAdminTransfer
+    approve_admin_transfer: ApproveAdminTransfer
+    read_admin_transfer_letter: ReadAdminTransferLetter
+    transfers: BankTransferUseCases  # §5.1.2 bank transfer, §5.1.3 manual review, §8.6 information change
 
 
 def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: EnterpriseVerifier,
                          sealer: EvidenceSealer, blobs: BlobStore, images: ImageInspector, upload_limit: int,
                          codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
-                         documents: LetterDocuments, seal_images: SealImages,
-                         hasher: SecretHasher) -> EnterpriseUseCases:
+                         documents: LetterDocuments, seal_images: SealImages, faces: FaceVerifier, base_url: str,
+                         hasher: SecretHasher, transfer_letters: TransferLetterDocuments,
+                         bank: BankTransferVerifier, cipher: FieldCipher) -> EnterpriseUseCases:
     appearances = ListSignatureAppearances(uow, clock)
     return EnterpriseUseCases(
         create_enterprise=CreateEnterprise(uow, verifier, sealer, blobs, images, clock, upload_limit),
@@ -42,6 +70,16 @@ def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: Ente
         get_enterprise=GetEnterprise(uow),
         prepare_authorization_letter=PrepareAuthorizationLetter(uow, documents, blobs, appearances, clock),
         sign_authorization_letter=SignAuthorizationLetter(uow, codes, issue_event_certificate, documents, blobs,
-                                                          appearances, seal_images, hasher, clock),
+                                                          appearances, seal_images, hasher, clock,
+                                                          InvitationFaceGate(uow, faces, clock)),
         read_authorization_letter=ReadAuthorizationLetter(uow, blobs),
+        members=member_use_cases(uow, clock, hasher),
+        invite_legal_rep_authorization=InviteLegalRepAuthorization(uow, hasher, clock, base_url),
+        accept_legal_rep_invitation=AcceptLegalRepInvitation(uow, hasher, faces, sealer, documents, blobs, clock),
+        request_admin_transfer=RequestAdminTransfer(uow, transfer_letters, blobs, clock),
+        approve_admin_transfer=ApproveAdminTransfer(uow, codes, issue_event_certificate, transfer_letters, blobs,
+                                                    appearances, seal_images, hasher, clock),
+        read_admin_transfer_letter=ReadAdminTransferLetter(uow, blobs),
+        transfers=bank_transfer_use_cases(uow, clock, bank=bank, cipher=cipher, hasher=hasher, sealer=sealer,
+                                          blobs=blobs, images=images, documents=documents, upload_limit=upload_limit),
     )

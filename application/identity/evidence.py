@@ -42,6 +42,10 @@ class EvidenceSealer:
     def reveal_number(self, account_id: UUID, ciphertext: bytes) -> str:
         return self._cipher.decrypt(ciphertext, context=b"identity:" + account_id.bytes).decode()
 
+    def reveal_legal_rep_number(self, enterprise_id: UUID, ciphertext: bytes) -> str:
+        """The licence's legal-rep ID number, for a face check against that identity (§5.1.1.2)."""
+        return self._cipher.decrypt(ciphertext, context=b"enterprise:" + enterprise_id.bytes).decode()
+
 
 async def ensure_document_free(uow: UnitOfWork, document_key: str, account_id: UUID, field: str) -> None:
     holder = await uow.identities.claimed(document_key)

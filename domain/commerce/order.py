@@ -111,19 +111,31 @@ class Order:
     @classmethod
     def place_personal(cls, *, account_id: UUID, plans: list[ServicePlan], now: datetime,
                        payment_timeout: timedelta) -> Order:
+        return cls._place(account_id, None, SubjectType.PERSONAL, plans, now, payment_timeout)
+
+    @classmethod
+    def place_for_enterprise(cls, *, account_id: UUID, enterprise_id: UUID, plans: list[ServicePlan],
+                             now: datetime, payment_timeout: timedelta) -> Order:
+        """§6.2 an enterprise's purchase: placed and paid by its admin or legal rep, held by the enterprise."""
+        return cls._place(account_id, enterprise_id, SubjectType.ENTERPRISE, plans, now, payment_timeout)
+
+    @classmethod
+    def _place(cls, account_id: UUID, enterprise_id: UUID | None, subject: SubjectType, plans: list[ServicePlan],
+               now: datetime, payment_timeout: timedelta) -> Order:
         if not plans:
             raise InvalidInput("请至少选择一个套餐", field="planIds")
         if len(plans) > MAX_ITEMS:
             raise InvalidInput(f"一个订单最多包含{MAX_ITEMS}个套餐", field="planIds")
         lines = []
         for plan in plans:
-            if plan.subject_type is not SubjectType.PERSONAL:
-                raise PlanSubjectMismatch(field="planIds")
+            if plan.subject_type is not subject:
+                raise PlanSubjectMismatch(None if subject is SubjectType.PERSONAL
+                                          else "所选套餐不是企业证书服务套餐，个人套餐请以个人身份购买", field="planIds")
             if plan.price_fen <= 0:
                 raise InvalidInput("套餐金额有误，暂不能购买", field="planIds")
             lines.append(OrderLine(plan.id, plan.name, plan.platform_id, plan.subject_type, tuple(plan.operations),
                                    plan.validity_months, plan.sign_quota, plan.price_fen))
-        return cls(account_id=account_id, items=[ln.to_json() for ln in lines],
+        return cls(account_id=account_id, enterprise_id=enterprise_id, items=[ln.to_json() for ln in lines],
                    amount_fen=sum(ln.amount_fen for ln in lines), placed_at=now, expires_at=now + payment_timeout)
 
     @property

@@ -43,7 +43,8 @@ TRANSITIONS: dict[CertificationStatus, frozenset[CertificationStatus]] = {
     _S.AWAITING_AUTHORIZATION: frozenset({_S.CERTIFIED, _S.AWAITING_TRANSFER}),
     _S.AWAITING_TRANSFER: frozenset({_S.PENDING_REVIEW, _S.AWAITING_AUTHORIZATION}),
     _S.PENDING_REVIEW: frozenset({_S.CERTIFIED, _S.REJECTED}),
-    _S.REJECTED: frozenset({_S.AWAITING_AUTHORIZATION}),
+    # A rejected enterprise may try again: by authorisation, or straight into a new bank transfer (§5.1.2).
+    _S.REJECTED: frozenset({_S.AWAITING_AUTHORIZATION, _S.AWAITING_TRANSFER}),
     _S.CERTIFIED: frozenset(),
 }
 
@@ -62,6 +63,11 @@ class EnterpriseAlreadyCertified(DomainError):
 class NotLegalRepresentative(DomainError):
     code = ErrorCode.NOT_LEGAL_REPRESENTATIVE
     default_message = "您的实名信息与该企业法定代表人不一致，不能以法定代表人身份授权"
+
+
+class EnterpriseNotCertified(DomainError):
+    code = ErrorCode.ENTERPRISE_NOT_CERTIFIED
+    default_message = "企业尚未完成认证，请先完成企业认证"
 
 
 class MethodUnavailable(DomainError):
@@ -99,6 +105,8 @@ class Enterprise:
     certified_credit_code: str | None = None
     certified_at: datetime | None = None
     updated_at: datetime | None = None
+    # Why an operator refused the last bank-transfer or manual-review certification (§5.1.2, §5.1.3).
+    rejection_reason: str | None = None
     version: int = 1
 
     @classmethod
@@ -151,6 +159,56 @@ class Enterprise:
         self.certified_credit_code = self.credit_code
         self.certified_at = now
 
+    # ---- §5.1.2 bank transfer and §5.1.3 manual review: deposit → signed letter → operator review
+
+    @property
+    def transfer_method(self) -> CertificationMethod:
+        return CertificationMethod.BANK_TRANSFER if self.four_element_passed else CertificationMethod.MANUAL_REVIEW
+
+    def start_transfer(self, now: datetime) -> CertificationMethod:
+        """A corporate micro-deposit starts: BANK_TRANSFER after a passed four-element check, MANUAL_REVIEW
+        after a failed one (the same deposit, with the operator judging the uploaded letter harder)."""
+        method = self.transfer_method
+        self.ensure_method(method)
+        self._move(CertificationStatus.AWAITING_TRANSFER, now)
+        self.method = method
+        self.rejection_reason = None
+        return method
+
+    def transfer_failed(self, now: datetime) -> None:
+        """The deposit failed, ran out of tries or expired: the enterprise may choose a path again."""
+        self._move(CertificationStatus.AWAITING_AUTHORIZATION, now)
+        self.method = None
+
+    def submit_for_review(self, now: datetime) -> None:
+        self._move(CertificationStatus.PENDING_REVIEW, now)
+
+    def approve_certification(self, now: datetime) -> None:
+        # Only a reviewed enterprise: AWAITING_AUTHORIZATION → CERTIFIED is the legal rep's signature, not this.
+        if self.status is not CertificationStatus.PENDING_REVIEW:
+            raise DomainError("企业认证不在审核中", code=ErrorCode.CONFLICT)
+        self._move(CertificationStatus.CERTIFIED, now)
+        self.certified_credit_code = self.credit_code
+        self.certified_at = now
+
+    def reject_certification(self, reason: str, now: datetime) -> None:
+        self._move(CertificationStatus.REJECTED, now)
+        self.rejection_reason = reason
+
+    # ---- §8.6 information change, applied when the operator approves it
+
+    def apply_change(self, *, new_name: str | None, new_legal_rep: LegalRepEvidence | None, now: datetime) -> None:
+        if not self.is_certified:
+            raise DomainError("企业尚未完成认证", code=ErrorCode.CONFLICT)
+        if new_name is not None:
+            self.name = new_name
+        if new_legal_rep is not None:
+            self.legal_rep_name = new_legal_rep.name
+            self.legal_rep_id_ciphertext = new_legal_rep.number_ciphertext
+            self.legal_rep_id_index = new_legal_rep.number_index
+            self.legal_rep_id_masked = new_legal_rep.number_masked
+        self.updated_at = now
+
 
 @dataclass(eq=False)
 class Membership:
@@ -194,6 +252,9 @@ class AuthorizationLetter:
     signed_sha256: str | None = None
     signed_at: datetime | None = None
     certificate_id: UUID | None = None
+    # Set when the letter was rendered by accepting a legal-rep invitation (§5.1.1.2): signing it then needs
+    # that invitation's passed face check.
+    invitation_id: UUID | None = None
     version: int = 1
 
     @property

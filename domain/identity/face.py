@@ -13,6 +13,8 @@ from domain.errors import FaceTokenInvalid
 class FacePurpose(StrEnum):
     REAL_NAME = "REAL_NAME"
     PIN_RESET = "PIN_RESET"
+    # §5.1.1.2: the invited legal rep, against the licence's legal-rep identity (not their own account's).
+    LEGAL_REP_AUTHORIZATION = "LEGAL_REP_AUTHORIZATION"
 
 
 class FaceCheckStatus(StrEnum):

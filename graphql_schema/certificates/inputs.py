@@ -14,6 +14,13 @@ class ClaimPersonalCertificateInput:
 
 
 @strawberry.input
+class ClaimEnterpriseCertificateInput:
+    enterprise_id: strawberry.ID
+    entitlement_id: strawberry.ID = strawberry.field(description="An active entitlement the enterprise holds.")
+    pin: str = strawberry.field(description="The claimer's own certificate PIN (set here if they have none yet).")
+
+
+@strawberry.input
 class SetCertificatePinInput:
     pin: str
     sms_code: str = strawberry.field(description="A code of purpose CERTIFICATE_PIN.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from application.certificates.change_pin import ChangePinCommand
+from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificateCommand
 from application.certificates.claim_personal_certificate import ClaimPersonalCertificateCommand
 from application.certificates.list_my_certificates import CertificateView
 from application.certificates.reset_certificate_pin import ResetCertificatePinCommand
@@ -47,6 +48,25 @@ class CertificateMutations:
                 signing_certificate=_cert(r.signing), encryption_certificate=_cert(r.encryption),
                 personal_seal=SealType.of(SealView(seal, seal.status)) if seal is not None else None)
         return await run_mutation(t.ClaimPersonalCertificatePayload, act, input)
+
+    @strawberry.mutation(description="§6.2.1 领取企业证书: the enterprise's dual SM2 org pair for an entitlement it holds; "
+                                     "by its admin or legal rep, confirmed with the claimer's own PIN.")
+    async def claim_enterprise_certificate(self, info: Info, input: i.ClaimEnterpriseCertificateInput
+                                           ) -> t.ClaimEnterpriseCertificatePayload:
+        ctx = info.context
+
+        async def act():
+            enterprise = from_global_id(input.enterprise_id, "Enterprise")
+            entitlement = from_global_id(input.entitlement_id, "Entitlement")
+            if enterprise is None:
+                raise NotFound("企业不存在", field="enterpriseId")
+            if entitlement is None:
+                raise NotFound("证书服务不存在", field="entitlementId")
+            r = await ctx.use_cases.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
+                ctx.principal, enterprise[1], entitlement[1], input.pin, ctx.meta))
+            return t.ClaimEnterpriseCertificatePayload(signing_certificate=_cert(r.signing),
+                                                       encryption_certificate=_cert(r.encryption))
+        return await run_mutation(t.ClaimEnterpriseCertificatePayload, act, input)
 
     @strawberry.mutation(description="An account without a PIN sets one, confirmed by SMS (purpose CERTIFICATE_PIN).")
     async def set_certificate_pin(self, info: Info, input: i.SetCertificatePinInput) -> t.SetCertificatePinPayload:

@@ -93,6 +93,13 @@ def _errors() -> list[UserError]:
 
 
 @strawberry.type
+class ClaimEnterpriseCertificatePayload:
+    signing_certificate: CertificateType | None = None
+    encryption_certificate: CertificateType | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
 class ClaimPersonalCertificatePayload:
     signing_certificate: CertificateType | None = None
     encryption_certificate: CertificateType | None = None

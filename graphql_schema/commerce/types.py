@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from domain.commerce.catalogue import ServicePlan as PlanModel
 from domain.commerce.catalogue import TradingPlatform as PlatformModel
 from domain.commerce.entitlement import Entitlement as EntitlementModel
-from domain.commerce.entitlement import EntitlementStatus, ScanOperation, SubjectType
+from domain.commerce.entitlement import EntitlementStatus, HolderKind, ScanOperation, SubjectType
 from domain.commerce.invoice import Invoice as InvoiceModel
 from domain.commerce.invoice import InvoiceStatus, InvoiceTitleType, InvoiceType
 from domain.commerce.order import Order as OrderModel
@@ -262,11 +262,17 @@ class EntitlementType(Node):
     async def holder(self, info: Info) -> Annotated[
             EntitlementHolder, strawberry.lazy("graphql_schema.commerce.holder")] | None:  # noqa: F821
         from graphql_schema.accounts.types import AccountType
+        from graphql_schema.enterprises.types import EnterpriseType
 
         ctx = info.context
-        if ctx.principal is not None and ctx.principal.is_account and self.model.holder_id == ctx.principal.id:
+        if ctx.principal is None or not ctx.principal.is_account:
+            return None
+        if self.model.holder_kind is HolderKind.ENTERPRISE:
+            view = await ctx.use_cases.enterprises.get_enterprise(ctx.principal, self.model.holder_id)
+            return EnterpriseType.of_view(view) if view is not None else None
+        if self.model.holder_id == ctx.principal.id:
             return AccountType.of(await ctx.use_cases.get_me(ctx.principal))
-        return None  # enterprise holders arrive with the enterprise chapter
+        return None
 
     @classmethod
     def of(cls, e: EntitlementModel, now: datetime) -> EntitlementType:

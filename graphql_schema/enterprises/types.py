@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -15,11 +16,23 @@ from domain.enterprises.enterprise import (
     Enterprise,
     EnterpriseRole,
 )
+from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.seals.types import SignatureAppearanceType
 
+if TYPE_CHECKING:
+    from graphql_schema.certificates.types import CertificateType
+    from graphql_schema.enterprises.bank_transfers import BankTransferType, EnterpriseChangeType
+    from graphql_schema.enterprises.member_types import (
+        JoinApplicationConnection,
+        JoinApplicationStatusEnum,
+        MemberConnection,
+    )
+
 EnterpriseRoleEnum = strawberry.enum(EnterpriseRole, name="EnterpriseRole")
+_MEMBER_TYPES = "graphql_schema.enterprises.member_types"
+_TRANSFER_TYPES = "graphql_schema.enterprises.bank_transfers"
 CertificationStatusEnum = strawberry.enum(CertificationStatus, name="EnterpriseCertificationStatus")
 CertificationMethodEnum = strawberry.enum(CertificationMethod, name="EnterpriseCertificationMethod")
 
@@ -37,17 +50,69 @@ class EnterpriseType(Node):
         description="The caller's role in this enterprise (LEGAL_REP > ADMIN > MEMBER).")
     created_at: datetime
     certified_at: datetime | None
+    rejection_reason: str | None = strawberry.field(
+        default=None, description="Why an operator refused the last bank-transfer or manual-review certification.")
 
     @classmethod
     def of(cls, e: Enterprise, role: EnterpriseRole | None) -> EnterpriseType:
         return cls(id=to_global_id("Enterprise", e.id), name=e.name, credit_code=e.credit_code,
                    legal_rep_name=e.legal_rep_name, certification_status=e.status, certification_method=e.method,
                    available_methods=list(e.available_methods), four_element_check_passed=e.four_element_passed,
-                   my_role=role, created_at=e.created_at, certified_at=e.certified_at)
+                   my_role=role, created_at=e.created_at, certified_at=e.certified_at,
+                   rejection_reason=e.rejection_reason)
 
     @classmethod
     def of_view(cls, view: MemberView) -> EnterpriseType:
         return cls.of(view.enterprise, view.role)
+
+    # §5.1.2 / §8.6 what to resume (graphql_schema/enterprises/bank_transfers.py).
+    @strawberry.field(description="The bank transfer awaiting its code, for the ADMIN or legal rep (null otherwise).")
+    async def open_bank_transfer(self, info: Info
+                                 ) -> Annotated[BankTransferType, strawberry.lazy(_TRANSFER_TYPES)] | None:
+        from graphql_schema.enterprises.bank_transfers import enterprise_open_transfer
+
+        return await enterprise_open_transfer(info, self.id)
+
+    @strawberry.field(description="The §8.6 change in progress, for the ADMIN or legal rep (null otherwise).")
+    async def open_change(self, info: Info
+                          ) -> Annotated[EnterpriseChangeType, strawberry.lazy(_TRANSFER_TYPES)] | None:
+        from graphql_schema.enterprises.bank_transfers import enterprise_open_change
+
+        return await enterprise_open_change(info, self.id)
+
+    # §8.1 members and §8.1.2 join applications (graphql_schema/enterprises/member_types.py).
+    @strawberry.field(description="Members by joining time, for members of this enterprise (null to anyone else). "
+                                  "At most 100 a page.")
+    async def members(self, info: Info, first: int = 20, after: str | None = None
+                      ) -> Annotated[MemberConnection, strawberry.lazy(_MEMBER_TYPES)] | None:
+        from graphql_schema.enterprises.member_types import enterprise_members
+
+        return await enterprise_members(info, self.id, first, after)
+
+    @strawberry.field(description="Applications to join, oldest first: for the admins and the legal rep (null to a "
+                                  "plain member). At most 100 a page.")
+    async def join_applications(
+        self, info: Info,
+        status: Annotated[JoinApplicationStatusEnum, strawberry.lazy(_MEMBER_TYPES)] | None = None,  # type: ignore[valid-type]
+        first: int = 20, after: str | None = None,
+    ) -> Annotated[JoinApplicationConnection, strawberry.lazy(_MEMBER_TYPES)] | None:
+        from graphql_schema.enterprises.member_types import enterprise_join_applications
+
+        return await enterprise_join_applications(info, self.id, status, first, after)
+
+    # §8.3 enterprise certificate management.
+    @strawberry.field(description="The enterprise's org certificates, oldest first: for the admins and the legal rep "
+                                  "(empty for anyone else).")
+    async def certificates(self, info: Info) -> list[Annotated[
+            CertificateType, strawberry.lazy("graphql_schema.certificates.types")]]:
+        from graphql_schema.certificates.types import CertificateType
+        from graphql_schema.common.node import from_global_id
+
+        ref = from_global_id(self.id, "Enterprise")
+        if ref is None:
+            return []
+        ctx = info.context
+        return [CertificateType.of(v) for v in await ctx.use_cases.list_enterprise_certificates(ctx.principal, ref[1])]
 
 
 @strawberry.type

@@ -19,15 +19,15 @@ IN_SCOPE = {
     "operator.graphql": None,  # all of it
     "commerce.graphql": {"Catalogue", "PlaceOrder", "PayOrder", "CancelOrder", "SandboxCompletePayment", "MyOrders",
                          "MyServices", "RequestInvoice"},  # the enterprise applications (§6.3) come later
-    # personal certificates, the PIN and personal seals; org certificates, org seals and grants come later
-    "certificates.graphql": {"ClaimPersonalCertificate", "MyCertificates", "SetCertificatePin", "ResetCertificatePin",
+    # personal certificates, the PIN, personal seals and org certificates; org seals and grants come later
+    "certificates.graphql": {"ClaimPersonalCertificate", "ClaimEnterpriseCertificate", "MyCertificates",
+                             "SetCertificatePin", "ResetCertificatePin",
                              "StartPinResetFace", "ChangeCertificatePin", "RevokeCertificate",
                              "MySignatureAppearances", "MySeals", "CaptureHandwrittenSignature", "ChangeSealFace",
                              "RevokeSeal", "ExportSeal"},
     "platform.graphql": None,  # all of it (scanSessionChanged runs in tests/e2e/test_scan_subscription.py)
     "scan.graphql": None,  # all of it
-    # §5 create and §5.1.1.1 the legal rep's letter; the other paths, members, transfer and changes come later
-    "enterprise.graphql": {"CreateEnterprise", "PrepareAuthorizationLetter", "SignAuthorizationLetter"},
+    "enterprise.graphql": None,  # all of it (issue 6)
 }
 
 

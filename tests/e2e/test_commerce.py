@@ -191,7 +191,9 @@ async def test_unpaid_order_closes_after_30_minutes(gql, container, clock):
     ({"planIds": ["enterprise"]}, "PLAN_SUBJECT_MISMATCH"),
     ({"planIds": []}, "INVALID_INPUT"),
     ({"planIds": ["bogus"]}, "NOT_FOUND"),
-    ({"planIds": ["personal"], "enterpriseId": "RW50ZXJwcmlzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDE"},
+    ({"planIds": ["enterprise"], "enterpriseId": "RW50ZXJwcmlzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDE"},
+     "NOT_FOUND"),
+    ({"planIds": ["personal"], "grantId": "R3JhbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAx"},
      "NOT_AVAILABLE_YET"),
 ])
 async def test_bad_orders_change_nothing(gql, container, variables, code):

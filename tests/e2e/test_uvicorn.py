@@ -83,7 +83,7 @@ def test_production_refuses_to_start_without_a_ca(tmp_path):
     env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_MODE": "production", "SXQ_PORT": str(_free_port()),
            "SXQ_MASTER_KEY": "33" * 32}
     env.pop("SXQ_DATABASE_URL", None)
-    for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE"):
+    for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK"):
         env |= {f"SXQ_{name}_API_URL": "https://vendor.invalid", f"SXQ_{name}_API_KEY": "k",
                 f"SXQ_{name}_API_SECRET": "s"}
     proc = subprocess.run([sys.executable, "-m", "adapters.cli.main", "serve", "--migrate"], env=env,

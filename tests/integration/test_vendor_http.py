@@ -85,7 +85,7 @@ def test_production_needs_every_vendor(tmp_path):
     env = {"SXQ_MODE": "production", "SXQ_MASTER_KEY": "22" * 32, "SXQ_DATA_DIR": str(tmp_path)}
     with pytest.raises(RuntimeError, match="SXQ_SMS_API_URL"):
         build_container(Settings.from_env(env))
-    for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE"):
+    for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK"):
         env |= {f"SXQ_{name}_API_URL": "https://v.example", f"SXQ_{name}_API_KEY": "k", f"SXQ_{name}_API_SECRET": "s"}
     container = build_container(Settings.from_env(env))
     assert isinstance(container.sms_gateway(), HttpSmsSender)

@@ -53,6 +53,11 @@ from features.driver import (
     Session,
 )
 from graphql_schema.common.node import from_global_id, to_global_id
+from tests.e2e.features_over_graphql.driver_admin_transfer import AdminTransferGraphQLDriver
+from tests.e2e.features_over_graphql.driver_bank_transfer import EnterpriseTransferGraphQLDriver
+from tests.e2e.features_over_graphql.driver_enterprise_services import EnterpriseServicesGraphQLDriver
+from tests.e2e.features_over_graphql.driver_legal_rep import LegalRepInvitationGraphQLDriver
+from tests.e2e.features_over_graphql.driver_members import EnterpriseMembersGraphQLDriver
 from tests.support.graphql import GraphQLClient, GraphQLError
 
 T = TypeVar("T")
@@ -104,7 +109,8 @@ def _payload(data: dict[str, Any], field: str) -> dict[str, Any]:
     return payload
 
 
-class GraphQLDriver:
+class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
+                    EnterpriseMembersGraphQLDriver, EnterpriseTransferGraphQLDriver, EnterpriseServicesGraphQLDriver):
     """ApplicationDriver's methods and return types, through GraphQL over HTTP (see the module docstring).
 
     The app, its container and the HTTP client belong to the event loop of the scenario's runner: they are

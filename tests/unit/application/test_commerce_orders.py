@@ -99,10 +99,11 @@ async def test_refused_orders_store_nothing(app, which, code):
     assert Snapshot.of(app.db) == before
 
 
-async def test_enterprise_grant_and_application_purchases_are_not_available_yet(app):
+@pytest.mark.parametrize("given", ["grant_id", "service_application_id"])
+async def test_grant_and_application_purchases_are_not_available_yet(app, given):
     user, _, personal, _ = await shop(app)
     with pytest.raises(DomainError) as excinfo:
-        await app.commerce.place_order(PlaceOrderCommand(user.principal, [personal.id], enterprise_id=uuid4()))
+        await app.commerce.place_order(PlaceOrderCommand(user.principal, [personal.id], **{given: uuid4()}))
     assert code_of(excinfo) is ErrorCode.NOT_AVAILABLE_YET
     assert app.db.rows("orders") == []
 

@@ -1,0 +1,34 @@
+"""What every member use case shares: who may manage an enterprise's members, and how people hear of it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.accounts.sms_codes import SMS_TOPIC
+from application.ports import UnitOfWork
+from domain.enterprises.enterprise import Enterprise, Membership
+from domain.enterprises.members import ensure_administers
+from domain.errors import NotFound
+
+MAX_PAGE = 100
+
+
+async def administered(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,
+                       field: str) -> tuple[Enterprise, Membership]:
+    """The enterprise and the caller's membership when the caller is its admin or legal rep. Someone outside it
+    gets NotFound (no hint that it exists); a plain member is refused."""
+    membership = await uow.memberships.of(enterprise_id, account_id)
+    enterprise = await uow.enterprises.get(enterprise_id) if membership is not None else None
+    if enterprise is None or membership is None:
+        raise NotFound("企业不存在", field=field)
+    return enterprise, ensure_administers(membership, field)
+
+
+def notify(uow: UnitOfWork, phone: str | None, text: str) -> None:
+    """An SMS notice through the outbox, in the caller's transaction (a rollback sends nothing)."""
+    if phone:
+        uow.outbox.put(SMS_TOPIC, {"phone": phone, "text": text, "purpose": "NOTICE"})
+
+
+def page_size(first: int) -> int:
+    return max(0, min(first, MAX_PAGE))

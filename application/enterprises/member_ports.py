@@ -1,0 +1,47 @@
+"""Ports of joining (§5.2) and members (§8.1): join applications, member invitations and the member directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from application.ports import Page
+from domain.enterprises.enterprise import Membership
+from domain.enterprises.members import JoinApplication, JoinApplicationStatus, MemberInvitation
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A membership with what the member list shows of its person: the verified legal name and the phone."""
+
+    membership: Membership
+    legal_name: str | None
+    phone: str | None
+
+
+class JoinApplicationRepository(Protocol):
+    def add(self, application: JoinApplication) -> None: ...
+    async def get(self, application_id: UUID) -> JoinApplication | None: ...
+    async def pending_of(self, enterprise_id: UUID, account_id: UUID) -> JoinApplication | None: ...
+    async def pending_for_account(self, account_id: UUID) -> list[JoinApplication]: ...
+    async def page(self, enterprise_id: UUID, *, status: JoinApplicationStatus | None, first: int,
+                   after: str | None) -> Page[JoinApplication]:
+        """Oldest first (a queue is worked from the front), keyset-paged on (submitted_at, id)."""
+        ...
+
+
+class MemberInvitationRepository(Protocol):
+    def add(self, invitation: MemberInvitation) -> None: ...
+    async def pending_of(self, enterprise_id: UUID, phone_index: str) -> MemberInvitation | None: ...
+    async def pending_for_phone(self, phone_index: str) -> list[MemberInvitation]:
+        """Every still-PENDING invitation to this phone (keyed index), oldest first; expiry is the caller's."""
+        ...
+
+
+class MemberDirectory(Protocol):
+    async def get(self, membership_id: UUID) -> Membership | None: ...
+    async def page(self, enterprise_id: UUID, *, first: int, after: str | None) -> Page[MemberRow]:
+        """Members by (joined_at, id), with their legal names and phones, in a fixed number of statements."""
+        ...
+    async def remove(self, membership: Membership) -> None: ...

@@ -1,0 +1,68 @@
+"""What may be read of members (§8.1) and join applications (§8.1.2).
+
+Members: every member of the enterprise sees the member list; anyone else gets None (no hint that it exists).
+Join applications: only the admins and the legal rep, who decide them; a plain member gets None as well, since
+applicants' names and reasons are not theirs to read."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.context import Principal
+from application.enterprises.member_access import page_size
+from application.enterprises.member_ports import MemberRow
+from application.ports import Page, UnitOfWorkFactory
+from domain.enterprises.members import JoinApplication, JoinApplicationStatus
+
+
+def _account(principal: Principal | None) -> UUID | None:
+    return principal.id if principal is not None and principal.is_account else None
+
+
+class ListMembers:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, principal: Principal | None, enterprise_id: UUID, first: int,
+                       after: str | None) -> Page[MemberRow] | None:
+        if (me := _account(principal)) is None:
+            return None
+        async with self._uow() as uow:
+            if await uow.memberships.of(enterprise_id, me) is None:
+                return None
+            return await uow.member_directory.page(enterprise_id, first=page_size(first), after=after)
+
+
+class GetMember:
+    """One member as node(id) shows it: to members of the same enterprise only."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, principal: Principal | None, membership_id: UUID) -> MemberRow | None:
+        if (me := _account(principal)) is None:
+            return None
+        async with self._uow() as uow:
+            target = await uow.member_directory.get(membership_id)
+            if target is None or await uow.memberships.of(target.enterprise_id, me) is None:
+                return None
+            account = await uow.accounts.get(target.account_id)
+            identity = await uow.identities.for_account(target.account_id)
+        return MemberRow(target, identity.legal_name if identity is not None and identity.is_verified else None,
+                         account.phone if account is not None and account.is_active else None)
+
+
+class ListJoinApplications:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, principal: Principal | None, enterprise_id: UUID, status: JoinApplicationStatus | None,
+                       first: int, after: str | None) -> Page[JoinApplication] | None:
+        if (me := _account(principal)) is None:
+            return None
+        async with self._uow() as uow:
+            membership = await uow.memberships.of(enterprise_id, me)
+            if membership is None or not membership.may_administer:
+                return None
+            return await uow.join_applications.page(enterprise_id, status=status, first=page_size(first),
+                                                    after=after)

@@ -1,0 +1,258 @@
+"""The enterprise chapter's authorisation matrix (issue 6, SPEC §3 "everyone sees and changes only what their role
+allows"): every enterprise mutation is called by the legal rep, the admin, a plain member, an outsider and an
+anonymous caller, each in a world of its own. Only the allowed roles succeed; every refusal leaves the stored state
+exactly as it was, and an outsider is told exactly what they would be told about an enterprise that does not exist.
+
+The world: 李四 created 北京数信科技有限公司 (certified) and 上海数信科技有限公司 (not yet), both naming 张三 as legal
+rep; 张三 verified afterwards and was linked as LEGAL_REP to both; 王五 is a plain member of both; 赵六 is verified and
+belongs to neither."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+from uuid import UUID, uuid4
+
+import pytest
+
+from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificateCommand
+from application.commerce.place_order import PlaceOrderCommand
+from application.context import Principal
+from application.enterprises.add_member import AddMemberCommand
+from application.enterprises.apply_to_join import ApplyToJoinEnterpriseCommand
+from application.enterprises.approve_admin_transfer import ApproveAdminTransferCommand
+from application.enterprises.authorization_letters import SignAuthorizationLetterCommand
+from application.enterprises.confirm_bank_transfer import ConfirmBankTransferCommand
+from application.enterprises.decide_join_application import DecideJoinApplicationCommand
+from application.enterprises.legal_rep_invitations import (
+    AcceptLegalRepInvitationCommand,
+    InviteLegalRepCommand,
+)
+from application.enterprises.remove_member import RemoveMemberCommand
+from application.enterprises.request_admin_transfer import RequestAdminTransferCommand
+from application.enterprises.request_enterprise_change import RequestEnterpriseChangeCommand
+from application.enterprises.start_bank_transfer import StartBankTransferCommand
+from application.identity.submit_manual_verification import UploadedImage
+from application.seals.signature_appearances import AppearanceKind
+from domain.accounts.sms import SmsPurpose
+from domain.commerce.entitlement import Entitlement, HolderKind
+from domain.enterprises.enterprise import Membership
+from domain.enterprises.members import MemberRole
+from domain.errors import DomainError, Unauthenticated
+from tests.app_fixture import (
+    CREDIT_CODE_2,
+    DEFAULT_META,
+    ID_LI,
+    ID_WANG,
+    ID_ZHANG,
+    FakeApp,
+    User,
+)
+from tests.fakes import Snapshot, png
+from tests.support.data import id_number
+
+ROLES = ("legal_rep", "admin", "member", "outsider", "anonymous")
+ID_ZHAO = id_number("19920101", "110101", "515")
+ID_QIAN = id_number("19930202", "110101", "626")
+ACCOUNT = "6222020200112233445"
+BANK = "中国工商银行北京海淀支行"
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PIN = "135790"
+# Not the enterprise's state: the audit trail (refusals are audited) and the SMS codes the acts request first.
+IGNORED = ("audit", "sms", "outbox")
+
+
+@dataclass
+class World:
+    app: FakeApp
+    people: dict[str, User]
+    certified: UUID  # 北京数信科技有限公司
+    draft: UUID  # 上海数信科技有限公司
+    member_of_certified: UUID  # 王五's membership there
+
+    def principal(self, role: str) -> Principal | None:
+        return None if role == "anonymous" else self.people[role].principal
+
+
+async def build_world(app: FakeApp) -> World:
+    admin = await app.verified_user("13900139001", "李四", ID_LI)
+    certified = (await app.create_enterprise(admin, legal_rep_name="张三", legal_rep_id_number=ID_ZHANG)).enterprise
+    draft = (await app.create_enterprise(admin, name="上海数信科技有限公司", credit_code=CREDIT_CODE_2,
+                                         legal_rep_name="张三", legal_rep_id_number=ID_ZHANG)).enterprise
+    rep = await app.verified_user("13800138000", "张三", ID_ZHANG)  # linked as LEGAL_REP to both on verifying
+    prepared = await app.enterprises.prepare_authorization_letter(rep.principal, certified.id)
+    code = await app.send_code(rep.phone, SmsPurpose.SIGN, principal=rep.principal)
+    await app.enterprises.sign_authorization_letter(SignAuthorizationLetterCommand(
+        rep.principal, prepared.letter.id, (AppearanceKind.NAME_SIGNATURE, rep.account_id), code, DEFAULT_META))
+    member = await app.verified_user("13700137001", "王五", ID_WANG)
+    outsider = await app.verified_user("13600136001", "赵六", ID_ZHAO)
+    async with app.uow() as uow:
+        memberships = [Membership(enterprise_id=e, account_id=member.account_id, joined_at=app.clock.now())
+                       for e in (certified.id, draft.id)]
+        for m in memberships:
+            uow.memberships.add(m)
+        await uow.commit()
+    return World(app, {"legal_rep": rep, "admin": admin, "member": member, "outsider": outsider},
+                 certified.id, draft.id, memberships[0].id)
+
+
+# Each case: (name, allowed roles, setup(world) -> state, act(world, principal, state, target enterprise id)).
+# `target` is the world's enterprise, or a random id when checking what an outsider learns.
+Act = Callable[[World, Principal | None, object, UUID], Awaitable[object]]
+
+
+async def _nothing(w: World) -> None:
+    return None
+
+
+async def _letter(w: World):
+    rep = w.people["legal_rep"]
+    return (await w.app.enterprises.prepare_authorization_letter(rep.principal, w.draft)).letter.id
+
+
+async def _sign(w: World, p, letter_id, target):
+    if target == "random":
+        w.app.clock.advance(seconds=61)  # past the SMS cooldown of the first try
+    phone = next((u.phone for u in w.people.values() if p is not None and u.account_id == p.id), "13800138000")
+    code = await w.app.send_code(phone, SmsPurpose.SIGN, principal=p) if p is not None else "000000"
+    return await w.app.enterprises.sign_authorization_letter(SignAuthorizationLetterCommand(
+        p, letter_id if target != "random" else uuid4(),
+        (AppearanceKind.NAME_SIGNATURE, p.id if p else uuid4()), code, DEFAULT_META))
+
+
+async def _invitation(w: World):
+    issued = await w.app.enterprises.invite_legal_rep_authorization(InviteLegalRepCommand(
+        w.people["admin"].principal, w.draft, w.people["legal_rep"].phone, DEFAULT_META))
+    return parse_qs(urlparse(issued.url).query)["token"][0]
+
+
+async def _transfer(w: World):
+    t = await w.app.enterprises.transfers.start_bank_transfer(StartBankTransferCommand(
+        w.people["admin"].principal, w.draft, ACCOUNT, BANK, DEFAULT_META))
+    return t.id
+
+
+async def _application(w: World):
+    applicant = await w.app.verified_user("13500135001", "钱七", ID_QIAN)
+    admin = w.people["admin"]
+    a = await w.app.enterprises.members.apply_to_join(ApplyToJoinEnterpriseCommand(
+        applicant.principal, "北京数信科技有限公司", "李四", admin.phone, "参与投标", DEFAULT_META))
+    return a.id
+
+
+async def _admin_transfer(w: World):
+    r = await w.app.enterprises.request_admin_transfer(RequestAdminTransferCommand(
+        w.people["admin"].principal, w.certified, w.member_of_certified, DEFAULT_META))
+    return r.transfer.id
+
+
+async def _approve(w: World, p, transfer_id, target):
+    if target == "random":
+        w.app.clock.advance(seconds=61)  # past the SMS cooldown of the first try
+    phone = next((u.phone for u in w.people.values() if p is not None and u.account_id == p.id), "13800138000")
+    code = await w.app.send_code(phone, SmsPurpose.SIGN, principal=p) if p is not None else "000000"
+    return await w.app.enterprises.approve_admin_transfer(ApproveAdminTransferCommand(
+        p, transfer_id if target != "random" else uuid4(),
+        (AppearanceKind.NAME_SIGNATURE, p.id if p else uuid4()), code, DEFAULT_META))
+
+
+async def _enterprise_plan(w: World):
+    platform = await w.app.trading_platform()
+    return (await w.app.service_plan(platform.id, subject="ENTERPRISE", name="企业标准版", price_fen=199_900)).id
+
+
+async def _enterprise_entitlement(w: World):
+    now = w.app.clock.now()
+    ent = Entitlement(holder_kind=HolderKind.ENTERPRISE, holder_id=w.certified, platform_id=uuid4(), plan_id=uuid4(),
+                      order_id=uuid4(), operations=["LOGIN", "SIGN"], valid_from=now,
+                      valid_until=now + timedelta(days=365))
+    async with w.app.uow() as uow:
+        uow.entitlements.add(ent)
+        await uow.commit()
+    return ent.id
+
+
+def _pick(w: World, target, own: UUID) -> UUID:
+    return uuid4() if target == "random" else own
+
+
+CASES: list[tuple[str, set[str], Callable[[World], Awaitable[object]], Act]] = [
+    ("prepareAuthorizationLetter", {"legal_rep"}, _nothing,
+     lambda w, p, s, t: w.app.enterprises.prepare_authorization_letter(p, _pick(w, t, w.draft))),
+    ("signAuthorizationLetter", {"legal_rep"}, _letter, _sign),
+    ("inviteLegalRepAuthorization", {"legal_rep", "admin"}, _nothing,
+     lambda w, p, s, t: w.app.enterprises.invite_legal_rep_authorization(InviteLegalRepCommand(
+         p, _pick(w, t, w.draft), "13800138000", DEFAULT_META))),
+    ("acceptLegalRepInvitation", {"legal_rep"}, _invitation,
+     lambda w, p, token, t: w.app.enterprises.accept_legal_rep_invitation(AcceptLegalRepInvitationCommand(
+         p, token if t != "random" else "bogus-token", DEFAULT_META))),
+    ("startBankTransferVerification", {"legal_rep", "admin"}, _nothing,
+     lambda w, p, s, t: w.app.enterprises.transfers.start_bank_transfer(StartBankTransferCommand(
+         p, _pick(w, t, w.draft), ACCOUNT, BANK, DEFAULT_META))),
+    ("confirmBankTransfer", {"legal_rep", "admin"}, _transfer,
+     lambda w, p, transfer_id, t: w.app.enterprises.transfers.confirm_bank_transfer(ConfirmBankTransferCommand(
+         p, _pick(w, t, transfer_id), w.app.bank.code_sent_to(ACCOUNT), UploadedImage(PDF, "letter.pdf"),
+         DEFAULT_META))),
+    ("decideJoinApplication", {"legal_rep", "admin"}, _application,
+     lambda w, p, application_id, t: w.app.enterprises.members.decide_join_application(
+         DecideJoinApplicationCommand(p, _pick(w, t, application_id), True, DEFAULT_META))),
+    ("addMember", {"legal_rep", "admin"}, _nothing,
+     lambda w, p, s, t: w.app.enterprises.members.add_member(AddMemberCommand(
+         p, _pick(w, t, w.certified), "孙八", "13300133001", MemberRole.MEMBER, DEFAULT_META))),
+    ("removeMember", {"legal_rep", "admin"}, _nothing,
+     lambda w, p, s, t: w.app.enterprises.members.remove_member(RemoveMemberCommand(
+         p, _pick(w, t, w.member_of_certified), DEFAULT_META))),
+    ("requestAdminTransfer", {"legal_rep", "admin"}, _nothing,
+     lambda w, p, s, t: w.app.enterprises.request_admin_transfer(RequestAdminTransferCommand(
+         p, _pick(w, t, w.certified), w.member_of_certified, DEFAULT_META))),
+    ("approveAdminTransfer", {"legal_rep"}, _admin_transfer, _approve),
+    ("requestEnterpriseChange", {"legal_rep", "admin"}, _nothing,
+     lambda w, p, s, t: w.app.enterprises.transfers.request_enterprise_change(RequestEnterpriseChangeCommand(
+         p, _pick(w, t, w.certified), "北京数信云科技有限公司", None, None, UploadedImage(png(), "licence.png"),
+         UploadedImage(PDF, "letter.pdf"), DEFAULT_META))),
+    ("placeOrder(enterpriseId)", {"legal_rep", "admin"}, _enterprise_plan,
+     lambda w, p, plan_id, t: w.app.commerce.place_order(PlaceOrderCommand(
+         p, [plan_id], enterprise_id=_pick(w, t, w.certified)))),
+    ("claimEnterpriseCertificate", {"legal_rep", "admin"}, _enterprise_entitlement,
+     lambda w, p, ent_id, t: w.app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
+         p, _pick(w, t, w.certified), ent_id, PIN, DEFAULT_META))),
+]
+
+
+CAPABILITIES = {"acceptLegalRepInvitation"}
+
+
+def _refusal(err: BaseException) -> tuple[str, str | None, str]:
+    if isinstance(err, DomainError):
+        return (err.code.value, err.field, err.message)
+    return (type(err).__name__, None, str(err))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+async def test_only_the_allowed_roles_succeed(app: FakeApp, case, role):
+    name, allowed, setup, act = case
+    w = await build_world(app)
+    state = await setup(w)
+    before = Snapshot.of(app.db, ignore=IGNORED)
+    if role in allowed:
+        await act(w, w.principal(role), state, "world")
+        return
+    with pytest.raises((DomainError, Unauthenticated)) as refused:
+        await act(w, w.principal(role), state, "world")
+    after = Snapshot.of(app.db, ignore=IGNORED)
+    changed = [t for t in after.tables if after.tables[t] != before.tables.get(t)]
+    assert changed == [], f"{name} by {role} changed {changed}"
+    if role == "anonymous":
+        assert isinstance(refused.value, Unauthenticated)
+    if role == "outsider":
+        # What an outsider is told about this enterprise is what they are told about one that does not exist.
+        with pytest.raises(DomainError) as unknown:
+            await act(w, w.principal(role), state, "random")
+        if name in CAPABILITIES:
+            # A secret link's holder may be told it is for another phone; the code stays the same.
+            assert refused.value.code == unknown.value.code, name
+        else:
+            assert _refusal(refused.value) == _refusal(unknown.value), name
