@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # commerce's ports import Page from here
         LegalRepInvitationRepository,
         MembershipRepository,
     )
+    from application.enterprises.service_application_ports import ServiceApplicationRepository
+    from application.grants.ports import CertificateGrantRepository
     from application.scans.ports import PlatformNonceRepository, ScanSessionRepository
 from domain.accounts.session import AuthSession, PrincipalKind
 from domain.accounts.sms import SmsChallenge, SmsPurpose
@@ -176,12 +178,14 @@ class UnitOfWork(Protocol):
     memberships: MembershipRepository
     authorization_letters: AuthorizationLetterRepository
     admin_transfers: AdminTransferRepository
+    certificate_grants: CertificateGrantRepository
     bank_transfers: BankTransferRepository
     enterprise_changes: EnterpriseChangeRepository
     legal_rep_invitations: LegalRepInvitationRepository
     join_applications: JoinApplicationRepository
     member_invitations: MemberInvitationRepository
     member_directory: MemberDirectory
+    service_applications: ServiceApplicationRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

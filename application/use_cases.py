@@ -27,6 +27,7 @@ from application.certificates.set_certificate_pin import SetCertificatePin
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.use_cases import CommerceUseCases
 from application.enterprises.use_cases import EnterpriseUseCases
+from application.grants.use_cases import GrantUseCases
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
 from application.identity.start_id_card_verification import StartIdCardVerification
@@ -36,6 +37,7 @@ from application.scans.use_cases import ScanUseCases
 from application.scans.watch_scan_session import WatchScanSession
 from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
 from application.seals.change_seal_face import ChangeSealFace
+from application.seals.enterprise_seal_use_cases import EnterpriseSealUseCases
 from application.seals.export_seal import ExportSeal
 from application.seals.list_my_seals import GetMySeal, ListMySeals
 from application.seals.read_seal_image import ReadSealImage
@@ -91,9 +93,12 @@ class UseCases:
     revoke_seal: RevokeSeal
     export_seal: ExportSeal
     read_seal_image: ReadSealImage
+    enterprise_seals: EnterpriseSealUseCases  # §8.2 createEnterpriseSeal, Enterprise.seals
     # the scan services (SPEC §7): platform side and app side
     scans: ScanUseCases
     # enterprises (SPEC §3): create, certify, members
     enterprises: EnterpriseUseCases
+    # §8.5 certificate grants: create, approve (legal rep), revoke; what a member may use through them
+    grants: GrantUseCases
     # The scanSessionChanged subscription (SPEC §7.1); None where no change feed is wired.
     watch_scan_session: WatchScanSession | None = None

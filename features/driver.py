@@ -33,9 +33,12 @@ from domain.errors import DomainError, Forbidden, Unauthenticated
 from domain.identity.documents import DocumentType
 from features.driver_admin_transfer import AdminTransferDriver
 from features.driver_bank_transfer import EnterpriseTransferDriver
+from features.driver_enterprise_seals import EnterpriseSealsDriver
 from features.driver_enterprise_services import EnterpriseServicesDriver
+from features.driver_grants import CertificateGrantDriver
 from features.driver_legal_rep import LegalRepInvitationDriver
 from features.driver_members import EnterpriseMembersDriver
+from features.driver_service_applications import ServiceApplicationsDriver
 from tests.app_fixture import FakeApp
 
 META = RequestMeta(client_ip="198.51.100.20", user_agent="数信签/1.0 (features)")
@@ -81,7 +84,8 @@ class Me:
 
 
 class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, EnterpriseMembersDriver,
-                        EnterpriseTransferDriver, EnterpriseServicesDriver):
+                        EnterpriseTransferDriver, EnterpriseServicesDriver, CertificateGrantDriver,
+                        ServiceApplicationsDriver, EnterpriseSealsDriver):
     """Runs each act through the use cases of a fake-backed application (tests/app_fixture.py)."""
 
     def __init__(self) -> None:
@@ -533,28 +537,33 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
 
     async def create_scan_session(self, platform: Any, operation: str, *,
                                   documents: list[tuple[str, str, str]] | None = None, continuous: bool = False,
-                                  envelopes: list[tuple[str, str]] | None = None) -> ScanCreated:
-        """The platform's signed createScanSession (documents: docId, fileName, sm3Hex; envelopes: id, base64)."""
+                                  envelopes: list[tuple[str, str]] | None = None,
+                                  seal_owner: str | None = None) -> ScanCreated:
+        """The platform's signed createScanSession (documents: docId, fileName, sm3Hex; envelopes: id, base64;
+        seal_owner: PERSONAL | ENTERPRISE)."""
         request = self.app.platform_request(platform)
-        self._last_platform_request = (request, operation, documents, continuous, envelopes)
-        return await self._create_scan_session(request, operation, documents, continuous, envelopes)
+        self._last_platform_request = (request, operation, documents, continuous, envelopes, seal_owner)
+        return await self._create_scan_session(request, operation, documents, continuous, envelopes, seal_owner)
 
     async def replay_platform_request(self) -> ScanCreated:
         """Someone sends the platform's last request again, byte for byte."""
         return await self._create_scan_session(*self._last_platform_request)
 
-    async def _create_scan_session(self, request, operation, documents, continuous, envelopes) -> ScanCreated:
+    async def _create_scan_session(self, request, operation, documents, continuous, envelopes,
+                                   seal_owner=None) -> ScanCreated:
         from application.scans.create_scan_session import (
             CreateScanSessionCommand,
             DocumentInput,
             EnvelopeInput,
         )
         from domain.commerce.entitlement import ScanOperation
+        from domain.scans.session import SealOwner
 
         principal = await self._call(self.app.scans.authenticate_platform(request))
         created = await self._call(self.app.scans.create_scan_session(CreateScanSessionCommand(
             principal, ScanOperation(operation),
-            documents=[DocumentInput(*d) for d in documents] if documents else None, continuous=continuous,
+            documents=[DocumentInput(*d) for d in documents] if documents else None,
+            seal_owner=SealOwner(seal_owner) if seal_owner else None, continuous=continuous,
             envelopes=[EnvelopeInput(*e) for e in envelopes] if envelopes else None)))
         return ScanCreated(created.session.t_id, created.qr_content)
 

@@ -30,7 +30,9 @@ from graphql_schema.enterprises.member_mutations import EnterpriseMemberMutation
 from graphql_schema.enterprises.member_types import JoinApplicationType, MemberType
 from graphql_schema.enterprises.mutations import EnterpriseMutations
 from graphql_schema.enterprises.queries import EnterpriseQueries
+from graphql_schema.enterprises.service_applications import ServiceApplicationMutations
 from graphql_schema.enterprises.types import AuthorizationLetterType, EnterpriseType
+from graphql_schema.grants.mutations import CertificateGrantMutations
 from graphql_schema.identity.mutations import IdentityMutations
 from graphql_schema.identity.types import ReviewType
 from graphql_schema.node import NodeQuery
@@ -39,6 +41,7 @@ from graphql_schema.sandbox import SandboxRootMutation, SandboxRootQuery
 from graphql_schema.scans.mutations import ScanMutations
 from graphql_schema.scans.queries import ScanQueries
 from graphql_schema.scans.subscriptions import ScanSubscriptions
+from graphql_schema.seals.enterprise_seals import EnterpriseSealMutations
 from graphql_schema.seals.mutations import SealMutations
 from graphql_schema.seals.types import SealType
 
@@ -57,7 +60,8 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     mutations = [AccountMutations, IdentityMutations, OperatorMutations, CertificateMutations, SealMutations,
                  CommerceMutations, CatalogueMutations, ScanMutations, EnterpriseMutations,
                  AdminTransferMutations, LegalRepInvitationMutations, EnterpriseMemberMutations,
-                 EnterpriseTransferMutations]
+                 EnterpriseTransferMutations, EnterpriseSealMutations, CertificateGrantMutations,
+                 ServiceApplicationMutations]
     if sandbox:
         queries.append(SandboxRootQuery)
         mutations.append(SandboxRootMutation)

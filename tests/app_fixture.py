@@ -193,11 +193,22 @@ class FakeApp:
         self._commerce()
         self._scans()
         self._enterprises()
+        self._change_cascade(identity_hooks)
 
         self.dispatcher = OutboxDispatcher(uow, clock, {SMS_TOPIC: sms_handler(self.sms),
                                                         BLOB_DELETE_TOPIC: blob_delete_handler(self.blobs),
                                                         **self._commerce_handlers(),
                                                         **self._scan_handlers()})
+
+    def _change_cascade(self, identity_hooks) -> None:
+        """As the container wires it: the §8.6 cascade among the change hooks of operator decisions."""
+        from application.enterprises.change_cascade import OrgCascade
+        from application.enterprises.enterprise_reviews import ENTERPRISE_CHANGE_HOOKS
+        from application.enterprises.review_outcomes import review_outcomes
+
+        cascade = OrgCascade(self.issue_dual_certificates, self.vault, self.seal_images, self.blobs)
+        self.decide_review = DecideReview(self.uow, self.clock, review_outcomes(
+            identity_hooks, on_enterprise_changed=(*ENTERPRISE_CHANGE_HOOKS, cascade)))
 
     def _certificates_and_seals(self) -> None:
         """Issue 4, personal half: a fake CA, the real key vault (cheap KDF), fake seal drawing and making."""
@@ -258,6 +269,9 @@ class FakeApp:
         self.revoke_seal = RevokeSeal(uow, self.pin_gate, clock)
         self.export_seal = ExportSeal(uow, self.blobs, self.seal_maker, clock)
         self.read_seal_image = ReadSealImage(uow, self.blobs)
+        from application.seals.enterprise_seal_use_cases import enterprise_seal_use_cases
+
+        self.enterprise_seals = enterprise_seal_use_cases(uow, self.pin_gate, self.seal_images, self.blobs, clock)
 
     def _commerce(self) -> None:
         """Issue 4, commerce half: `self.commerce` as the container wires it, over a fake gateway and tax platform."""
@@ -312,13 +326,23 @@ class FakeApp:
         self.bank = FakeBankTransferVerifier(self.clock)
         self.letter_documents = FakeLetterDocuments()
         self.transfer_letters = FakeLetterDocuments()  # §8.4: the same fake stands for the transfer letter
+        self.service_letters = FakeLetterDocuments()  # §6.3: and for the service application letter
+        from application.commerce.policy import CommercePolicy
         self.issue_event_certificate = IssueEventCertificate(self.uow, self.ca, self.sm2, self.clock)
         self.enterprises = enterprise_use_cases(
             self.uow, self.clock, verifier=self.enterprise_verifier, sealer=self.sealer, blobs=self.blobs,
             images=self.images, upload_limit=self.policies.identity.upload_max_bytes, codes=self.codes,
             issue_event_certificate=self.issue_event_certificate, documents=self.letter_documents,
             seal_images=self.seal_images, hasher=self.secrets, transfer_letters=self.transfer_letters,
-            faces=self.faces, base_url="https://sxq.example", bank=self.bank, cipher=self.cipher)
+            faces=self.faces, base_url="https://sxq.example", bank=self.bank, cipher=self.cipher,
+            service_letters=self.service_letters, commerce_policy=CommercePolicy())
+        from application.grants.use_cases import grant_use_cases
+
+        self.grant_letters = FakeLetterDocuments()  # §8.5: the same fake stands for the grant letter
+        self.grants = grant_use_cases(self.uow, self.clock, codes=self.codes,
+                                      issue_event_certificate=self.issue_event_certificate,
+                                      letters=self.grant_letters, blobs=self.blobs, seal_images=self.seal_images,
+                                      hasher=self.secrets, base_url="https://sxq.example")
 
     async def create_enterprise(self, user: User, *, name: str = "北京数信科技有限公司",
                                 credit_code: str | None = None, legal_rep_name: str = "张三",

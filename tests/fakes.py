@@ -94,7 +94,7 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "certificates": ("id", ("serial",), True),
     "certificate_pins": ("account_id", (), True),
     "wrapped_keys": ("certificate_id", (), False),
-    "seals": ("id", (), True),
+    "seals": ("id", ("single_key",), True),
     "seal_faces": ("id", (), False),
     "entitlements": ("id", (), True),
     "trading_platforms": ("id", ("code",), True),
@@ -112,15 +112,18 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "bank_transfers": ("id", ("bank_reference", "open_enterprise_id"), True),
     "enterprise_changes": ("id", ("open_enterprise_id",), True),
     "admin_transfers": ("id", ("pending_enterprise_id",), True),
+    "certificate_grants": ("id", (), True),
     "legal_rep_invitations": ("id", ("token_hash",), True),
     "join_applications": ("id", ("pending_key",), True),
     "member_invitations": ("id", ("pending_key",), True),
+    "service_applications": ("id", ("open_key",), True),
 }
 
 # Columns stored as JSON in the real schema.
 _JSON_COLUMNS = {"reviews": ("attachments",), "audit": ("detail",), "outbox": ("payload",),
                  "entitlements": ("operations",), "service_plans": ("operations",), "orders": ("items",),
-                 "scan_sessions": ("documents", "envelopes", "result")}
+                 "scan_sessions": ("documents", "envelopes", "result"),
+                 "certificate_grants": ("operations",)}
 
 
 def _state_of(obj: object) -> dict[str, Any]:
@@ -406,6 +409,10 @@ class InMemorySealRepository(_Repo):
     async def for_account(self, account_id: UUID) -> list[Seal]:
         return sorted(self._where(lambda s: s.holder_account_id == account_id), key=lambda s: (s.created_at, s.id))
 
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Seal]:
+        return sorted(self._where(lambda s: s.holder_enterprise_id == enterprise_id),
+                      key=lambda s: (s.created_at, s.id))
+
     async def faces_of(self, seal_id: UUID) -> list[SealFace]:
         faces = [f for f in self._uow._work["seal_faces"].values() if f.seal_id == seal_id]
         return sorted(faces, key=lambda f: (f.created_at, f.id))
@@ -679,6 +686,28 @@ class InMemoryMemberDirectory(_Repo):
         del self._rows[membership.id]
 
 
+class InMemoryCertificateGrantRepository(_Repo):
+    table = "certificate_grants"
+
+    async def get(self, grant_id: UUID) -> Any:
+        return self._rows.get(grant_id)
+
+    def _sorted(self, pred) -> list[Any]:
+        return sorted(self._where(pred), key=lambda g: (g.created_at, g.id))
+
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Any]:
+        return self._sorted(lambda g: g.enterprise_id == enterprise_id)
+
+    async def for_member_account(self, account_id: UUID) -> list[Any]:
+        return self._sorted(lambda g: g.member_account_id == account_id)
+
+    async def for_membership(self, membership_id: UUID) -> list[Any]:
+        return self._sorted(lambda g: g.membership_id == membership_id)
+
+    async def by_order(self, order_id: UUID) -> Any:
+        return next(iter(self._sorted(lambda g: g.order_id == order_id)), None)
+
+
 class InMemoryAdminTransferRepository(_Repo):
     table = "admin_transfers"
 
@@ -687,6 +716,23 @@ class InMemoryAdminTransferRepository(_Repo):
 
     async def pending_for(self, enterprise_id: UUID) -> Any:
         return next(iter(self._where(lambda t: t.pending_enterprise_id == enterprise_id)), None)
+
+
+class InMemoryServiceApplicationRepository(_Repo):
+    table = "service_applications"
+
+    async def get(self, application_id: UUID) -> Any:
+        return self._rows.get(application_id)
+
+    async def open_with_key(self, key: str) -> Any:
+        return next(iter(self._where(lambda a: a.open_key == key)), None)
+
+    async def for_order(self, order_id: UUID) -> Any:
+        return next(iter(self._where(lambda a: a.order_id == order_id)), None)
+
+    async def for_applicant(self, account_id: UUID) -> list[Any]:
+        found = self._where(lambda a: a.applicant_account_id == account_id)
+        return sorted(sorted(found, key=lambda a: a.id.hex), key=lambda a: a.requested_at, reverse=True)[:100]
 
 
 class InMemoryBankTransferRepository(_Repo):
@@ -760,10 +806,12 @@ class InMemoryUnitOfWork:
         self.bank_transfers = InMemoryBankTransferRepository(self)
         self.enterprise_changes = InMemoryEnterpriseChangeRepository(self)
         self.admin_transfers = InMemoryAdminTransferRepository(self)
+        self.certificate_grants = InMemoryCertificateGrantRepository(self)
         self.legal_rep_invitations = InMemoryLegalRepInvitationRepository(self)
         self.join_applications = InMemoryJoinApplicationRepository(self)
         self.member_invitations = InMemoryMemberInvitationRepository(self)
         self.member_directory = InMemoryMemberDirectory(self)
+        self.service_applications = InMemoryServiceApplicationRepository(self)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -1158,6 +1206,12 @@ class FakeSealImages:
 
     def name_signature(self, name: str) -> bytes:
         return PNG_MAGIC + f"signature:{name}".encode()
+
+    def org_seal(self, surrounding_text: str, face_text: str, info_code: str | None, style: SealStyle) -> bytes:
+        return PNG_MAGIC + f"org-seal:{style.value}:{surrounding_text}:{face_text}:{info_code or ''}".encode()
+
+    def legal_rep_seal(self, name: str) -> bytes:
+        return PNG_MAGIC + f"legal-rep-seal:{name}".encode()
 
 
 class FakeSealMaker:

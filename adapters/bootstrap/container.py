@@ -16,7 +16,9 @@ from adapters.crypto.sm2 import default_backend as sm2_default_backend
 from adapters.crypto.sm2.public_keys import Sm2PublicKeyParser
 from adapters.documents.admin_transfer_letters import PadesTransferLetterDocuments
 from adapters.documents.fonts import resolve_font
+from adapters.documents.grant_letters import PadesGrantLetterDocuments
 from adapters.documents.letters import PadesLetterDocuments
+from adapters.documents.service_application_letters import PadesServiceLetterDocuments
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
 from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
@@ -69,10 +71,13 @@ from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.certificates.verify_pin import VerifyPin
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
+from application.enterprises.change_cascade import OrgCascade
 from application.enterprises.deletion import enterprise_roles_block_deletion
+from application.enterprises.enterprise_reviews import ENTERPRISE_CHANGE_HOOKS
 from application.enterprises.identity_links import ENTERPRISE_IDENTITY_HOOKS
 from application.enterprises.review_outcomes import review_outcomes
 from application.enterprises.use_cases import EnterpriseUseCases, enterprise_use_cases
+from application.grants.use_cases import GrantUseCases, grant_use_cases
 from application.identity.evidence import EvidenceSealer
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
@@ -91,6 +96,7 @@ from application.scans.use_cases import ScanUseCases, scan_use_cases
 from application.scans.watch_scan_session import UnitOfWorkWatchedSessions, WatchScanSession
 from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
 from application.seals.change_seal_face import ChangeSealFace
+from application.seals.enterprise_seal_use_cases import enterprise_seal_use_cases
 from application.seals.export_seal import ExportSeal
 from application.seals.list_my_seals import GetMySeal, ListMySeals
 from application.seals.personal_name_seal import PersonalNameSeals
@@ -166,6 +172,8 @@ class Container(containers.DeclarativeContainer):
     # Certificates and seals (SPEC §5, §6): the personal half of issue 4.
     seal_images = providers.Singleton(lambda s: PillowSealImages(_checked_font(s.cjk_font)), settings)
     seal_maker = providers.Singleton(CaSealMaker, certificate_authority, sm2_backend)
+    # §8.6: re-issue org certificates and re-make seals inside the approving transaction of a change.
+    org_cascade = providers.Singleton(OrgCascade, issue_dual_certificates, key_vault, seal_images, blobs)
     certificate_use_cases = providers.Singleton(
         lambda u, c, codes, h, face, sealer, blobs, images, pol, gate, vault, ca, issue, change, revoke, si, sm:
         _certificate_use_cases(u, c, codes, h, face, sealer, blobs, images, pol, gate, vault, ca, issue, change,
@@ -216,15 +224,28 @@ class Container(containers.DeclarativeContainer):
     transfer_letter_documents = providers.Singleton(  # §8.4 管理员变更授权书
         lambda s, sm2, ca: PadesTransferLetterDocuments(sm2, _checked_font(s.cjk_font), _ca_chain(ca)),
         settings, sm2_backend, certificate_authority)
+    grant_letter_documents = providers.Singleton(  # §8.5 企业证书授权书
+        lambda s, sm2, ca: PadesGrantLetterDocuments(sm2, _checked_font(s.cjk_font), _ca_chain(ca)),
+        settings, sm2_backend, certificate_authority)
+    grant_use_cases = providers.Singleton(
+        lambda s, u, c, codes, issue, letters, blobs, seal_images, h: grant_use_cases(
+            u, c, codes=codes, issue_event_certificate=issue, letters=letters, blobs=blobs, seal_images=seal_images,
+            hasher=h, base_url=s.base_url),
+        settings, uow.provider, clock, sms_codes, issue_event_certificate, grant_letter_documents, blobs, seal_images,
+        secret_hasher)
+    service_letter_documents = providers.Singleton(  # §6.3 服务申请授权书
+        lambda s, sm2, ca: PadesServiceLetterDocuments(sm2, _checked_font(s.cjk_font), _ca_chain(ca)),
+        settings, sm2_backend, certificate_authority)
     enterprise_use_cases = providers.Singleton(
-        lambda s, u, c, v, sealer, blobs, images, pol, codes, issue, docs, seal_images, h, faces, tl, bank, cipher:
-        enterprise_use_cases(
+        lambda s, u, c, v, sealer, blobs, images, pol, codes, issue, docs, seal_images, h, faces, tl, bank, cipher,
+        sl: enterprise_use_cases(
             u, c, verifier=v, sealer=sealer, blobs=blobs, images=images, upload_limit=pol.identity.upload_max_bytes,
             codes=codes, issue_event_certificate=issue, documents=docs, seal_images=seal_images, hasher=h,
-            faces=faces, base_url=s.base_url, transfer_letters=tl, bank=bank, cipher=cipher),
+            faces=faces, base_url=s.base_url, transfer_letters=tl, bank=bank, cipher=cipher, service_letters=sl,
+            commerce_policy=s.commerce_policy),
         settings, uow.provider, clock, enterprise_verifier, sealer, blobs, images, policies, sms_codes,
         issue_event_certificate, letter_documents, seal_images, secret_hasher, face_verifier,
-        transfer_letter_documents, bank_transfer_verifier, cipher)
+        transfer_letter_documents, bank_transfer_verifier, cipher, service_letter_documents)
 
     dispatcher = providers.Singleton(
         lambda u, c, sms, blobs, com, cb: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
@@ -235,12 +256,12 @@ class Container(containers.DeclarativeContainer):
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
     use_cases = providers.Singleton(
-        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent: _use_cases(
-            u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans=scans,
-            enterprises=ent),
+        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent, gr, oc:
+        _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans=scans,
+                   enterprises=ent, grants=gr, cascade=oc),
         uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
         sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases,
-        enterprise_use_cases)
+        enterprise_use_cases, grant_use_cases, org_cascade)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier)
@@ -248,7 +269,7 @@ class Container(containers.DeclarativeContainer):
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
                images, certs: dict, commerce: CommerceUseCases, watch_scan_session=None, *,
-               scans: ScanUseCases, enterprises: EnterpriseUseCases) -> UseCases:
+               scans: ScanUseCases, enterprises: EnterpriseUseCases, grants: GrantUseCases, cascade=None) -> UseCases:
     get_review = GetReview(uow)
     # The legal-rep link first, then member invitations (they need the keyed hasher, so they come built).
     identity_hooks = (*ENTERPRISE_IDENTITY_HOOKS, *enterprises.members.identity_hooks)
@@ -275,13 +296,15 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         list_reviews=ListReviews(uow),
         get_review=get_review,
         read_review_attachment=ReadReviewAttachment(get_review, blobs),
-        decide_review=DecideReview(uow, clock, review_outcomes(identity_hooks)),
+        decide_review=DecideReview(uow, clock, review_outcomes(
+            identity_hooks, on_enterprise_changed=(*ENTERPRISE_CHANGE_HOOKS, *([cascade] if cascade else [])))),
         create_operator=CreateOperator(uow, passwords, clock),
         operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
         commerce=commerce,
         watch_scan_session=watch_scan_session,
         scans=scans,
         enterprises=enterprises,
+        grants=grants,
         **certs,
     )
 
@@ -311,6 +334,7 @@ def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, imag
         revoke_seal=RevokeSeal(uow, gate, clock),
         export_seal=ExportSeal(uow, blobs, seal_maker, clock),
         read_seal_image=ReadSealImage(uow, blobs),
+        enterprise_seals=enterprise_seal_use_cases(uow, gate, seal_images, blobs, clock),
     )
 
 

@@ -50,6 +50,9 @@ def start_mappers() -> None:
     from adapters.persistence.mappers_admin_transfers import map_admin_transfers
 
     map_admin_transfers(mapper_registry)
+    from adapters.persistence.repositories_grants import map_certificate_grants
+
+    map_certificate_grants(mapper_registry)
     from adapters.persistence.repositories_legal_rep_invitations import map_legal_rep_invitations
 
     map_legal_rep_invitations(mapper_registry)
@@ -59,4 +62,7 @@ def start_mappers() -> None:
     from adapters.persistence.mappers_enterprise_transfers import map_enterprise_transfers
 
     map_enterprise_transfers(mapper_registry)
+    from adapters.persistence.repositories_service_applications import map_service_applications
+
+    map_service_applications(mapper_registry)
     _started = True

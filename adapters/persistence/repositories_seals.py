@@ -29,6 +29,11 @@ class SqlAlchemySealRepository:
         q = select(Seal).where(c.holder_account_id == account_id).order_by(c.created_at, c.id)
         return list((await self._s.execute(q)).scalars())
 
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Seal]:
+        c = t.seals.c
+        q = select(Seal).where(c.holder_enterprise_id == enterprise_id).order_by(c.created_at, c.id)
+        return list((await self._s.execute(q)).scalars())
+
     async def faces_of(self, seal_id: UUID) -> list[SealFace]:
         c = t.seal_faces.c
         q = select(SealFace).where(c.seal_id == seal_id).order_by(c.created_at, c.id)

@@ -71,6 +71,8 @@ orders = Table(
     Column("cancelled_at", UtcDateTime, nullable=True),
     Column("closed_at", UtcDateTime, nullable=True),
     Column("paid_by_payment_id", Uuid, nullable=True),
+    # §8.1 a gift: the member who holds what the enterprise paid for.
+    Column("beneficiary_account_id", Uuid, ForeignKey("accounts.id"), nullable=True),
     Column("version", Integer, nullable=False),
     Index(None, "account_id", "placed_at"),
     Index(None, "status", "expires_at"),

@@ -24,6 +24,12 @@ seals = Table(
     Column("valid_until", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
     Column("face_changed_at", UtcDateTime, nullable=True),
+    # Org seals (§8.2): the seal admin, the arc text, the 13-digit information code, and a key set only on a live
+    # 公章 or 法定代表人章 so the unique constraint allows one of each per enterprise (NULLs never collide).
+    Column("seal_admin_account_id", Uuid, ForeignKey("accounts.id"), nullable=True),
+    Column("surrounding_text", String(40), nullable=True),
+    Column("info_code", String(13), nullable=True),
+    Column("single_key", String(80), nullable=True, unique=True),
     Column("version", Integer, nullable=False),
     Index(None, "holder_account_id", "kind"),
 )

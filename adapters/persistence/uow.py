@@ -18,6 +18,8 @@ from adapters.persistence import repositories_legal_rep_invitations as rli
 from adapters.persistence import repositories_members as rme
 from adapters.persistence import repositories_scans as rsc
 from adapters.persistence import repositories_seals as rse
+from adapters.persistence import repositories_service_applications as rsa
+from adapters.persistence.repositories_grants import SqlAlchemyCertificateGrantRepository
 from application.ports import Clock
 from domain.errors import Conflict
 
@@ -79,10 +81,12 @@ class SqlAlchemyUnitOfWork:
         self.bank_transfers = ret.SqlAlchemyBankTransferRepository(s)
         self.enterprise_changes = ret.SqlAlchemyEnterpriseChangeRepository(s)
         self.admin_transfers = rat.SqlAlchemyAdminTransferRepository(s)
+        self.certificate_grants = SqlAlchemyCertificateGrantRepository(s)
         self.legal_rep_invitations = rli.SqlAlchemyLegalRepInvitationRepository(s)
         self.join_applications = rme.SqlAlchemyJoinApplicationRepository(s)
         self.member_invitations = rme.SqlAlchemyMemberInvitationRepository(s)
         self.member_directory = rme.SqlAlchemyMemberDirectory(s)
+        self.service_applications = rsa.SqlAlchemyServiceApplicationRepository(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -96,6 +100,10 @@ class SqlAlchemyUnitOfWork:
         finally:
             await self._session.close()
             self._session = None
+        # A query's autoflush meets the same version check as commit (a concurrent writer won): the same Conflict,
+        # so callers that retry on Conflict (the payment notification) retry on fresh rows.
+        if isinstance(exc[1], StaleDataError):
+            raise Conflict() from exc[1]
 
     async def commit(self) -> None:
         assert self._session is not None

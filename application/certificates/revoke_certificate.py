@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.context import Principal
+from application.grants.lifecycle import end_grants_of_revoked_certificates
 from application.ports import Clock, UnitOfWorkFactory
 from domain.certificates.certificate import Certificate, CertificateStatus, RevocationReason
 from domain.errors import NotFound, Unauthenticated
@@ -41,5 +42,6 @@ class RevokeCertificate:
                     if other.id != cert.id and other.status_at(now) is CertificateStatus.ACTIVE:
                         other.revoke(reason, now)
                         revoked.append(other)
+            await end_grants_of_revoked_certificates(uow, revoked, now)  # §8.5: grants end with the org certificate
             await uow.commit()
         return revoked

@@ -1,6 +1,7 @@
 """PlaceOrder: a person orders one or more personal plans, or — as an enterprise's admin or legal rep — enterprise
-plans for that certified enterprise (§6.2); the order snapshots each plan's price and terms. Grant activations and
-member applications come with their chapters."""
+plans for that certified enterprise (§6.2); with a grant, the grantor or the member pays its activation (§8.5);
+with an approved service application, the applicant buys the plan for the enterprise (§6.3). The order snapshots
+each plan's price and terms."""
 
 from __future__ import annotations
 
@@ -11,14 +12,11 @@ from application.audit import audit
 from application.commerce.policy import CommercePolicy
 from application.context import Principal, require_account
 from application.enterprises.certified_access import certified_and_administered
+from application.enterprises.service_application_purchase import order_for_application
+from application.grants.lifecycle import grant_order_enterprise, order_placed_for_grant
 from application.ports import Clock, UnitOfWorkFactory
 from domain.commerce.order import MAX_ITEMS, Order
-from domain.errors import DomainError, ErrorCode, InvalidInput, NotFound
-
-
-class NotAvailableYet(DomainError):
-    code = ErrorCode.NOT_AVAILABLE_YET
-    default_message = "暂不支持授权开通或成员申请的订单"
+from domain.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -36,9 +34,6 @@ class PlaceOrder:
 
     async def __call__(self, cmd: PlaceOrderCommand) -> Order:
         me = require_account(cmd.principal)
-        for field, value in (("grantId", cmd.grant_id), ("serviceApplicationId", cmd.service_application_id)):
-            if value is not None:
-                raise NotAvailableYet(field=field)
         if not cmd.plan_ids:
             raise InvalidInput("请至少选择一个套餐", field="planIds")
         if len(cmd.plan_ids) > MAX_ITEMS:
@@ -50,7 +45,21 @@ class PlaceOrder:
                 raise NotFound("所选套餐不存在或已下架", field="planIds")
             now = self._clock.now()
             plans = [found[i] for i in cmd.plan_ids]
-            if cmd.enterprise_id is None:
+            if cmd.grant_id is not None:
+                # §8.5: the grantor or the member buys the enterprise's service the grant runs on.
+                if cmd.enterprise_id is not None:
+                    raise InvalidInput("授权开通的订单无需另选企业", field="enterpriseId")
+                grant = await grant_order_enterprise(uow, me.id, cmd.grant_id, plans, now)
+                order = Order.place_for_enterprise(account_id=me.id, enterprise_id=grant.enterprise_id, plans=plans,
+                                                   now=now, payment_timeout=self._policy.payment_timeout)
+                order_placed_for_grant(grant, order)
+            elif cmd.service_application_id is not None:
+                # §6.3.2: the applicant buys the plan the legal rep approved; the enterprise holds it.
+                if cmd.enterprise_id is not None:
+                    raise InvalidInput("成员申请的订单无需另选企业", field="enterpriseId")
+                order = await order_for_application(uow, me.id, cmd.service_application_id, plans, now,
+                                                    self._policy.payment_timeout)
+            elif cmd.enterprise_id is None:
                 order = Order.place_personal(account_id=me.id, plans=plans, now=now,
                                              payment_timeout=self._policy.payment_timeout)
             else:

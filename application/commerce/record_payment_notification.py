@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from application.audit import audit
+from application.commerce.fulfilment_hooks import ORDER_FULFILLED_HOOKS, run_fulfilment_hooks
 from application.commerce.ports import InvalidPaymentNotification, PaymentGateway, PaymentNotice
 from application.ports import Clock, UnitOfWorkFactory
 from domain.commerce.order import OrderStatus
@@ -81,6 +82,7 @@ class RecordPaymentNotification:
                 payment.succeed(notice.trade_no, notice.paid_at)
                 for entitlement in order.fulfil(now):
                     uow.entitlements.add(entitlement)
+                await run_fulfilment_hooks(ORDER_FULFILLED_HOOKS, uow, order, now)  # §6.3.2, §8.1 gifts
                 for other in others:
                     other.close()
                 outcome = NotificationOutcome.FULFILLED

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from application.grants.lifecycle import end_grants_of_removed_member
 from application.ports import UnitOfWork
+from application.seals.org_seal_admins import end_seal_admin_roles
 from domain.enterprises.enterprise import Membership
 
 
@@ -18,4 +20,7 @@ class MemberRemovedHook(Protocol):
 
 
 # Empty until grants and seal-admin roles exist (issue 7); the composition root passes this to RemoveMember.
-MEMBER_REMOVAL_HOOKS: tuple[MemberRemovedHook, ...] = ()
+MEMBER_REMOVAL_HOOKS: tuple[MemberRemovedHook, ...] = (
+    end_seal_admin_roles,  # §8.2: the member's seals go back to the enterprise admin
+    end_grants_of_removed_member,  # §8.5: the member's certificate grants end
+)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from application.accounts.sms_codes import SmsCodes
 from application.certificates.issue_event_certificate import IssueEventCertificate
+from application.commerce.policy import CommercePolicy
 from application.enterprises.admin_transfer_ports import TransferLetterDocuments
 from application.enterprises.approve_admin_transfer import ApproveAdminTransfer
 from application.enterprises.authorization_letters import (
@@ -26,6 +27,11 @@ from application.enterprises.ports import EnterpriseVerifier, LetterDocuments
 from application.enterprises.queries import GetEnterprise, MyMemberships
 from application.enterprises.read_admin_transfer_letter import ReadAdminTransferLetter
 from application.enterprises.request_admin_transfer import RequestAdminTransfer
+from application.enterprises.service_application_ports import ServiceLetterDocuments
+from application.enterprises.service_application_use_cases import (
+    ServiceApplicationUseCases,
+    service_application_use_cases,
+)
 from application.identity.evidence import EvidenceSealer
 from application.ports import (
     BlobStore,
@@ -55,6 +61,7 @@ class EnterpriseUseCases:
     approve_admin_transfer: ApproveAdminTransfer
     read_admin_transfer_letter: ReadAdminTransferLetter
     transfers: BankTransferUseCases  # §5.1.2 bank transfer, §5.1.3 manual review, §8.6 information change
+    services: ServiceApplicationUseCases  # §6.3 member service applications, §8.1 赠送服务
 
 
 def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: EnterpriseVerifier,
@@ -62,7 +69,8 @@ def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: Ente
                          codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                          documents: LetterDocuments, seal_images: SealImages, faces: FaceVerifier, base_url: str,
                          hasher: SecretHasher, transfer_letters: TransferLetterDocuments,
-                         bank: BankTransferVerifier, cipher: FieldCipher) -> EnterpriseUseCases:
+                         bank: BankTransferVerifier, cipher: FieldCipher, service_letters: ServiceLetterDocuments,
+                         commerce_policy: CommercePolicy) -> EnterpriseUseCases:
     appearances = ListSignatureAppearances(uow, clock)
     return EnterpriseUseCases(
         create_enterprise=CreateEnterprise(uow, verifier, sealer, blobs, images, clock, upload_limit),
@@ -82,4 +90,8 @@ def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: Ente
         read_admin_transfer_letter=ReadAdminTransferLetter(uow, blobs),
         transfers=bank_transfer_use_cases(uow, clock, bank=bank, cipher=cipher, hasher=hasher, sealer=sealer,
                                           blobs=blobs, images=images, documents=documents, upload_limit=upload_limit),
+        services=service_application_use_cases(uow, clock, letters=service_letters, blobs=blobs, codes=codes,
+                                               issue_event_certificate=issue_event_certificate,
+                                               appearances=appearances, seal_images=seal_images, hasher=hasher,
+                                               base_url=base_url, commerce_policy=commerce_policy),
     )

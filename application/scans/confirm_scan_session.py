@@ -26,6 +26,7 @@ from application.certificates.ports import KeyVault
 from application.commerce.register_platform import der_to_pem
 from application.context import Principal, require_account
 from application.crypto.ports import Sm2Backend, Sm2Error
+from application.grants.usable import still_granted
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.scans.callbacks import enqueue_callback
 from application.scans.feed import ScanSessionFeed
@@ -68,6 +69,12 @@ def personal_transaction_code(hasher: SecretHasher, number_index: str) -> str:
     """The personal transaction code (个人交易码): a keyed hash of the person's ID-number index — the same for
     one person on every platform and every certificate, revealing nothing of the ID number."""
     return hasher.hash("scan/personal-transaction-code", number_index)[:TRANSACTION_CODE_LENGTH].upper()
+
+
+def unified_transaction_code(hasher: SecretHasher, credit_code: str) -> str:
+    """The enterprise's unified transaction code (统一交易码): a keyed hash of its credit code, the same on every
+    platform, like the personal transaction code of a person."""
+    return hasher.hash("scan/unified-transaction-code", credit_code)[:TRANSACTION_CODE_LENGTH].upper()
 
 
 def challenge_bytes(session: ScanSession, platform: TradingPlatform, now: datetime) -> bytes:
@@ -119,11 +126,17 @@ class ConfirmScanSession:
             raise QuotaExhausted(code=ErrorCode.QUOTA_EXHAUSTED, field="certificateId")
         seal = None
         if session.operation is ScanOperation.SIGN:
+            # An org seal goes only with its own enterprise's certificate, a personal one with a personal one.
+            seals = [s for s in await usable_seals(uow, account_id, session, now)
+                     if s.holder_enterprise_id == usable.enterprise_id]
             if cmd.seal_id is None:
-                raise SealRequired(field="sealId")
-            seal = next((s for s in await usable_seals(uow, account_id, session, now) if s.id == cmd.seal_id), None)
-            if seal is None:
-                raise NotFound("所选印章不可用", field="sealId")
+                # An enterprise without seals yet (§8.2) still signs with its org certificate, without an image.
+                if usable.enterprise_id is None or seals:
+                    raise SealRequired(field="sealId")
+            else:
+                seal = next((s for s in seals if s.id == cmd.seal_id), None)
+                if seal is None:
+                    raise NotFound("所选印章不可用", field="sealId")
         pair = [c for c in await uow.certificates.for_pair(usable.certificate.pair_id)] \
             if usable.certificate.pair_id else [usable.certificate]
         signing = next((c for c in pair if c.usage is CertificateUsage.SIGNING and c.der), None)
@@ -138,6 +151,12 @@ class ConfirmScanSession:
                   "creditCode": None,
                   "personalTransactionCode": personal_transaction_code(self._hasher, identity.number_index),
                   "unifiedTransactionCode": None}
+        if usable.enterprise is not None:
+            # §7.3: the platform learns the enterprise it deals with and the granted member who acted for it.
+            holder.update(kind="ENTERPRISE", name=usable.enterprise.name, creditCode=usable.enterprise.credit_code,
+                          unifiedTransactionCode=unified_transaction_code(self._hasher,
+                                                                          usable.enterprise.credit_code),
+                          actingPersonName=identity.legal_name)
         signing_key = await uow.wrapped_keys.get(signing.id)
         escrow = await uow.wrapped_keys.get(encryption.id) if encryption is not None else None
         return _Prepared(session, platform, usable, signing, encryption, seal, holder,
@@ -163,6 +182,9 @@ class ConfirmScanSession:
             entitlement = await uow.entitlements.get(prep.usable.entitlement.id)
             if entitlement is None or not entitlement.covers(session.operation, session.platform_id, now):
                 raise CertificateNotUsable(field="certificateId")
+            if prep.usable.enterprise_id is not None and not await still_granted(
+                    uow, p.id, prep.usable.enterprise_id, session.platform_id, session.operation, now):
+                raise CertificateNotUsable(field="certificateId")  # revoked or ended while the PIN was checked
             count = signs_needed(session) or 1
             if session.operation is ScanOperation.SIGN:
                 try:
@@ -175,7 +197,8 @@ class ConfirmScanSession:
             enqueue_callback(uow, prep.platform, session, ScanStatus.CONFIRMED, now)
             audit(uow, "scan.confirmed", now, None, account_id=p.id, t_id=session.t_id,
                   platform_code=prep.platform.code, operation=session.operation.value,
-                  certificate_serial=prep.usable.certificate.serial, count=count)
+                  certificate_serial=prep.usable.certificate.serial, count=count,
+                  enterprise_id=str(prep.usable.enterprise_id) if prep.usable.enterprise_id else None)
             try:
                 await uow.commit()
             except Conflict:
@@ -187,6 +210,10 @@ class ConfirmScanSession:
         assert prep.signing is not None
         if prep.signing_wrapped is None:
             raise CertificateNotUsable(field="certificateId")
+        if prep.usable.enterprise_id is not None:
+            # The member's own PIN was proven above; the org key is under the enterprise's key, not a PIN.
+            return self._vault.open_org_signing_key(prep.signing_wrapped, prep.usable.enterprise_id,
+                                                    prep.signing.public_key)
         return self._vault.open_signing_key(prep.signing_wrapped, pin_key, account_id, prep.signing.public_key)
 
     async def _result(self, prep: _Prepared, pin_key, account_id: UUID, now: datetime) -> dict[str, Any]:
@@ -205,9 +232,10 @@ class ConfirmScanSession:
             result["signature"] = _b64(self._sm2.sign(key, challenge, public_key=signing.public_key))
         elif op is ScanOperation.SIGN:
             key = self._signing_key(prep, pin_key, account_id)
-            assert prep.seal is not None
-            image, _type = await self._blobs.get(prep.seal.image_blob_id)
-            image_b64 = _b64(image)
+            image_b64 = None
+            if prep.seal is not None:
+                image, _type = await self._blobs.get(prep.seal.image_blob_id)
+                image_b64 = _b64(image)
             signatures = []
             for doc in session.scan_documents:
                 digest = bytes.fromhex(doc.sm3_hex)
@@ -223,7 +251,8 @@ class ConfirmScanSession:
             assert encryption is not None
             if prep.escrow_wrapped is None:
                 raise CertificateNotUsable(field="certificateId")
-            key = self._vault.open_escrowed_key(prep.escrow_wrapped, account_id, encryption.public_key)
+            key = self._vault.open_escrowed_key(prep.escrow_wrapped, prep.usable.enterprise_id or account_id,
+                                                encryption.public_key)
             keys = []
             for i, envelope in enumerate(session.scan_envelopes):
                 try:

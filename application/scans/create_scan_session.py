@@ -15,7 +15,7 @@ from application.scans.policy import ScanPolicy
 from application.scans.ports import DocumentSignatures
 from application.scans.watch_scan_session import WATCH_TOKEN_PURPOSE
 from domain.commerce.entitlement import ScanOperation
-from domain.errors import DomainError, ErrorCode, InvalidInput
+from domain.errors import InvalidInput
 from domain.scans.session import (
     ScanEnvelope,
     ScanSession,
@@ -69,11 +69,6 @@ class CreatedScanSession:
     watch_token: str
 
 
-class OrgSealsNotAvailableYet(DomainError):
-    code = ErrorCode.NOT_AVAILABLE_YET
-    default_message = "企业印章签章将随企业证书授权开放"
-
-
 class CreateScanSession:
     def __init__(self, uow: UnitOfWorkFactory, hasher: SecretHasher, signatures: DocumentSignatures, clock: Clock,
                  policy: ScanPolicy) -> None:
@@ -103,8 +98,6 @@ class CreateScanSession:
             documents = check_documents([(d.doc_id, d.file_name, d.sm3_hex) for d in cmd.documents or []])
             if len(documents) > 1 and not cmd.continuous:
                 raise InvalidInput("签署多份文件须开启连续签章", field="continuous")
-            if cmd.seal_owner is SealOwner.ENTERPRISE or cmd.seal_use is SealUse.OFFICIAL:
-                raise OrgSealsNotAvailableYet(field="sealOwner")
         elif cmd.documents:
             raise InvalidInput("仅签章业务可提供待签文件", field="documents")
         if op is ScanOperation.DECRYPT:

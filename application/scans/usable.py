@@ -11,6 +11,7 @@ from application.certificates.personal import active_personal
 from application.ports import UnitOfWork
 from domain.certificates.certificate import Certificate, CertificateUsage
 from domain.commerce.entitlement import Entitlement, HolderKind, ScanOperation, SubjectType
+from domain.enterprises.enterprise import Enterprise
 from domain.scans.session import ScanSession, SealOwner, SealUse
 from domain.seals.seal import Seal, SealStatus
 
@@ -21,6 +22,7 @@ class UsableCertificate:
     holder_kind: SubjectType
     entitlement: Entitlement
     enterprise_id: UUID | None = None
+    enterprise: Enterprise | None = None  # ENTERPRISE: the granting enterprise (§7.3)
 
 
 def certificate_usage_for(operation: ScanOperation) -> CertificateUsage:
@@ -57,15 +59,29 @@ async def usable_certificates(uow: UnitOfWork, account_id: UUID, session: ScanSe
 
 async def granted_org_certificates(uow: UnitOfWork, account_id: UUID, session: ScanSession,
                                    now: datetime) -> list[UsableCertificate]:
-    """Seam for issue 7: org certificates granted to this member for the platform and operation, each with the
-    enterprise's active entitlement (holder_kind ENTERPRISE, enterprise_id set). No grants exist yet."""
-    return []
+    """Org certificates granted to this member for the platform and operation (§7.3), each with the
+    enterprise's active entitlement (holder_kind ENTERPRISE, enterprise_id set): application/grants/usable.py."""
+    from application.grants.usable import granted_uses
+
+    return [UsableCertificate(u.certificate, SubjectType.ENTERPRISE, u.entitlement, u.enterprise.id, u.enterprise)
+            for u in await granted_uses(uow, account_id, session.platform_id, ScanOperation(session.operation),
+                                        signs_needed(session), now)]
 
 
 async def usable_seals(uow: UnitOfWork, account_id: UUID, session: ScanSession, now: datetime) -> list[Seal]:
     if session.operation != ScanOperation.SIGN:
         return []
-    if session.seal_owner not in (None, SealOwner.PERSONAL) or session.seal_use not in (None, SealUse.SIGNATURE):
-        return []  # organisation seals arrive with grants (issue 7)
+    if session.seal_owner is SealOwner.ENTERPRISE or session.seal_use is SealUse.OFFICIAL:
+        return await granted_org_seals(uow, account_id, session, now)
     return [s for s in await uow.seals.for_account(account_id)
             if s.kind.is_personal and s.status_at(now) is SealStatus.ACTIVE]
+
+
+async def granted_org_seals(uow: UnitOfWork, account_id: UUID, session: ScanSession, now: datetime) -> list[Seal]:
+    """The ACTIVE seals of the enterprises whose grant covers this platform and SIGN (§7.3)."""
+    from application.grants.usable import granting_enterprises
+
+    seals: list[Seal] = []
+    for enterprise_id in await granting_enterprises(uow, account_id, session.platform_id, ScanOperation.SIGN, now):
+        seals += [s for s in await uow.seals.for_enterprise(enterprise_id) if s.status_at(now) is SealStatus.ACTIVE]
+    return seals

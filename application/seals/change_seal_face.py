@@ -1,6 +1,6 @@
 """ChangeSealFace (§8.2.3, §9.1): a personal name seal takes a new face from a template style or an
 uploaded image, confirmed with the PIN. The earlier face stays in the history for signatures already
-made with it. Organisation seals come with the enterprise chapter."""
+made with it. Org seals go to ChangeOrgSealFace (§8.2.3: style, surrounding text, information code)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from application.certificates.pin_gate import PinGate
 from application.context import Principal, RequestMeta, require_account
 from application.identity.submit_manual_verification import UploadedImage
 from application.ports import BlobStore, Clock, ImageInspector, UnitOfWorkFactory
+from application.seals.change_org_seal_face import ChangeOrgSealFace
 from application.seals.list_my_seals import SealView, own_seal
 from application.seals.personal_name_seal import PNG
 from application.seals.ports import SealImages
@@ -45,9 +46,14 @@ class ChangeSealFace:
                  blobs: BlobStore, clock: Clock, upload_limit: int) -> None:
         self._uow, self._gate, self._images, self._inspector = uow, gate, images, inspector
         self._blobs, self._clock, self.upload_limit = blobs, clock, upload_limit
+        self._org = ChangeOrgSealFace(uow, gate, images, blobs, clock)
 
     async def __call__(self, cmd: ChangeSealFaceCommand) -> SealView:
         p = require_account(cmd.principal)
+        async with self._uow() as uow:
+            found = await uow.seals.get(cmd.seal_id)
+        if found is not None and found.is_org:
+            return await self._org(cmd)
         async with self._uow() as uow:
             seal = await own_seal(uow, p.id, cmd.seal_id)
         if not seal.kind.is_personal:

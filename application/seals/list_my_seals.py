@@ -7,6 +7,7 @@ from uuid import UUID
 
 from application.context import Principal, require_account
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.seals.org_seal_access import visible_org_seal
 from domain.errors import NotFound
 from domain.seals.seal import Seal, SealStatus
 
@@ -31,7 +32,7 @@ class ListMySeals:
 
 
 class GetMySeal:
-    """One of the caller's seals (for `node(id)`); None for anything else."""
+    """One of the caller's seals, or an org seal the caller may see (§8.2), for `node(id)`; None for anything else."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow, self._clock = uow, clock
@@ -40,7 +41,11 @@ class GetMySeal:
         p = require_account(principal)
         async with self._uow() as uow:
             seal = await uow.seals.get(seal_id)
-        if seal is None or not seal.is_held_by_account(p.id):
+            if seal is not None and seal.is_org:
+                seal = await visible_org_seal(uow, p.id, seal_id)
+            elif seal is not None and not seal.is_held_by_account(p.id):
+                seal = None
+        if seal is None:
             return None
         return SealView(seal, seal.status_at(self._clock.now()))
 

@@ -18,6 +18,9 @@ class SealRepository(Protocol):
     async def for_account(self, account_id: UUID) -> list[Seal]:
         """Every seal an account holds in person, oldest first."""
         ...
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Seal]:
+        """Every seal an enterprise holds (org seals and its legal-rep seal), oldest first."""
+        ...
     async def faces_of(self, seal_id: UUID) -> list[SealFace]:
         """The face history of one seal, oldest first."""
         ...
@@ -28,6 +31,13 @@ class SealImages(Protocol):
 
     def personal_seal(self, name: str, style: SealStyle) -> bytes: ...
     def name_signature(self, name: str) -> bytes: ...
+    def org_seal(self, surrounding_text: str, face_text: str, info_code: str | None, style: SealStyle) -> bytes:
+        """The round red org seal: `surrounding_text` on the upper arc, a star, `face_text` under it and the
+        13-digit information code on the lower arc (CLASSIC, DOUBLE_RING or AGED)."""
+        ...
+    def legal_rep_seal(self, name: str) -> bytes:
+        """The square 法定代表人章 with the person's name."""
+        ...
 
 
 @dataclass(frozen=True)

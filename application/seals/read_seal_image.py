@@ -1,5 +1,5 @@
 """ReadSealImage: the image of one of the caller's seals (its current face, or one from its history),
-served over HTTP to the owner only."""
+served over HTTP to the owner only (for an org seal: to those who may see it, §8.2)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from uuid import UUID
 
 from application.context import Principal
 from application.ports import BlobStore, UnitOfWorkFactory
+from application.seals.org_seal_access import visible_org_seal
 
 
 class ReadSealImage:
@@ -19,7 +20,11 @@ class ReadSealImage:
             return None
         async with self._uow() as uow:
             seal = await uow.seals.get(seal_id)
-            if seal is None or not seal.is_held_by_account(principal.id):
+            if seal is not None and seal.is_org:
+                seal = await visible_org_seal(uow, principal.id, seal_id)
+            elif seal is not None and not seal.is_held_by_account(principal.id):
+                seal = None
+            if seal is None:
                 return None  # the same answer for "not yours" and "not there"
             blob = seal.image_blob_id
             if face_id is not None:

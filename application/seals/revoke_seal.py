@@ -1,4 +1,5 @@
-"""RevokeSeal (§9.1.3 注销印章): final, confirmed with the PIN; the seal stays listed as invalid."""
+"""RevokeSeal (§9.1.3 注销印章): final, confirmed with the PIN; the seal stays listed as invalid. Org seals go to
+RevokeOrgSeal (§8.2.4), which also ends what names the seal."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from application.certificates.pin_gate import PinGate
 from application.context import Principal, RequestMeta, require_account
 from application.ports import Clock, UnitOfWorkFactory
 from application.seals.list_my_seals import SealView, own_seal
+from application.seals.revoke_org_seal import RevokeOrgSeal
 from domain.seals.seal import OrgSealsNotAvailable, SealNotActive, SealStatus
 
 
@@ -24,9 +26,14 @@ class RevokeSealCommand:
 class RevokeSeal:
     def __init__(self, uow: UnitOfWorkFactory, gate: PinGate, clock: Clock) -> None:
         self._uow, self._gate, self._clock = uow, gate, clock
+        self._org = RevokeOrgSeal(uow, gate, clock)
 
     async def __call__(self, cmd: RevokeSealCommand) -> SealView:
         p = require_account(cmd.principal)
+        async with self._uow() as uow:
+            found = await uow.seals.get(cmd.seal_id)
+        if found is not None and found.is_org:
+            return await self._org(cmd)
         async with self._uow() as uow:
             seal = await own_seal(uow, p.id, cmd.seal_id)
         if not seal.kind.is_personal:

@@ -105,6 +105,8 @@ class Order:
     cancelled_at: datetime | None = None
     closed_at: datetime | None = None
     paid_by_payment_id: UUID | None = None
+    # §8.1 a gift: the enterprise pays (its admin places the order) and this member holds what it buys.
+    beneficiary_account_id: UUID | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1
 
@@ -118,6 +120,14 @@ class Order:
                              now: datetime, payment_timeout: timedelta) -> Order:
         """§6.2 an enterprise's purchase: placed and paid by its admin or legal rep, held by the enterprise."""
         return cls._place(account_id, enterprise_id, SubjectType.ENTERPRISE, plans, now, payment_timeout)
+
+    @classmethod
+    def place_gift(cls, *, account_id: UUID, enterprise_id: UUID, member_account_id: UUID,
+                   plans: list[ServicePlan], now: datetime, payment_timeout: timedelta) -> Order:
+        """§8.1 赠送服务: the enterprise's admin or legal rep buys personal plans for a member."""
+        order = cls._place(account_id, enterprise_id, SubjectType.PERSONAL, plans, now, payment_timeout)
+        order.beneficiary_account_id = member_account_id
+        return order
 
     @classmethod
     def _place(cls, account_id: UUID, enterprise_id: UUID | None, subject: SubjectType, plans: list[ServicePlan],
@@ -188,7 +198,8 @@ class Order:
         self._move(OrderStatus.FULFILLED)
         self.fulfilled_at = now
         start = self.paid_at or now
-        holder_kind, holder_id = ((HolderKind.ENTERPRISE, self.enterprise_id) if self.enterprise_id
+        holder_kind, holder_id = ((HolderKind.ACCOUNT, self.beneficiary_account_id) if self.beneficiary_account_id
+                                  else (HolderKind.ENTERPRISE, self.enterprise_id) if self.enterprise_id
                                   else (HolderKind.ACCOUNT, self.account_id))
         return [Entitlement(holder_kind=holder_kind, holder_id=holder_id, platform_id=ln.platform_id,
                             plan_id=ln.plan_id, order_id=self.id, operations=list(ln.operations),

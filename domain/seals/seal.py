@@ -99,6 +99,12 @@ class Seal:
     status: SealStatus = SealStatus.ACTIVE
     revoked_at: datetime | None = None
     face_changed_at: datetime | None = None
+    # Org seals (§8.2, domain/seals/org_seal.py): who manages and uses the seal, what its face says, and the
+    # key that keeps one live 公章 / 法定代表人章 per enterprise (cleared when the seal is revoked).
+    seal_admin_account_id: UUID | None = None
+    surrounding_text: str | None = None
+    info_code: str | None = None
+    single_key: str | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1
 
@@ -118,6 +124,10 @@ class Seal:
 
     def is_held_by_account(self, account_id: UUID) -> bool:
         return self.holder_account_id == account_id
+
+    @property
+    def is_org(self) -> bool:
+        return self.holder_enterprise_id is not None
 
     def status_at(self, now: datetime) -> SealStatus:
         """REVOKED wins over EXPIRED, as for certificates."""
@@ -154,3 +164,4 @@ class Seal:
             raise SealNotActive("该印章已注销", field="sealId")
         self.status = SealStatus.REVOKED
         self.revoked_at = now
+        self.single_key = None  # a revoked 公章 no longer blocks its successor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.certificates.list_my_certificates import CertificateView
 from graphql_schema.certificates import types as t
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import run_query
@@ -14,5 +15,12 @@ async def my_certificates(info: Info) -> list[t.CertificateType]:
 
 
 async def usable_enterprise_certificates(info: Info) -> list[t.UsableEnterpriseCertificate]:
-    # Grants of org certificates (§8.5) come with the enterprise chapter: nothing is usable through one yet.
-    return []
+    """§8.5: the org certificates of the caller's ACTIVE grants, with their enterprise."""
+    from graphql_schema.enterprises.types import EnterpriseType
+
+    ctx = info.context
+    granted = await run_query(lambda: ctx.use_cases.grants.my_granted_certificates(ctx.principal))
+    now = ctx.use_cases.grants.clock.now()
+    return [t.UsableEnterpriseCertificate(
+        certificate=t.CertificateType.of(CertificateView(g.certificate, g.certificate.status_at(now))),
+        enterprise=EnterpriseType.of(g.enterprise, None)) for g in granted]

@@ -17,7 +17,9 @@ from graphql_schema.commerce.types import (
 class PlaceOrderInput:
     plan_ids: list[strawberry.ID]
     enterprise_id: strawberry.ID | None = strawberry.field(default=None, description="Enterprise plans (later).")
-    grant_id: strawberry.ID | None = strawberry.field(default=None, description="Grant activation (later).")
+    grant_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "§8.5: pays for an approved certificate grant (CertificateGrant ID) — only the grantor or the member; "
+        "ENTERPRISE plans of the grant's platform, bought for the grant's enterprise; paid, the grant is ACTIVE."))
     service_application_id: strawberry.ID | None = strawberry.field(default=None,
                                                                     description="Member applications (later).")
 

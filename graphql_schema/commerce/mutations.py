@@ -29,11 +29,19 @@ def local_id(global_id: str | None, type_name: str, field: str):
     return ref[1]
 
 
-def _given(global_id: str | None):
-    """Inputs of later chapters: any value given is answered NOT_AVAILABLE_YET by the use case."""
+def _application(global_id: str | None):
+    """§6.3: an ID that is not a ServiceApplication's is answered like an application that does not exist."""
     if global_id is None:
         return None
-    ref = from_global_id(global_id)
+    ref = from_global_id(global_id, "ServiceApplication")
+    return ref[1] if ref else UUID(int=0)
+
+
+def _grant(global_id: str | None):
+    """§8.5: an ID that is not a CertificateGrant's is answered like a grant that does not exist."""
+    if global_id is None:
+        return None
+    ref = from_global_id(global_id, "CertificateGrant")
     return ref[1] if ref else UUID(int=0)
 
 
@@ -92,8 +100,8 @@ class CommerceMutations:
         async def act():
             cmd = PlaceOrderCommand(
                 ctx.principal, [local_id(p, "ServicePlan", "planIds") for p in input.plan_ids],
-                enterprise_id=_enterprise(input.enterprise_id), grant_id=_given(input.grant_id),
-                service_application_id=_given(input.service_application_id))
+                enterprise_id=_enterprise(input.enterprise_id), grant_id=_grant(input.grant_id),
+                service_application_id=_application(input.service_application_id))
             order = await ctx.use_cases.commerce.place_order(cmd)
             return PlaceOrderPayload(order=t.OrderType.of(order, ctx.use_cases.commerce.clock.now()))
         return await run_mutation(PlaceOrderPayload, act, input)

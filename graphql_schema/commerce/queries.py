@@ -49,6 +49,9 @@ class AccountCommerceFields:
             return [t.EntitlementType.of(e, now) for e in found]
         return await run_query(act)
 
-    @strawberry.field(description="My applications for enterprise plans (§6.3); none until that chapter lands.")
-    def service_applications(self) -> list[t.ServiceApplication]:
-        return []
+    @strawberry.field(description="My applications for enterprise plans (§6.3.1), newest first: PENDING_APPROVAL, "
+                                  "APPROVED (buy it with placeOrder), PURCHASED, REJECTED or EXPIRED.")
+    async def service_applications(self, info: Info) -> list[t.ServiceApplication]:
+        from graphql_schema.enterprises.service_applications import my_service_applications
+
+        return await run_query(lambda: my_service_applications(info))

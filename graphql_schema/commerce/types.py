@@ -283,7 +283,8 @@ class EntitlementType(Node):
 
 @strawberry.type
 class ServiceApplication(Node):
-    """A member's application for an enterprise plan (§6.3); arrives with the enterprise chapter."""
+    """A member's application for an enterprise plan (§6.3): status PENDING_APPROVAL, APPROVED, PURCHASED,
+    REJECTED or EXPIRED; approvalUrl (the QR code's content too) while it waits for the legal rep."""
 
     status: str
     plan: ServicePlanType | None

@@ -19,7 +19,7 @@ from domain.enterprises.enterprise import (
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
 from graphql_schema.common.node import Node, to_global_id
-from graphql_schema.seals.types import SignatureAppearanceType
+from graphql_schema.seals.types import SealType, SignatureAppearanceType
 
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType
@@ -29,10 +29,12 @@ if TYPE_CHECKING:
         JoinApplicationStatusEnum,
         MemberConnection,
     )
+    from graphql_schema.grants.mutations import CertificateGrantType
 
 EnterpriseRoleEnum = strawberry.enum(EnterpriseRole, name="EnterpriseRole")
 _MEMBER_TYPES = "graphql_schema.enterprises.member_types"
 _TRANSFER_TYPES = "graphql_schema.enterprises.bank_transfers"
+_GRANT_TYPES = "graphql_schema.grants.mutations"
 CertificationStatusEnum = strawberry.enum(CertificationStatus, name="EnterpriseCertificationStatus")
 CertificationMethodEnum = strawberry.enum(CertificationMethod, name="EnterpriseCertificationMethod")
 
@@ -113,6 +115,24 @@ class EnterpriseType(Node):
             return []
         ctx = info.context
         return [CertificateType.of(v) for v in await ctx.use_cases.list_enterprise_certificates(ctx.principal, ref[1])]
+
+    # §8.5 证书授权: the grant list (graphql_schema/grants/mutations.py).
+    @strawberry.field(description="The enterprise's certificate grants, newest first, for the ADMIN or legal rep "
+                                  "(empty for anyone else).")
+    async def certificate_grants(self, info: Info
+                                 ) -> list[Annotated[CertificateGrantType, strawberry.lazy(_GRANT_TYPES)]]:
+        from graphql_schema.grants.mutations import enterprise_grants
+
+        return await enterprise_grants(info, self.id)
+
+    # §8.2 印章管理.
+    @strawberry.field(description="The enterprise's seals, oldest first: all of them for the admins and the legal rep, "
+                                  "the ones they administer for a seal admin, empty for anyone else. Revoked and "
+                                  "expired seals only with includeInvalid.")
+    async def seals(self, info: Info, include_invalid: bool | None = False) -> list[SealType]:
+        from graphql_schema.seals.enterprise_seals import enterprise_seals
+
+        return await enterprise_seals(info, self.id, bool(include_invalid))
 
 
 @strawberry.type

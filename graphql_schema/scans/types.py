@@ -44,6 +44,9 @@ class ScanHolder:
         "个人交易码: a stable keyed identifier of the person (HMAC-SM3 of the ID number's keyed index, 32 hex "
         "digits), the same on every platform and certificate, revealing nothing of the ID number."))
     unified_transaction_code: str | None = strawberry.field(description="统一交易码 of an enterprise holder.")
+    acting_person_name: str | None = strawberry.field(default=None, description=(
+        "ENTERPRISE holder (§7.3): the granted member who acted; maskedIdNumber and personalTransactionCode are "
+        "theirs."))
 
 
 @strawberry.type
@@ -83,7 +86,8 @@ class ScanResult:
             holder=ScanHolder(kind=h["kind"], name=h.get("name"), masked_id_number=h.get("maskedIdNumber"),
                               credit_code=h.get("creditCode"),
                               personal_transaction_code=h.get("personalTransactionCode"),
-                              unified_transaction_code=h.get("unifiedTransactionCode")),
+                              unified_transaction_code=h.get("unifiedTransactionCode"),
+                              acting_person_name=h.get("actingPersonName")),
             signing_certificate_pem=r["signingCertificatePem"],
             encryption_certificate_pem=r.get("encryptionCertificatePem"), challenge=r.get("challenge"),
             signature=r.get("signature"),
@@ -152,7 +156,8 @@ class UsableCertificateType:
     def of(cls, u: UsableCertificate, now: datetime) -> UsableCertificateType:
         c = u.certificate
         return cls(certificate=CertificateType.of(CertificateView(c, c.status_at(now))), holder_kind=u.holder_kind,
-                   enterprise=None, entitlement=EntitlementType.of(u.entitlement, now))
+                   enterprise=Enterprise.of(u.enterprise, None) if u.enterprise is not None else None,
+                   entitlement=EntitlementType.of(u.entitlement, now))
 
 
 @strawberry.type(name="ScanSession", description=(

@@ -45,8 +45,10 @@ class SealMutations:
         finally:
             await _close(input.image)
 
-    @strawberry.mutation(description="A personal seal's new face from a template style or an uploaded image "
-                                     "(PIN); earlier faces stay for signatures already made.")
+    @strawberry.mutation(description="A personal seal's new face from a template style or an uploaded image; an "
+                                     "org seal's (§8.2.3) from style, surroundingText and infoCode, by the "
+                                     "enterprise's admins, legal rep or the seal admin. Confirmed with the PIN; "
+                                     "earlier faces stay for signatures already made.")
     async def change_seal_face(self, info: Info, input: i.ChangeSealFaceInput) -> t.ChangeSealFacePayload:
         ctx = info.context
         uc = ctx.use_cases.change_seal_face
@@ -62,7 +64,9 @@ class SealMutations:
         finally:
             await _close(input.image)
 
-    @strawberry.mutation(description="§9.1.3 注销印章: final, confirmed with the PIN; the seal stays listed as invalid.")
+    @strawberry.mutation(description="§9.1.3 / §8.2.4 注销印章: final, confirmed with the PIN; the seal stays listed as "
+                                     "invalid. An org seal is revoked by the enterprise's admins or legal rep and "
+                                     "ends every grant that names it.")
     async def revoke_seal(self, info: Info, input: i.RevokeSealInput) -> t.RevokeSealPayload:
         ctx = info.context
 

@@ -39,6 +39,10 @@ class SealType(Node):
     created_at: datetime
     valid_until: datetime
     revoked_at: datetime | None
+    surrounding_text: str | None = strawberry.field(
+        description="Org seals (§8.2.3): the text on the upper arc (the enterprise name, or the legal rep's name).")
+    info_code: str | None = strawberry.field(
+        description="Org seals (§8.2.3): the 13-digit information code on the lower arc, when set.")
     seal_id: strawberry.Private[UUID]
 
     @strawberry.field(description="GB/T 38540 SES_Seal (DER, base64) signed by our seal-maker certificate; "
@@ -53,7 +57,8 @@ class SealType(Node):
         s = view.seal
         return cls(id=to_global_id("Seal", s.id), kind=s.kind, name=s.name, status=view.status, style=s.style,
                    image_url=seal_image_url(s.id), created_at=s.created_at, valid_until=s.valid_until,
-                   revoked_at=s.revoked_at, seal_id=s.id)
+                   revoked_at=s.revoked_at, surrounding_text=s.surrounding_text, info_code=s.info_code,
+                   seal_id=s.id)
 
 
 @strawberry.type(name="SignatureAppearance", description="Something a person may sign a letter with (§5.1.1.1 step 3).")

@@ -194,7 +194,7 @@ async def test_unpaid_order_closes_after_30_minutes(gql, container, clock):
     ({"planIds": ["enterprise"], "enterpriseId": "RW50ZXJwcmlzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDE"},
      "NOT_FOUND"),
     ({"planIds": ["personal"], "grantId": "R3JhbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAx"},
-     "NOT_AVAILABLE_YET"),
+     "NOT_FOUND"),
 ])
 async def test_bad_orders_change_nothing(gql, container, variables, code):
     ids = await catalogue(gql, container)

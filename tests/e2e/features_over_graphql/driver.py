@@ -55,9 +55,12 @@ from features.driver import (
 from graphql_schema.common.node import from_global_id, to_global_id
 from tests.e2e.features_over_graphql.driver_admin_transfer import AdminTransferGraphQLDriver
 from tests.e2e.features_over_graphql.driver_bank_transfer import EnterpriseTransferGraphQLDriver
+from tests.e2e.features_over_graphql.driver_enterprise_seals import EnterpriseSealsGraphQLDriver
 from tests.e2e.features_over_graphql.driver_enterprise_services import EnterpriseServicesGraphQLDriver
+from tests.e2e.features_over_graphql.driver_grants import CertificateGrantGraphQLDriver
 from tests.e2e.features_over_graphql.driver_legal_rep import LegalRepInvitationGraphQLDriver
 from tests.e2e.features_over_graphql.driver_members import EnterpriseMembersGraphQLDriver
+from tests.e2e.features_over_graphql.driver_service_applications import ServiceApplicationsGraphQLDriver
 from tests.support.graphql import GraphQLClient, GraphQLError
 
 T = TypeVar("T")
@@ -110,7 +113,8 @@ def _payload(data: dict[str, Any], field: str) -> dict[str, Any]:
 
 
 class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
-                    EnterpriseMembersGraphQLDriver, EnterpriseTransferGraphQLDriver, EnterpriseServicesGraphQLDriver):
+                    EnterpriseMembersGraphQLDriver, EnterpriseTransferGraphQLDriver, EnterpriseServicesGraphQLDriver,
+                    ServiceApplicationsGraphQLDriver, EnterpriseSealsGraphQLDriver, CertificateGrantGraphQLDriver):
     """ApplicationDriver's methods and return types, through GraphQL over HTTP (see the module docstring).
 
     The app, its container and the HTTP client belong to the event loop of the scenario's runner: they are
@@ -674,6 +678,8 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         container, _ = await self._app()
         self._install_callback_receiver(container)
         await register_platform(container, platform)  # as `sxq platform register` does it
+        # Plans put on sale later for a platform of this name are the connected platform's (§7.3 scenarios).
+        self._platforms.setdefault(platform.name, to_global_id("TradingPlatform", platform.id))
 
     def _install_callback_receiver(self, container: Container) -> None:
         if self._callback_receiver is not None:
@@ -727,8 +733,11 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
 
     async def create_scan_session(self, platform: Any, operation: str, *,
                                   documents: list[tuple[str, str, str]] | None = None, continuous: bool = False,
-                                  envelopes: list[tuple[str, str]] | None = None) -> ScanCreated:
+                                  envelopes: list[tuple[str, str]] | None = None,
+                                  seal_owner: str | None = None) -> ScanCreated:
         variables: dict[str, Any] = {"operation": operation, "continuous": continuous}
+        if seal_owner:
+            variables["sealOwner"] = seal_owner
         if documents:
             variables["documents"] = [{"docId": d, "fileName": f, "sm3Hex": h} for d, f, h in documents]
         if envelopes:

@@ -99,12 +99,12 @@ async def test_refused_orders_store_nothing(app, which, code):
     assert Snapshot.of(app.db) == before
 
 
-@pytest.mark.parametrize("given", ["grant_id", "service_application_id"])
-async def test_grant_and_application_purchases_are_not_available_yet(app, given):
+async def test_an_order_for_a_grant_that_does_not_exist_is_not_found(app):
+    # §8.5 grant purchases: tests/unit/application/test_certificate_grants.py.
     user, _, personal, _ = await shop(app)
     with pytest.raises(DomainError) as excinfo:
-        await app.commerce.place_order(PlaceOrderCommand(user.principal, [personal.id], **{given: uuid4()}))
-    assert code_of(excinfo) is ErrorCode.NOT_AVAILABLE_YET
+        await app.commerce.place_order(PlaceOrderCommand(user.principal, [personal.id], grant_id=uuid4()))
+    assert code_of(excinfo) is ErrorCode.NOT_FOUND and excinfo.value.field == "grantId"
     assert app.db.rows("orders") == []
 
 

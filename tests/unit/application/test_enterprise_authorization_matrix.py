@@ -21,26 +21,38 @@ from application.certificates.claim_enterprise_certificate import ClaimEnterpris
 from application.commerce.place_order import PlaceOrderCommand
 from application.context import Principal
 from application.enterprises.add_member import AddMemberCommand
+from application.enterprises.apply_for_enterprise_service import ApplyForEnterpriseServiceCommand
 from application.enterprises.apply_to_join import ApplyToJoinEnterpriseCommand
 from application.enterprises.approve_admin_transfer import ApproveAdminTransferCommand
+from application.enterprises.approve_service_application import ApproveServiceApplicationCommand
 from application.enterprises.authorization_letters import SignAuthorizationLetterCommand
 from application.enterprises.confirm_bank_transfer import ConfirmBankTransferCommand
 from application.enterprises.decide_join_application import DecideJoinApplicationCommand
+from application.enterprises.gift_service import GiftServiceCommand
 from application.enterprises.legal_rep_invitations import (
     AcceptLegalRepInvitationCommand,
     InviteLegalRepCommand,
 )
+from application.enterprises.reject_service_application import RejectServiceApplicationCommand
 from application.enterprises.remove_member import RemoveMemberCommand
 from application.enterprises.request_admin_transfer import RequestAdminTransferCommand
 from application.enterprises.request_enterprise_change import RequestEnterpriseChangeCommand
 from application.enterprises.start_bank_transfer import StartBankTransferCommand
+from application.grants.approve_certificate_grant import ApproveCertificateGrantCommand
+from application.grants.create_certificate_grant import CreateCertificateGrantCommand
+from application.grants.revoke_certificate_grant import RevokeCertificateGrantCommand
 from application.identity.submit_manual_verification import UploadedImage
+from application.seals.change_seal_face import ChangeSealFaceCommand
+from application.seals.create_enterprise_seal import CreateEnterpriseSealCommand
+from application.seals.revoke_seal import RevokeSealCommand
 from application.seals.signature_appearances import AppearanceKind
 from domain.accounts.sms import SmsPurpose
-from domain.commerce.entitlement import Entitlement, HolderKind
+from domain.certificates.pin import CertificatePin
+from domain.commerce.entitlement import Entitlement, HolderKind, ScanOperation
 from domain.enterprises.enterprise import Membership
 from domain.enterprises.members import MemberRole
 from domain.errors import DomainError, Unauthenticated
+from domain.seals.seal import SealKind, SealStyle
 from tests.app_fixture import (
     CREDIT_CODE_2,
     DEFAULT_META,
@@ -174,6 +186,98 @@ async def _enterprise_entitlement(w: World):
     return ent.id
 
 
+async def _org_certificate(w: World) -> None:
+    """§8.2 needs the org certificate; everyone has a certificate PIN, so only the role decides."""
+    for user in w.people.values():
+        verifier, _key = await w.app.vault.new_pin(PIN)
+        async with w.app.uow() as uow:
+            uow.certificate_pins.add(CertificatePin(account_id=user.account_id, verifier=verifier,
+                                                    set_at=w.app.clock.now()))
+            await uow.commit()
+    await w.app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
+        w.people["legal_rep"].principal, w.certified, await _enterprise_entitlement(w), PIN, DEFAULT_META))
+
+
+async def _org_seal(w: World):
+    """A contract seal the legal rep made (and administers): the admin and legal rep manage it, nobody else."""
+    await _org_certificate(w)
+    view = await w.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
+        w.people["legal_rep"].principal, w.certified, "合同专用章", SealKind.CONTRACT, PIN, meta=DEFAULT_META))
+    return view.seal.id
+
+
+async def _service_application(w: World):
+    """王五 (the plain member) applies for the enterprise plan; returns (application id, plan id)."""
+    plan_id = await _enterprise_plan(w)
+    r = await w.app.enterprises.services.apply_for_enterprise_service(ApplyForEnterpriseServiceCommand(
+        w.people["member"].principal, w.certified, plan_id, DEFAULT_META))
+    return r.application.id, plan_id
+
+
+async def _approve_service(w: World, p, state, target):
+    if target == "random":
+        w.app.clock.advance(seconds=61)  # past the SMS cooldown of the first try
+    phone = next((u.phone for u in w.people.values() if p is not None and u.account_id == p.id), "13800138000")
+    code = await w.app.send_code(phone, SmsPurpose.SIGN, principal=p) if p is not None else "000000"
+    return await w.app.enterprises.services.approve_service_application(ApproveServiceApplicationCommand(
+        p, state[0] if target != "random" else uuid4(), (AppearanceKind.NAME_SIGNATURE, p.id if p else uuid4()),
+        code, DEFAULT_META))
+
+
+async def _approved_service_application(w: World):
+    state = await _service_application(w)
+    await _approve_service(w, w.people["legal_rep"].principal, state, "world")
+    return state
+
+
+async def _personal_plan(w: World):
+    platform = await w.app.trading_platform()
+    return (await w.app.service_plan(platform.id)).id
+
+
+async def _grantable(w: World):
+    """§8.5 needs the org certificate and an enterprise entitlement on the platform: returns (platform, plan)."""
+    await _org_certificate(w)
+    platform = await w.app.trading_platform()
+    plan = await w.app.service_plan(platform.id, subject="ENTERPRISE", name="企业标准版", price_fen=199_900)
+    now = w.app.clock.now()
+    async with w.app.uow() as uow:
+        uow.entitlements.add(Entitlement(
+            holder_kind=HolderKind.ENTERPRISE, holder_id=w.certified, platform_id=platform.id, plan_id=plan.id,
+            order_id=uuid4(), operations=["LOGIN", "SIGN"], valid_from=now, valid_until=now + timedelta(days=365)))
+        await uow.commit()
+    return platform.id, plan.id
+
+
+def _grant_command(w: World, p, platform_id: UUID, enterprise_id: UUID) -> CreateCertificateGrantCommand:
+    return CreateCertificateGrantCommand(p, enterprise_id, w.member_of_certified, platform_id, [ScanOperation.LOGIN],
+                                         w.app.clock.now().date() + timedelta(days=30), DEFAULT_META)
+
+
+async def _grant(w: World):
+    """The admin (李四) grants 王五 the org certificate for LOGIN; returns (grant id, plan id)."""
+    platform_id, plan_id = await _grantable(w)
+    g = await w.app.grants.create_certificate_grant(_grant_command(w, w.people["admin"].principal, platform_id,
+                                                                   w.certified))
+    return g.id, plan_id
+
+
+async def _approve_grant(w: World, p, state, target):
+    if target == "random":
+        w.app.clock.advance(seconds=61)  # past the SMS cooldown of the first try
+    phone = next((u.phone for u in w.people.values() if p is not None and u.account_id == p.id), "13800138000")
+    code = await w.app.send_code(phone, SmsPurpose.SIGN, principal=p) if p is not None else "000000"
+    return await w.app.grants.approve_certificate_grant(ApproveCertificateGrantCommand(
+        p, state[0] if target != "random" else uuid4(), (AppearanceKind.NAME_SIGNATURE, p.id if p else uuid4()),
+        code, DEFAULT_META))
+
+
+async def _approved_grant(w: World):
+    state = await _grant(w)
+    await _approve_grant(w, w.people["legal_rep"].principal, state, "world")
+    return state
+
+
 def _pick(w: World, target, own: UUID) -> UUID:
     return uuid4() if target == "random" else own
 
@@ -218,6 +322,36 @@ CASES: list[tuple[str, set[str], Callable[[World], Awaitable[object]], Act]] = [
     ("claimEnterpriseCertificate", {"legal_rep", "admin"}, _enterprise_entitlement,
      lambda w, p, ent_id, t: w.app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
          p, _pick(w, t, w.certified), ent_id, PIN, DEFAULT_META))),
+    ("createEnterpriseSeal", {"legal_rep", "admin"}, _org_certificate,
+     lambda w, p, s, t: w.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
+         p, _pick(w, t, w.certified), "合同专用章", SealKind.CONTRACT, PIN, meta=DEFAULT_META))),
+    ("changeSealFace(org seal)", {"legal_rep", "admin"}, _org_seal,
+     lambda w, p, seal_id, t: w.app.change_seal_face(ChangeSealFaceCommand(
+         p, _pick(w, t, seal_id), PIN, style=SealStyle.DOUBLE_RING, meta=DEFAULT_META))),
+    ("applyForEnterpriseService", {"legal_rep", "admin", "member"}, _enterprise_plan,
+     lambda w, p, plan_id, t: w.app.enterprises.services.apply_for_enterprise_service(
+         ApplyForEnterpriseServiceCommand(p, _pick(w, t, w.certified), plan_id, DEFAULT_META))),
+    ("approveServiceApplication", {"legal_rep"}, _service_application, _approve_service),
+    ("rejectServiceApplication", {"legal_rep"}, _service_application,
+     lambda w, p, state, t: w.app.enterprises.services.reject_service_application(RejectServiceApplicationCommand(
+         p, _pick(w, t, state[0]), DEFAULT_META))),
+    ("placeOrder(serviceApplicationId)", {"member"}, _approved_service_application,
+     lambda w, p, state, t: w.app.commerce.place_order(PlaceOrderCommand(
+         p, [state[1]], service_application_id=_pick(w, t, state[0])))),
+    ("giftService", {"legal_rep", "admin"}, _personal_plan,
+     lambda w, p, plan_id, t: w.app.enterprises.services.gift_service(GiftServiceCommand(
+         p, _pick(w, t, w.certified), w.member_of_certified, [plan_id], DEFAULT_META))),
+    ("revokeSeal(org seal)", {"legal_rep", "admin"}, _org_seal,
+     lambda w, p, seal_id, t: w.app.revoke_seal(RevokeSealCommand(p, _pick(w, t, seal_id), PIN, DEFAULT_META))),
+    # §8.5 certificate grants: the grantor (here the admin) or the member pays; the legal rep alone signs.
+    ("createCertificateGrant", {"legal_rep", "admin"}, _grantable,
+     lambda w, p, s, t: w.app.grants.create_certificate_grant(_grant_command(w, p, s[0], _pick(w, t, w.certified)))),
+    ("approveCertificateGrant", {"legal_rep"}, _grant, _approve_grant),
+    ("revokeCertificateGrant", {"legal_rep", "admin"}, _grant,
+     lambda w, p, s, t: w.app.grants.revoke_certificate_grant(RevokeCertificateGrantCommand(
+         p, _pick(w, t, s[0]), DEFAULT_META))),
+    ("placeOrder(grantId)", {"admin", "member"}, _approved_grant,
+     lambda w, p, s, t: w.app.commerce.place_order(PlaceOrderCommand(p, [s[1]], grant_id=_pick(w, t, s[0])))),
 ]
 
 

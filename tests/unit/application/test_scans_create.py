@@ -11,10 +11,9 @@ from application.scans.create_scan_session import (
     CreateScanSessionCommand,
     DocumentInput,
     EnvelopeInput,
-    OrgSealsNotAvailableYet,
 )
 from domain.commerce.entitlement import ScanOperation
-from domain.errors import ErrorCode, InvalidInput, Unauthenticated
+from domain.errors import InvalidInput, Unauthenticated
 from domain.scans.session import ScanStatus, SealOwner
 from tests.fakes import Snapshot
 from tests.support.platform import TestPlatform
@@ -89,11 +88,11 @@ async def test_payloads_belong_to_their_operation(app, operation, kw, field):
     assert err.value.field == field
 
 
-async def test_organisation_seals_are_not_offered_yet(app):
+async def test_a_sign_session_may_ask_for_an_enterprise_seal(app):
+    # §7.3: members granted the org certificate sign with the enterprise's seals.
     s = await scene(app)
-    with pytest.raises(OrgSealsNotAvailableYet) as err:
-        await s.create("SIGN", documents=documents(1), seal_owner=SealOwner.ENTERPRISE)
-    assert err.value.code is ErrorCode.NOT_AVAILABLE_YET
+    created = await s.create("SIGN", documents=documents(1), seal_owner=SealOwner.ENTERPRISE)
+    assert created.session.seal_owner is SealOwner.ENTERPRISE
 
 
 async def test_without_a_platform_nothing_is_created(app):

@@ -1,0 +1,119 @@
+"""§8.5 certificate grants and §7.3 scanning with the company certificate, over HTTP with the contract documents:
+CreateCertificateGrant → ApproveCertificateGrant (SMS + signed letter) → PlaceOrder(grantId) → MyCertificates'
+usableEnterpriseCertificates → ScanQrCode (holderKind ENTERPRISE, enterprise { id name }) → ConfirmScanSession
+with the member's own PIN → the platform's result names the enterprise and the acting person →
+RevokeCertificateGrant. A third person's purchase is refused and stores nothing."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+
+import pytest
+
+from adapters.ca.x509 import public_key_of
+from adapters.crypto.sm2 import default_backend
+from graphql_schema.common.node import to_global_id
+from tests.contract.test_certificates_flows import PIN, claim, entitlement, sms_code, verified
+from tests.contract.test_enterprise_flows import PHONE
+from tests.contract.test_enterprise_purchase_flows import LI, certified, orders
+from tests.contract.test_scan_flows import cert_of, confirm, create, scan
+from tests.e2e.test_commerce import operator_token, pay
+from tests.support.data import id_number
+from tests.support.platform import PlatformClient, register_platform
+
+sm2 = default_backend()
+LI_PHONE, WANG_PHONE = "13698765432", "13587654321"
+
+
+@pytest.fixture
+async def platform(container):
+    return await register_platform(container)
+
+
+@pytest.fixture
+def pc(client, platform):
+    return PlatformClient(client, platform)
+
+
+async def test_granted_member_logs_in_as_the_enterprise_and_the_grant_is_revoked(gql, container, pc, platform,
+                                                                                 clock):
+    token = await operator_token(gql, container)
+    platform_id = to_global_id("TradingPlatform", platform.id)
+    plan = (await gql.op("CreateServicePlan", {
+        "platformId": platform_id, "subjectType": "ENTERPRISE", "name": "企业标准版",
+        "operations": ["LOGIN", "SIGN"], "validityMonths": 12, "signQuota": 100, "priceFen": 199_900},
+        token=token))["createServicePlan"]["plan"]["id"]
+    enterprise_id = await certified(gql, container)  # 张三, the legal rep (and admin)
+    rep = gql.token
+    placed = (await gql.op("PlaceOrder", {"planIds": [plan], "enterpriseId": enterprise_id}))["placeOrder"]
+    await pay(gql, container, placed["order"]["id"])
+    services = (await gql.op("MyServices"))["me"]["entitlements"]
+    org = (await gql.op("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id,
+                                                       "entitlementId": services[0]["id"], "pin": PIN}))
+    org_signing = org["claimEnterpriseCertificate"]["signingCertificate"]
+
+    li_account = await verified(gql, container, LI_PHONE, "李四", LI)  # with his own certificate and PIN
+    li = gql.token
+    assert (await claim(gql, await entitlement(container, li_account)))["userErrors"] == []
+    await verified(gql, container, WANG_PHONE, "王五", id_number("19900307", "110101", "001"))
+    wang = gql.token
+    gql.token = rep
+    members = {}
+    for name, phone in (("李四", LI_PHONE), ("王五", WANG_PHONE)):
+        added = (await gql.op("AddMember", {"enterpriseId": enterprise_id, "name": name, "phone": phone,
+                                            "role": "MEMBER"}))["addMember"]
+        assert added["userErrors"] == [], added
+        members[name] = added["member"]["id"]
+
+    until = (date.today() + timedelta(days=30)).isoformat()
+    created = (await gql.op("CreateCertificateGrant", {
+        "enterpriseId": enterprise_id, "memberId": members["李四"], "platformId": platform_id,
+        "operations": ["LOGIN"], "validUntil": until}))["createCertificateGrant"]
+    assert created["userErrors"] == [], created
+    grant = created["grant"]
+    assert grant["status"] == "AWAITING_APPROVAL" and "/app/certificate-grants/approve?grant=" in grant["approvalUrl"]
+    clock.advance(seconds=61)  # past the cooldown of the code that certified the enterprise
+    appearances = (await gql.op("MySignatureAppearances"))["me"]["signatureAppearances"]
+    appearance = next(a["id"] for a in appearances if a["kind"] == "NAME_SIGNATURE")
+    approved = (await gql.op("ApproveCertificateGrant", {
+        "grantId": grant["id"], "appearanceId": appearance,
+        "smsCode": await sms_code(gql, PHONE, "SIGN")}))
+    approved = approved["approveCertificateGrant"]
+    assert approved["userErrors"] == [] and approved["grant"]["status"] == "AWAITING_PAYMENT", approved
+
+    # 王五 is a member too, but neither the grantor nor the member: he cannot pay for it.
+    gql.token = wang
+    before = await orders(container)
+    refused = (await gql.op("PlaceOrder", {"planIds": [plan], "grantId": grant["id"]}))["placeOrder"]
+    assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [("PERMISSION_DENIED", "grantId")]
+    assert await orders(container) == before
+
+    gql.token = li
+    bought = (await gql.op("PlaceOrder", {"planIds": [plan], "grantId": grant["id"]}))["placeOrder"]
+    assert bought["userErrors"] == [], bought
+    await pay(gql, container, bought["order"]["id"])
+    usable = (await gql.op("MyCertificates"))["me"]["usableEnterpriseCertificates"]
+    assert [(u["certificate"]["id"], u["enterprise"]["name"]) for u in usable] == [
+        (org_signing["id"], "北京数信科技有限公司")]
+
+    s = await create(pc, operation="LOGIN")
+    seen = await scan(gql, s["qrContent"])
+    assert seen["userErrors"] == [], seen
+    offered = [u for u in seen["session"]["usableCertificates"] if u["holderKind"] == "ENTERPRISE"]
+    assert [(u["certificate"]["id"], u["enterprise"]) for u in offered] == [
+        (org_signing["id"], {"id": enterprise_id, "name": "北京数信科技有限公司"})]
+    done = await confirm(gql, seen["session"]["id"], org_signing["id"])
+    assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED", done
+    res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
+    h = res["holder"]
+    assert (h["kind"], h["name"], h["creditCode"]) == ("ENTERPRISE", "北京数信科技有限公司", "91110108MA01ABCD1E")
+    assert len(h["unifiedTransactionCode"]) == 32 and len(h["personalTransactionCode"]) == 32
+    assert sm2.verify(public_key_of(cert_of(res["signingCertificatePem"])), base64.b64decode(res["challenge"]),
+                      base64.b64decode(res["signature"]))
+
+    gql.token = rep
+    revoked = (await gql.op("RevokeCertificateGrant", {"grantId": grant["id"]}))["revokeCertificateGrant"]
+    assert revoked["userErrors"] == [] and revoked["grant"]["status"] == "REVOKED"
+    gql.token = li
+    assert (await gql.op("MyCertificates"))["me"]["usableEnterpriseCertificates"] == []
