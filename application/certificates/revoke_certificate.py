@@ -1,5 +1,6 @@
 """RevokeCertificate: the holder or an operator revokes a certificate (and its dual partner) with an
-RFC 5280 reason; the next CRL and every OCSP answer from then on say so."""
+RFC 5280 reason; the next CRL and every OCSP answer from then on say so. An org certificate's holder is its
+enterprise: its admin or legal rep revokes it (§8.3), whoever claimed it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from uuid import UUID
 
 from application.context import Principal
 from application.grants.lifecycle import end_grants_of_revoked_certificates
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.certificates.certificate import Certificate, CertificateStatus, RevocationReason
 from domain.errors import NotFound, Unauthenticated
 
@@ -32,7 +33,7 @@ class RevokeCertificate:
         async with self._uow() as uow:
             cert = await uow.certificates.get(cmd.certificate_id)
             # Someone else's certificate is "not found", not "forbidden": no probing for ids.
-            if cert is None or (cmd.principal.is_account and cert.holder_account_id != cmd.principal.id):
+            if cert is None or (cmd.principal.is_account and not await self._holds(uow, cmd.principal.id, cert)):
                 raise NotFound("证书不存在", field="certificateId")
             now = self._clock.now()
             cert.revoke(reason, now)
@@ -45,3 +46,10 @@ class RevokeCertificate:
             await end_grants_of_revoked_certificates(uow, revoked, now)  # §8.5: grants end with the org certificate
             await uow.commit()
         return revoked
+
+    @staticmethod
+    async def _holds(uow: UnitOfWork, account_id: UUID, cert: Certificate) -> bool:
+        if cert.holder_enterprise_id is None:
+            return cert.holder_account_id == account_id
+        membership = await uow.memberships.of(cert.holder_enterprise_id, account_id)
+        return membership is not None and membership.may_administer

@@ -120,3 +120,31 @@ async def test_the_entitlement_must_be_the_enterprises_and_active(app: FakeApp, 
         await claim(app, rep, enterprise.id, ent.id)
     assert (excinfo.value.code, excinfo.value.field) == (ErrorCode.ENTITLEMENT_REQUIRED, "entitlementId")
     assert org_certificates(app) == []
+
+
+async def test_the_admin_or_legal_rep_revokes_org_certificates_a_member_or_outsider_cannot(app: FakeApp):
+    from application.certificates.revoke_certificate import RevokeCertificateCommand
+    from domain.certificates.certificate import CertificateStatus, RevocationReason
+    from domain.enterprises.enterprise import Membership
+
+    rep, enterprise = await _enterprise(app)
+    claimed = await claim(app, rep, enterprise.id, (await enterprise_entitlement(app, enterprise.id)).id)
+    member = await _member(app, enterprise.id)
+    outsider = await app.verified_user("13700137000", "王五", "11010119900307803X")
+    for user in (member, outsider):
+        with pytest.raises(DomainError) as excinfo:
+            await app.revoke_certificate(RevokeCertificateCommand(user.principal, claimed.signing.id, "SUPERSEDED"))
+        assert excinfo.value.code is ErrorCode.NOT_FOUND
+    # The claimer stops being the one who decides once demoted: the enterprise's admin (here a new one) does.
+    admin = await app.verified_user("13600136000", "赵六", id_number("19880808", "310101", "517"))
+    async with app.uow() as uow:
+        for m in await uow.memberships.for_enterprise(enterprise.id):
+            m.is_admin = False
+        uow.memberships.add(Membership(enterprise_id=enterprise.id, account_id=admin.account_id,
+                                       joined_at=app.clock.now(), is_admin=True))
+        await uow.commit()
+    revoked = await app.revoke_certificate(RevokeCertificateCommand(admin.principal, claimed.signing.id,
+                                                                    "CESSATION_OF_OPERATION"))
+    assert {c.id for c in revoked} == {claimed.signing.id, claimed.encryption.id}
+    assert all(c.status is CertificateStatus.REVOKED and c.revocation_reason is RevocationReason.CESSATION_OF_OPERATION
+               for c in revoked)
