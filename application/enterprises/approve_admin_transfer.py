@@ -5,22 +5,21 @@ the transfer does not exist."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
 from application.accounts.sms_codes import SmsCodes
 from application.audit import audit
 from application.certificates.issue_event_certificate import IssueEventCertificate
-from application.certificates.personal import personal_subject, verified_identity
+from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.admin_transfer_ports import TransferLetterDocuments
-from application.enterprises.letter_appearances import AppearanceRef, letter_signature
-from application.enterprises.request_admin_transfer import PDF, current_roles, transfer_letter_content
+from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.letter_appearances import AppearanceRef
+from application.enterprises.request_admin_transfer import current_roles, transfer_letter_content
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.seals.ports import SealImages
 from application.seals.signature_appearances import ListSignatureAppearances
-from domain.accounts.sms import SmsPurpose
 from domain.enterprises.admin_transfer import AdminTransfer, AdminTransferOutdated
 from domain.enterprises.enterprise import Enterprise, Membership, NotLegalRepresentative
 from domain.errors import NotFound
@@ -47,9 +46,8 @@ class ApproveAdminTransfer:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  documents: TransferLetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
-        self._uow, self._codes, self._issue = uow, codes, issue_event_certificate
-        self._documents, self._blobs, self._appearances = documents, blobs, appearances
-        self._seal_images, self._hasher, self._clock = seal_images, hasher, clock
+        self._uow, self._documents, self._blobs, self._clock = uow, documents, blobs, clock
+        self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
 
     async def _as_legal_rep(self, uow: UnitOfWork, account_id: UUID, transfer_id: UUID
                             ) -> tuple[AdminTransfer, Enterprise, Identity]:
@@ -70,6 +68,10 @@ class ApproveAdminTransfer:
                 *await current_roles(uow, transfer)):
             raise AdminTransferOutdated(field="transferId")
 
+    async def _pdf(self, blob_id: str) -> bytes:
+        data, _type = await self._blobs.get(blob_id)
+        return data
+
     async def __call__(self, cmd: ApproveAdminTransferCommand) -> AdminTransferApproved:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
@@ -77,17 +79,12 @@ class ApproveAdminTransfer:
             await self._check(uow, transfer, enterprise)
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
-        signature = await letter_signature(p, cmd.appearance, identity.legal_name, appearances=self._appearances,
-                                           blobs=self._blobs, seal_images=self._seal_images,
-                                           lines=(f"法定代表人：{identity.legal_name}",))
-        # The code is burnt in its own transaction: signing issues a certificate in another one.
-        async with self._uow() as uow:
-            await self._codes.consume(uow, account.phone, SmsPurpose.SIGN, cmd.sms_code, cmd.meta)
-            await uow.commit()
-        event = await self._issue(personal_subject(identity, self._hasher), p.id)
-        pdf, _type = await self._blobs.get(transfer.letter_blob_id)
-        signed = await self._documents.sign(pdf, transfer_letter_content(transfer), event, signature)
-        signed_blob = await self._blobs.put(signed, PDF)
+        content = transfer_letter_content(transfer)
+        signed = await self._signing.sign(
+            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
+            load_pdf=lambda: self._pdf(transfer.letter_blob_id),
+            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature))
+        signed_blob = signed.blob_id
         try:
             async with self._uow() as uow:
                 now = self._clock.now()
@@ -95,8 +92,7 @@ class ApproveAdminTransfer:
                 await self._check(uow, transfer, enterprise)
                 giver, receiver = await current_roles(uow, transfer)
                 transfer.approve(giver, receiver, signed_by=p.id, signed_blob_id=signed_blob,
-                                 signed_sha256=hashlib.sha256(signed).hexdigest(),
-                                 certificate_id=event.certificate.id, now=now)
+                                 signed_sha256=signed.sha256, certificate_id=signed.certificate_id, now=now)
                 mine = await uow.memberships.of(enterprise.id, p.id)
                 assert giver is not None and receiver is not None and mine is not None
                 audit(uow, "enterprise.admin_transferred", now, cmd.meta, account_id=p.id,

@@ -5,23 +5,22 @@ outside the enterprise the application does not exist."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
 from application.accounts.sms_codes import SmsCodes
 from application.audit import audit
 from application.certificates.issue_event_certificate import IssueEventCertificate
-from application.certificates.personal import personal_subject, verified_identity
+from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
-from application.enterprises.apply_for_enterprise_service import PDF, service_letter_content
-from application.enterprises.letter_appearances import AppearanceRef, letter_signature
+from application.enterprises.apply_for_enterprise_service import service_letter_content
+from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.letter_appearances import AppearanceRef
 from application.enterprises.member_access import notify
 from application.enterprises.service_application_ports import ServiceLetterDocuments
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.seals.ports import SealImages
 from application.seals.signature_appearances import ListSignatureAppearances
-from domain.accounts.sms import SmsPurpose
 from domain.enterprises.enterprise import Enterprise, NotLegalRepresentative
 from domain.enterprises.service_application import ServiceApplication, ServiceApplicationClosed
 from domain.errors import NotFound
@@ -41,9 +40,8 @@ class ApproveServiceApplication:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  letters: ServiceLetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
-        self._uow, self._codes, self._issue = uow, codes, issue_event_certificate
-        self._letters, self._blobs, self._appearances = letters, blobs, appearances
-        self._seal_images, self._hasher, self._clock = seal_images, hasher, clock
+        self._uow, self._letters, self._blobs, self._clock = uow, letters, blobs, clock
+        self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
 
     async def _as_legal_rep(self, uow: UnitOfWork, account_id: UUID, application_id: UUID
                             ) -> tuple[ServiceApplication, Enterprise, Identity]:
@@ -66,6 +64,10 @@ class ApproveServiceApplication:
         if not any(m.id == application.applicant_membership_id for m in members):
             raise ServiceApplicationClosed("申请人已不是本企业成员，不能再审批", field="applicationId")
 
+    async def _pdf(self, blob_id: str) -> bytes:
+        data, _type = await self._blobs.get(blob_id)
+        return data
+
     async def __call__(self, cmd: ApproveServiceApplicationCommand) -> ServiceApplication:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
@@ -73,25 +75,19 @@ class ApproveServiceApplication:
             await self._check(uow, application, enterprise)
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
-        signature = await letter_signature(p, cmd.appearance, identity.legal_name, appearances=self._appearances,
-                                           blobs=self._blobs, seal_images=self._seal_images,
-                                           lines=(f"法定代表人：{identity.legal_name}",))
-        # The code is burnt in its own transaction: signing issues a certificate in another one.
-        async with self._uow() as uow:
-            await self._codes.consume(uow, account.phone, SmsPurpose.SIGN, cmd.sms_code, cmd.meta)
-            await uow.commit()
-        event = await self._issue(personal_subject(identity, self._hasher), p.id)
-        pdf, _type = await self._blobs.get(application.letter_blob_id)
-        signed = await self._letters.sign(pdf, service_letter_content(application), event, signature)
-        signed_blob = await self._blobs.put(signed, PDF)
+        content = service_letter_content(application)
+        signed = await self._signing.sign(
+            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
+            load_pdf=lambda: self._pdf(application.letter_blob_id),
+            sign_pdf=lambda pdf, event, signature: self._letters.sign(pdf, content, event, signature))
+        signed_blob = signed.blob_id
         try:
             async with self._uow() as uow:
                 now = self._clock.now()
                 application, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.application_id)
                 await self._check(uow, application, enterprise)
-                application.approve(approved_by=p.id, signed_blob_id=signed_blob,
-                                    signed_sha256=hashlib.sha256(signed).hexdigest(),
-                                    certificate_id=event.certificate.id, now=now)
+                application.approve(approved_by=p.id, signed_blob_id=signed_blob, signed_sha256=signed.sha256,
+                                    certificate_id=signed.certificate_id, now=now)
                 applicant = await uow.accounts.get(application.applicant_account_id)
                 notify(uow, applicant.phone if applicant is not None and applicant.is_active else None,
                        f"【数信签】您申请的企业证书服务（{application.platform_name}·{application.plan_name}）"

@@ -15,10 +15,11 @@ from uuid import UUID
 from application.accounts.sms_codes import SmsCodes
 from application.audit import audit
 from application.certificates.issue_event_certificate import IssueEventCertificate
-from application.certificates.personal import personal_subject, verified_identity
+from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.invitation_face import InvitationFaceGate
-from application.enterprises.ports import LetterContent, LetterDocuments, LetterSignature
+from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.ports import LetterContent, LetterDocuments
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.seals.ports import SealImages
 from application.seals.signature_appearances import (
@@ -26,7 +27,6 @@ from application.seals.signature_appearances import (
     ListSignatureAppearances,
     SignatureAppearance,
 )
-from domain.accounts.sms import SmsPurpose
 from domain.clock import CHINA_TZ
 from domain.enterprises.enterprise import (
     AuthorizationLetter,
@@ -119,24 +119,13 @@ class SignAuthorizationLetter:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  documents: LetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock, face_gate: InvitationFaceGate) -> None:
-        self._uow, self._codes, self._issue = uow, codes, issue_event_certificate
-        self._documents, self._blobs, self._appearances = documents, blobs, appearances
-        self._seal_images, self._hasher, self._clock = seal_images, hasher, clock
+        self._uow, self._documents, self._blobs, self._clock = uow, documents, blobs, clock
         self._face_gate = face_gate
+        self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
 
-    async def _appearance(self, p: Principal, wanted: tuple[AppearanceKind | None, UUID],
-                          legal_name: str) -> LetterSignature:
-        kind, ident = wanted
-        for a in await self._appearances(p):
-            if kind is AppearanceKind.NAME_SIGNATURE and a.kind is kind and a.account_id == ident:
-                image = self._seal_images.name_signature(legal_name)
-                break
-            if kind is None and a.seal is not None and a.seal.id == ident:
-                image, _type = await self._blobs.get(a.seal.image_blob_id)
-                break
-        else:
-            raise NotFound("签名样式不存在", field="appearanceId")
-        return LetterSignature(image, (f"法定代表人：{legal_name}",))
+    async def _pdf(self, blob_id: str) -> bytes:
+        data, _type = await self._blobs.get(blob_id)
+        return data
 
     async def __call__(self, cmd: SignAuthorizationLetterCommand) -> SignedLetter:
         p = require_account(cmd.principal)
@@ -157,15 +146,12 @@ class SignAuthorizationLetter:
             # §5.1.1.2: the invited legal rep proves with their face that they are the licence's legal rep,
             # before the SMS code is spent.
             await self._face_gate.ensure_passed(invitation.face_token, p.id, enterprise.legal_rep_id_index)
-        signature = await self._appearance(p, cmd.appearance, identity.legal_name)
-        # The code is burnt in its own transaction: signing issues a certificate in another one.
-        async with self._uow() as uow:
-            await self._codes.consume(uow, account.phone, SmsPurpose.SIGN, cmd.sms_code, cmd.meta)
-            await uow.commit()
-        event = await self._issue(personal_subject(identity, self._hasher), p.id)
-        pdf, _type = await self._blobs.get(letter.blob_id)
-        signed = await self._documents.sign(pdf, letter_content(enterprise, letter), event, signature)
-        signed_blob = await self._blobs.put(signed, PDF)
+        content = letter_content(enterprise, letter)
+        signed = await self._signing.sign(
+            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
+            load_pdf=lambda: self._pdf(letter.blob_id),
+            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature))
+        signed_blob = signed.blob_id
         try:
             async with self._uow() as uow:
                 now = self._clock.now()
@@ -173,7 +159,7 @@ class SignAuthorizationLetter:
                 enterprise = await uow.enterprises.get(enterprise.id)
                 membership = await uow.memberships.of(enterprise.id, p.id) if enterprise else None
                 assert letter is not None and enterprise is not None and membership is not None
-                letter.mark_signed(signed_blob, hashlib.sha256(signed).hexdigest(), event.certificate.id, now)
+                letter.mark_signed(signed_blob, signed.sha256, signed.certificate_id, now)
                 if invitation is not None:
                     used = await uow.legal_rep_invitations.get(invitation.id)
                     assert used is not None

@@ -1,7 +1,6 @@
 """Which of the caller's signature appearances a letter is signed with, and the image it shows.
 
-The same resolution as SignAuthorizationLetter's (§5.1.1.1), as a function other letters (the admin transfer
-letter of §8.4) can share."""
+Used by LegalRepSigning (legal_rep_signing.py) for every letter the legal rep signs."""
 
 from __future__ import annotations
 

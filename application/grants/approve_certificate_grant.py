@@ -5,22 +5,21 @@ outside the enterprise the grant does not exist."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
 from application.accounts.sms_codes import SmsCodes
 from application.audit import audit
 from application.certificates.issue_event_certificate import IssueEventCertificate
-from application.certificates.personal import personal_subject, verified_identity
+from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
-from application.enterprises.letter_appearances import AppearanceRef, letter_signature
+from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.letter_appearances import AppearanceRef
 from application.grants.access import grant_of_member, letter_content
 from application.grants.ports import GrantLetterDocuments
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.seals.ports import SealImages
 from application.seals.signature_appearances import ListSignatureAppearances
-from domain.accounts.sms import SmsPurpose
 from domain.enterprises.enterprise import Enterprise, NotLegalRepresentative
 from domain.grants.grant import CertificateGrant, GrantClosed, GrantStatus
 from domain.identity.identity import Identity
@@ -41,9 +40,8 @@ class ApproveCertificateGrant:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  documents: GrantLetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
-        self._uow, self._codes, self._issue = uow, codes, issue_event_certificate
-        self._documents, self._blobs, self._appearances = documents, blobs, appearances
-        self._seal_images, self._hasher, self._clock = seal_images, hasher, clock
+        self._uow, self._documents, self._blobs, self._clock = uow, documents, blobs, clock
+        self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
 
     async def _as_legal_rep(self, uow: UnitOfWork, account_id: UUID, grant_id: UUID
                             ) -> tuple[CertificateGrant, Enterprise, Identity]:
@@ -63,23 +61,17 @@ class ApproveCertificateGrant:
             assert account is not None and identity.legal_name
             now = self._clock.now()
             content = await letter_content(uow, grant, enterprise, now)
-        signature = await letter_signature(p, cmd.appearance, identity.legal_name, appearances=self._appearances,
-                                           blobs=self._blobs, seal_images=self._seal_images,
-                                           lines=(f"法定代表人：{identity.legal_name}",))
-        # The code is burnt in its own transaction: signing issues a certificate in another one.
-        async with self._uow() as uow:
-            await self._codes.consume(uow, account.phone, SmsPurpose.SIGN, cmd.sms_code, cmd.meta)
-            await uow.commit()
-        event = await self._issue(personal_subject(identity, self._hasher), p.id)
-        pdf = await self._documents.render(content)
-        signed = await self._documents.sign(pdf, content, event, signature)
-        signed_blob = await self._blobs.put(signed, PDF)
+        signed = await self._signing.sign(
+            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
+            load_pdf=lambda: self._documents.render(content),
+            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature))
+        signed_blob = signed.blob_id
         try:
             async with self._uow() as uow:
                 grant, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.grant_id)
                 now = self._clock.now()
-                grant.approve(by=p.id, signed_blob_id=signed_blob, signed_sha256=hashlib.sha256(signed).hexdigest(),
-                              certificate_id=event.certificate.id, now=now)
+                grant.approve(by=p.id, signed_blob_id=signed_blob, signed_sha256=signed.sha256,
+                              certificate_id=signed.certificate_id, now=now)
                 audit(uow, "grant.approved", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
                       grant_id=str(grant.id))
                 await uow.commit()

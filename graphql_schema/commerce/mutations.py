@@ -29,27 +29,12 @@ def local_id(global_id: str | None, type_name: str, field: str):
     return ref[1]
 
 
-def _application(global_id: str | None):
-    """§6.3: an ID that is not a ServiceApplication's is answered like an application that does not exist."""
+def _optional_ref(global_id: str | None, type_name: str):
+    """placeOrder's enterpriseId / grantId / serviceApplicationId: an ID of another type is answered like an object
+    that does not exist (the nil UUID matches nothing), so the use case gives its usual NOT_FOUND."""
     if global_id is None:
         return None
-    ref = from_global_id(global_id, "ServiceApplication")
-    return ref[1] if ref else UUID(int=0)
-
-
-def _grant(global_id: str | None):
-    """§8.5: an ID that is not a CertificateGrant's is answered like a grant that does not exist."""
-    if global_id is None:
-        return None
-    ref = from_global_id(global_id, "CertificateGrant")
-    return ref[1] if ref else UUID(int=0)
-
-
-def _enterprise(global_id: str | None):
-    """An ID that is not an Enterprise's is answered like an enterprise the caller does not belong to."""
-    if global_id is None:
-        return None
-    ref = from_global_id(global_id, "Enterprise")
+    ref = from_global_id(global_id, type_name)
     return ref[1] if ref else UUID(int=0)
 
 
@@ -100,8 +85,9 @@ class CommerceMutations:
         async def act():
             cmd = PlaceOrderCommand(
                 ctx.principal, [local_id(p, "ServicePlan", "planIds") for p in input.plan_ids],
-                enterprise_id=_enterprise(input.enterprise_id), grant_id=_grant(input.grant_id),
-                service_application_id=_application(input.service_application_id))
+                enterprise_id=_optional_ref(input.enterprise_id, "Enterprise"),
+                grant_id=_optional_ref(input.grant_id, "CertificateGrant"),
+                service_application_id=_optional_ref(input.service_application_id, "ServiceApplication"))
             order = await ctx.use_cases.commerce.place_order(cmd)
             return PlaceOrderPayload(order=t.OrderType.of(order, ctx.use_cases.commerce.clock.now()))
         return await run_mutation(PlaceOrderPayload, act, input)

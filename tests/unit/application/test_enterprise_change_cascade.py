@@ -13,6 +13,7 @@ from application.identity.reviews import DecideReview, DecideReviewCommand
 from domain.certificates.certificate import CertificateStatus, RevocationReason
 from domain.enterprises.change import ChangeStatus
 from domain.identity.review import ReviewStatus
+from domain.seals.org_seal import single_key
 from domain.seals.seal import SealKind, SealStatus
 from tests.app_fixture import DEFAULT_META, ID_LI, FakeApp
 from tests.fakes import Snapshot
@@ -60,11 +61,7 @@ async def test_certificates_are_reissued_and_seals_remade_under_the_new_name(app
     assert seals[legal.id].status is SealStatus.REVOKED
     [new_legal] = [s for s in seals.values() if s.kind is SealKind.LEGAL_REP and s.id != legal.id]
     assert new_legal.status is SealStatus.ACTIVE and new_legal.surrounding_text == "李四"
-    assert new_legal.single_key == legal_single_key(enterprise.id)
-
-
-def legal_single_key(enterprise_id) -> str:
-    return f"{enterprise_id}:{SealKind.LEGAL_REP.value}"
+    assert new_legal.single_key == single_key(enterprise.id, SealKind.LEGAL_REP)  # holds the one-at-a-time place
 
 
 async def test_a_cascade_that_fails_leaves_everything_as_it_was(app: FakeApp):
