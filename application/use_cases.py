@@ -16,6 +16,7 @@ from application.accounts.manage_sessions import EndSession, ListSessions, Logou
 from application.accounts.refresh_session import RefreshSession
 from application.accounts.register import Register
 from application.accounts.request_sms_code import RequestSmsCode
+from application.certificates.certificate_services import CertificateServices
 from application.certificates.change_pin import ChangePin
 from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
 from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
@@ -77,6 +78,7 @@ class UseCases:
     claim_personal_certificate: ClaimPersonalCertificate
     claim_enterprise_certificate: ClaimEnterpriseCertificate
     list_enterprise_certificates: ListEnterpriseCertificates
+    certificate_services: CertificateServices  # §8.3 the services a certificate carries
     list_my_certificates: ListMyCertificates
     get_my_certificate: GetMyCertificate
     set_certificate_pin: SetCertificatePin

@@ -1,9 +1,10 @@
-"""ApplicationDriver's acts of §6.2 (企业证书服务购买) and §6.2.1 (领取企业证书): a mixin of
+"""ApplicationDriver's acts of §6.2 (企业证书服务购买), §6.2.1 (领取企业证书) and §8.3 (证书管理): a mixin of
 features.driver.ApplicationDriver, which provides `app`, `_call` and `_principal`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from application.context import RequestMeta
@@ -26,6 +27,21 @@ class OrgCertificateInfo:
     usage: str
     subject_dn: str
     status: str
+
+
+@dataclass(frozen=True)
+class CertificateServiceInfo:
+    platform_name: str | None
+    plan_name: str | None
+    status: str
+    valid_from: datetime
+    valid_until: datetime
+
+
+@dataclass(frozen=True)
+class OrgCertificateServices:
+    certificate: OrgCertificateInfo
+    services: list[CertificateServiceInfo]
 
 
 class EnterpriseServicesDriver:
@@ -67,3 +83,21 @@ class EnterpriseServicesDriver:
         views = await self.app.list_enterprise_certificates(await self._principal(session), enterprise_id)
         return [OrgCertificateInfo(v.certificate.id, v.certificate.usage.value, v.certificate.subject_dn,
                                    v.status.value) for v in views]
+
+    async def enterprise_certificates_with_services(self, session, enterprise_id: Any
+                                                    ) -> list[OrgCertificateServices]:
+        """§8.3: the enterprise's certificates, each with the services it carries."""
+        c, now = self.app.commerce, self.app.clock.now()
+        principal = await self._principal(session)
+        found = []
+        for v in await self.app.list_enterprise_certificates(principal, enterprise_id):
+            ents = await self.app.certificate_services(principal, v.certificate.id)
+            platforms = await c.catalogue.platforms([e.platform_id for e in ents])
+            plans = await c.catalogue.plans([e.plan_id for e in ents])
+            services = [CertificateServiceInfo(pf.name if pf else None, pl.name if pl else None, e.status(now).value,
+                                               e.valid_from, e.valid_until)
+                        for e, pf, pl in zip(ents, platforms, plans, strict=True)]
+            cert = OrgCertificateInfo(v.certificate.id, v.certificate.usage.value, v.certificate.subject_dn,
+                                      v.status.value)
+            found.append(OrgCertificateServices(cert, services))
+        return found

@@ -33,15 +33,20 @@ class CertificateGrantDriver:
                          if status is GrantStatus.AWAITING_APPROVAL else None)
 
     async def create_certificate_grant(self, session, enterprise_id: Any, member_id: Any, platform_id: Any,
-                                       operations: list[str], valid_until: date) -> GrantInfo:
+                                       operations: list[str], valid_until: date,
+                                       seal_ids: list[Any] | None = None) -> GrantInfo:
         from application.grants.create_certificate_grant import CreateCertificateGrantCommand
         from domain.commerce.entitlement import ScanOperation
         from features.driver import META
 
         g = await self._call(self.app.grants.create_certificate_grant(CreateCertificateGrantCommand(
             await self._principal(session), enterprise_id, member_id, platform_id,
-            [ScanOperation(o) for o in operations], valid_until, META)))
+            [ScanOperation(o) for o in operations], valid_until, META, seal_ids=list(seal_ids or []))))
         return self._grant(g)
+
+    async def grant_letter(self, session, grant_id: Any, *, signed: bool) -> bytes | None:
+        """The grant letter's PDF (or its signed form) as served to the caller; None when they may not read it."""
+        return await self.app.grants.read_grant_letter(await self._principal(session), grant_id, signed=signed)
 
     async def approve_certificate_grant(self, session, grant_id: Any, appearance_kind: str, code: str) -> GrantInfo:
         from application.grants.approve_certificate_grant import ApproveCertificateGrantCommand

@@ -19,6 +19,7 @@ class ServiceApplicationInfo:
     enterprise_name: str | None = None
     approval_url: str | None = None
     approval_qr_content: str | None = None
+    applicant_name: str | None = None
 
 
 class ServiceApplicationsDriver:
@@ -60,6 +61,18 @@ class ServiceApplicationsDriver:
             out.append(ServiceApplicationInfo(v.application.id, v.status.value, v.plan.name if v.plan else None,
                                               view.enterprise.name if view else None))
         return out
+
+    async def enterprise_service_applications(self, session, enterprise_id: Any, *, pending_only: bool
+                                              ) -> list[ServiceApplicationInfo]:
+        found = await self._call(self.app.enterprises.services.list_enterprise_service_applications(
+            await self._principal(session), enterprise_id, pending_only=pending_only))
+        return [ServiceApplicationInfo(v.application.id, v.status.value, v.plan.name if v.plan else None,
+                                       v.application.enterprise_name, applicant_name=v.application.applicant_name)
+                for v in found]
+
+    async def service_application_letter(self, session, application_id: Any, *, signed: bool) -> bytes | None:
+        return await self.app.enterprises.services.read_service_application_letter(
+            await self._principal(session), application_id, signed=signed)
 
     async def place_application_order(self, session, application_id: Any, plan_ids: list[Any]):
         from application.commerce.place_order import PlaceOrderCommand

@@ -45,6 +45,14 @@ class NodeQuery:
             from graphql_schema.enterprises.member_types import member_node
 
             return await member_node(info, local)
+        if type_name == "CertificateGrant" and ctx.principal.is_account:
+            from graphql_schema.grants.types import grant_node
+
+            return await grant_node(info, local)
+        if type_name == "ServiceApplication" and ctx.principal.is_account:
+            from graphql_schema.enterprises.service_applications import service_application_node
+
+            return await service_application_node(info, local)
         if type_name in COMMERCE_TYPES:
             found = await ctx.use_cases.commerce.get_object(ctx.principal, type_name, local)
             return commerce_node(type_name, found, info) if found is not None else None

@@ -162,10 +162,12 @@ class FakeApp:
         self.change_phone = ChangePhone(uow, self.codes, self.passwords, clock)
         self.choose_entry_mode = ChooseEntryMode(uow)
         from application.enterprises.deletion import enterprise_roles_block_deletion
+        from application.enterprises.member_removal import leave_enterprises_on_deletion
 
         # As the container wires it: the enterprise chapter's blocker, then any a test adds.
         self.delete_account = DeleteAccount(uow, self.codes, clock,
-                                            [enterprise_roles_block_deletion, *self.deletion_blockers])
+                                            [enterprise_roles_block_deletion, *self.deletion_blockers],
+                                            [leave_enterprises_on_deletion])
         self.get_me = GetMe(uow)
 
         self.start_id_card_verification = StartIdCardVerification(
@@ -244,12 +246,14 @@ class FakeApp:
         name_seals = PersonalNameSeals(uow, self.seal_images, self.blobs, clock)
         self.claim_personal_certificate = ClaimPersonalCertificate(
             uow, self.issue_dual_certificates, self.pin_gate, self.secrets, name_seals, clock)
+        from application.certificates.certificate_services import CertificateServices
         from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
         from application.certificates.enterprise_certificates import ListEnterpriseCertificates
 
         self.claim_enterprise_certificate = ClaimEnterpriseCertificate(
             uow, self.issue_dual_certificates, self.pin_gate, clock)
         self.list_enterprise_certificates = ListEnterpriseCertificates(uow, clock)
+        self.certificate_services = CertificateServices(uow)
         self.list_my_certificates = ListMyCertificates(uow, clock)
         self.get_my_certificate = GetMyCertificate(uow, clock)
         self.set_certificate_pin = SetCertificatePin(uow, self.codes, self.vault, clock)

@@ -734,6 +734,11 @@ class InMemoryServiceApplicationRepository(_Repo):
         found = self._where(lambda a: a.applicant_account_id == account_id)
         return sorted(sorted(found, key=lambda a: a.id.hex), key=lambda a: a.requested_at, reverse=True)[:100]
 
+    async def for_enterprise(self, enterprise_id: UUID, *, pending_only: bool = False) -> list[Any]:
+        found = self._where(lambda a: a.enterprise_id == enterprise_id
+                            and (not pending_only or a.status.value == "PENDING_APPROVAL"))
+        return sorted(sorted(found, key=lambda a: a.id.hex), key=lambda a: a.requested_at, reverse=True)[:100]
+
 
 class InMemoryBankTransferRepository(_Repo):
     table = "bank_transfers"

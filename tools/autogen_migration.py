@@ -42,6 +42,7 @@ def main() -> None:
     [path] = versions.glob(f"{a.revision}_*.py")
     text = path.read_text()
     text = text.replace("adapters.persistence.types.UtcDateTime(timezone=True)", "sa.DateTime(timezone=True)")
+    text = text.replace("adapters.persistence.types.UuidList()", "sa.JSON()")
     if "adapters." in text:
         sys.exit(f"{path.name} still names an adapter type; render it as a plain SQLAlchemy type")
     target = versions / f"{a.revision}_{slug}.py"

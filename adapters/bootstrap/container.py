@@ -56,6 +56,7 @@ from application.accounts.register import Register
 from application.accounts.request_sms_code import RequestSmsCode
 from application.accounts.session_issuer import SessionIssuer
 from application.accounts.sms_codes import SMS_TOPIC, SmsCodes
+from application.certificates.certificate_services import CertificateServices
 from application.certificates.change_pin import ChangePin
 from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
 from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
@@ -75,6 +76,7 @@ from application.enterprises.change_cascade import OrgCascade
 from application.enterprises.deletion import enterprise_roles_block_deletion
 from application.enterprises.enterprise_reviews import ENTERPRISE_CHANGE_HOOKS
 from application.enterprises.identity_links import ENTERPRISE_IDENTITY_HOOKS
+from application.enterprises.member_removal import leave_enterprises_on_deletion
 from application.enterprises.review_outcomes import review_outcomes
 from application.enterprises.use_cases import EnterpriseUseCases, enterprise_use_cases
 from application.grants.use_cases import GrantUseCases, grant_use_cases
@@ -288,7 +290,8 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         change_password=ChangePassword(uow, passwords, clock, policies.login),
         reset_password=ResetPassword(uow, codes, passwords, clock),
         change_phone=ChangePhone(uow, codes, passwords, clock),
-        delete_account=DeleteAccount(uow, codes, clock, [enterprise_roles_block_deletion]),
+        delete_account=DeleteAccount(uow, codes, clock, [enterprise_roles_block_deletion],
+                                     [leave_enterprises_on_deletion]),
         start_id_card_verification=StartIdCardVerification(uow, identity_verifier, face_verifier, sealer, clock),
         complete_face_verification=CompleteFaceVerification(uow, face_verifier, clock, identity_hooks),
         record_face_callback=RecordFaceCallback(uow, face_verifier, clock, identity_hooks),
@@ -318,6 +321,7 @@ def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, imag
         claim_personal_certificate=ClaimPersonalCertificate(uow, issue, gate, hasher, name_seals, clock),
         claim_enterprise_certificate=ClaimEnterpriseCertificate(uow, issue, gate, clock),
         list_enterprise_certificates=ListEnterpriseCertificates(uow, clock),
+        certificate_services=CertificateServices(uow),
         list_my_certificates=ListMyCertificates(uow, clock),
         get_my_certificate=GetMyCertificate(uow, clock),
         set_certificate_pin=SetCertificatePin(uow, codes, vault, clock),

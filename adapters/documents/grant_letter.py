@@ -26,6 +26,7 @@ class GrantLetterData:
     valid_until: date
     letter_date: date
     letter_no: str
+    seal_names: tuple[str, ...] = ()
     service_name: str = "数信签"
 
 
@@ -52,7 +53,7 @@ def render_grant_letter_with_boxes(data: GrantLetterData, font: CjkFont | None =
         f"在{data.platform_name}使用我单位的机构数字证书办理{services}业务。")
     doc.paragraph("被授权人在授权范围内使用我单位机构证书所办理的业务，我单位均予以认可，并承担相应的法律责任。"
                   "授权期间如被授权人离开我单位或本授权被撤销，授权自动终止。")
-    doc.fields([
+    rows = [
         ("企业名称", data.enterprise_name),
         ("统一社会信用代码", data.credit_code),
         ("法定代表人", data.legal_rep_name),
@@ -60,8 +61,11 @@ def render_grant_letter_with_boxes(data: GrantLetterData, font: CjkFont | None =
         ("交易平台", data.platform_name),
         ("授权服务", services),
         ("授权有效期至", _chinese_date(data.valid_until)),
-    ])
+    ]
+    if data.seal_names:  # a grant naming seals signs with those alone, and ends when one is revoked
+        rows.insert(6, ("授权印章", "、".join(data.seal_names)))
+    doc.fields(rows)
     doc.paragraph("特此授权。")
     enterprise_box, legal_rep_box = doc.signature_block(["企业（盖章）：", "法定代表人（签章）："])
-    doc.right_aligned(f"签署日期：{_chinese_date(data.letter_date)}")
+    doc.right_aligned(f"出具日期：{_chinese_date(data.letter_date)}")  # drawn up when the grant is made
     return RenderedGrantLetter(doc.to_bytes(), enterprise_box, legal_rep_box)

@@ -20,7 +20,7 @@ def _data(c: GrantLetterContent) -> GrantLetterData:
     return GrantLetterData(enterprise_name=c.enterprise_name, credit_code=c.credit_code,
                            legal_rep_name=c.legal_rep_name, member_name=c.member_name, platform_name=c.platform_name,
                            operations=c.operations, valid_until=c.valid_until, letter_date=c.letter_date,
-                           letter_no=c.letter_no)
+                           letter_no=c.letter_no, seal_names=c.seal_names)
 
 
 class PadesGrantLetterDocuments:

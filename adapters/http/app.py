@@ -133,9 +133,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def authorization_letter(request: Request) -> Response:
         principal = await use_cases.authenticate(bearer(request))
         ref = from_global_id(request.path_params["letter_id"])
-        # Authorisation letters (§5.1.1) and admin transfer letters (§8.4) share the route; the ID says which.
+        # Every letter the legal rep signs shares the route (§5.1.1 authorisation, §8.4 transfer, §8.5 grant, §6.3
+        # service application); the ID says which.
         readers = {"AuthorizationLetter": use_cases.enterprises.read_authorization_letter,
-                   "AdminTransferLetter": use_cases.enterprises.read_admin_transfer_letter}
+                   "AdminTransferLetter": use_cases.enterprises.read_admin_transfer_letter,
+                   "CertificateGrantLetter": use_cases.grants.read_grant_letter,
+                   "ServiceApplicationLetter": use_cases.enterprises.services.read_service_application_letter}
         data = None
         if principal is not None and ref is not None and ref[0] in readers:
             data = await readers[ref[0]](principal, ref[1], signed=request.url.path.endswith("/signed"))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import registry
 
 from adapters.persistence import tables_service_applications as t
-from domain.enterprises.service_application import ServiceApplication
+from domain.enterprises.service_application import ServiceApplication, ServiceApplicationStatus
 
 _c = t.service_applications.c
 
@@ -41,4 +41,11 @@ class SqlAlchemyServiceApplicationRepository:
     async def for_applicant(self, account_id: UUID) -> list[ServiceApplication]:
         q = (select(ServiceApplication).where(_c.applicant_account_id == account_id)
              .order_by(_c.requested_at.desc(), _c.id).limit(100))
+        return list((await self._s.execute(q)).scalars())
+
+    async def for_enterprise(self, enterprise_id: UUID, *, pending_only: bool = False) -> list[ServiceApplication]:
+        q = select(ServiceApplication).where(_c.enterprise_id == enterprise_id)
+        if pending_only:
+            q = q.where(_c.status == ServiceApplicationStatus.PENDING_APPROVAL)
+        q = q.order_by(_c.requested_at.desc(), _c.id).limit(100)
         return list((await self._s.execute(q)).scalars())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Uuid
 
 from adapters.persistence.tables import metadata
-from adapters.persistence.types import UtcDateTime, str_enum
+from adapters.persistence.types import UtcDateTime, UuidList, str_enum
 from domain.grants.grant import GrantStatus
 
 certificate_grants = Table(
@@ -30,5 +30,9 @@ certificate_grants = Table(
     Column("activated_at", UtcDateTime, nullable=True),
     Column("closed_at", UtcDateTime, nullable=True),
     Column("end_reason", String(32), nullable=True),
+    # The seals a SIGN grant names (empty: every active org seal); revoking one of them ends the grant.
+    Column("seal_ids", UuidList, nullable=False, server_default="[]"),
+    Column("letter_blob_id", String(64), nullable=True),  # the unsigned letter, drawn up at creation
+    Column("letter_sha256", String(64), nullable=True),
     Column("version", Integer, nullable=False),
 )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from uuid import UUID
 
-from sqlalchemy import DateTime, Enum, TypeDecorator
+from sqlalchemy import JSON, DateTime, Enum, TypeDecorator
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -26,6 +27,19 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class UuidList(TypeDecorator[list[UUID]]):
+    """A short list of UUIDs as a JSON array of strings (a few ids on one row; nothing joins on them)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: list[UUID] | None, dialect) -> list[str] | None:
+        return None if value is None else [str(v) for v in value]
+
+    def process_result_value(self, value: list[str] | None, dialect) -> list[UUID] | None:
+        return None if value is None else [UUID(v) for v in value]
 
 
 def str_enum(enum: type[StrEnum]) -> Enum:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from application.accounts.sms_codes import SmsCodes
@@ -18,6 +19,9 @@ from domain.identity.review import ReviewKind
 # A blocker looks at the account inside the deleting transaction and returns the reason it must stay,
 # or None. Later chapters (enterprises, orders, certificates) register theirs in the container.
 DeletionBlocker = Callable[[UnitOfWork, UUID], Awaitable[str | None]]
+# What the account takes with it elsewhere, run in the deleting transaction once no blocker objects (the
+# enterprises chapter: leaving every enterprise as if removed, withdrawing requests to join).
+DeletionHook = Callable[[UnitOfWork, UUID, datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,9 @@ class DeleteAccountCommand:
 
 class DeleteAccount:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, clock: Clock,
-                 blockers: Sequence[DeletionBlocker] = ()) -> None:
+                 blockers: Sequence[DeletionBlocker] = (), hooks: Sequence[DeletionHook] = ()) -> None:
         self._uow, self._codes, self._clock, self._blockers = uow, codes, clock, tuple(blockers)
+        self._hooks = tuple(hooks)
 
     async def __call__(self, cmd: DeleteAccountCommand) -> None:
         p = require_account(cmd.principal)
@@ -54,6 +59,8 @@ class DeleteAccount:
                 review.withdraw(now)
                 for blob_id in review.forget_attachments():
                     uow.outbox.put(BLOB_DELETE_TOPIC, {"blobId": blob_id})
+            for hook in self._hooks:
+                await hook(uow, account.id, now)
             for s in await uow.sessions.active_for(p.kind, account.id, now):
                 s.revoke(now)
             account.delete(now)

@@ -22,6 +22,11 @@ class ServiceApplicationRepository(Protocol):
         """Newest first."""
         ...
 
+    async def for_enterprise(self, enterprise_id: UUID, *, pending_only: bool = False) -> list[ServiceApplication]:
+        """The enterprise's applications, newest first, at most 100; `pending_only`: those stored as
+        PENDING_APPROVAL (some may have expired since: callers compute effective_status)."""
+        ...
+
 
 @dataclass(frozen=True)
 class ServiceLetterContent:

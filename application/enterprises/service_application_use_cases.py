@@ -14,6 +14,11 @@ from application.enterprises.gift_service import GiftService
 from application.enterprises.my_service_applications import ListMyServiceApplications
 from application.enterprises.reject_service_application import RejectServiceApplication
 from application.enterprises.service_application_ports import ServiceLetterDocuments
+from application.enterprises.service_application_queries import (
+    GetServiceApplication,
+    ListEnterpriseServiceApplications,
+    ReadServiceApplicationLetter,
+)
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWorkFactory
 from application.seals.ports import SealImages
 from application.seals.signature_appearances import ListSignatureAppearances
@@ -26,6 +31,9 @@ class ServiceApplicationUseCases:
     reject_service_application: RejectServiceApplication
     my_service_applications: ListMyServiceApplications
     gift_service: GiftService
+    get_service_application: GetServiceApplication
+    read_service_application_letter: ReadServiceApplicationLetter
+    list_enterprise_service_applications: ListEnterpriseServiceApplications
 
 
 def service_application_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, letters: ServiceLetterDocuments,
@@ -40,4 +48,7 @@ def service_application_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, lette
         reject_service_application=RejectServiceApplication(uow, clock),
         my_service_applications=ListMyServiceApplications(uow, clock),
         gift_service=GiftService(uow, clock, commerce_policy),
+        get_service_application=GetServiceApplication(uow, clock),
+        read_service_application_letter=ReadServiceApplicationLetter(uow, blobs),
+        list_enterprise_service_applications=ListEnterpriseServiceApplications(uow, clock),
     )

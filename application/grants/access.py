@@ -44,14 +44,16 @@ async def entitlement_end(uow: UnitOfWork, enterprise_id: UUID, platform_id: UUI
     return max(ends) if ends else None
 
 
-async def letter_content(uow: UnitOfWork, grant: CertificateGrant, enterprise: Enterprise,
-                         now: datetime) -> GrantLetterContent:
+async def letter_content(uow: UnitOfWork, grant: CertificateGrant, enterprise: Enterprise) -> GrantLetterContent:
+    """What the grant letter says; dated the day the grant was made (the letter is drawn up then)."""
     member = await uow.identities.for_account(grant.member_account_id)
     platform = await uow.trading_platforms.get(grant.platform_id)
-    local = (grant.approved_at or now).astimezone(CHINA_TZ)
+    seals = [await uow.seals.get(s) for s in grant.seal_ids]
+    local = grant.created_at.astimezone(CHINA_TZ)
     return GrantLetterContent(
         enterprise_name=enterprise.name, credit_code=enterprise.credit_code,
         legal_rep_name=enterprise.legal_rep_name,
         member_name=(member.legal_name if member and member.legal_name else "") or "",
         platform_name=platform.name if platform else "", operations=tuple(OPERATION_NAMES[o] for o in grant.operations),
-        valid_until=grant.valid_until, letter_date=local.date(), letter_no=f"SQ{local:%Y%m%d}{grant.id.hex[:8].upper()}")
+        valid_until=grant.valid_until, letter_date=local.date(), letter_no=f"SQ{local:%Y%m%d}{grant.id.hex[:8].upper()}",
+        seal_names=tuple(s.name for s in seals if s is not None))

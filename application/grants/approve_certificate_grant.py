@@ -5,6 +5,7 @@ outside the enterprise the grant does not exist."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from application.context import Principal, RequestMeta, require_account
 from application.enterprises.legal_rep_signing import LegalRepSigning
 from application.enterprises.letter_appearances import AppearanceRef
 from application.grants.access import grant_of_member, letter_content
-from application.grants.ports import GrantLetterDocuments
+from application.grants.ports import GrantLetterContent, GrantLetterDocuments
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.seals.ports import SealImages
 from application.seals.signature_appearances import ListSignatureAppearances
@@ -53,17 +54,27 @@ class ApproveCertificateGrant:
             raise GrantClosed("该证书授权不在待签署状态", field="grantId")
         return grant, enterprise, identity
 
+    async def _letter(self, grant: CertificateGrant, content: GrantLetterContent) -> bytes:
+        """The letter drawn up at creation, exactly as the legal rep could read it; grants made before letters were
+        kept (migration 0009) have theirs drawn up now from the same content."""
+        if grant.letter_blob_id is None:
+            return await self._documents.render(content)
+        pdf, _type = await self._blobs.get(grant.letter_blob_id)
+        if hashlib.sha256(pdf).hexdigest() != grant.letter_sha256:
+            # The blob store authenticates what it returns; a mismatch here is a fault of ours, not the user's.
+            raise RuntimeError(f"grant letter {grant.id} does not match its recorded SHA-256")
+        return pdf
+
     async def __call__(self, cmd: ApproveCertificateGrantCommand) -> CertificateGrant:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
             grant, enterprise, identity = await self._as_legal_rep(uow, p.id, cmd.grant_id)
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
-            now = self._clock.now()
-            content = await letter_content(uow, grant, enterprise, now)
+            content = await letter_content(uow, grant, enterprise)
         signed = await self._signing.sign(
             p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
-            load_pdf=lambda: self._documents.render(content),
+            load_pdf=lambda: self._letter(grant, content),
             sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature))
         signed_blob = signed.blob_id
         try:

@@ -5,12 +5,17 @@ creates it they approve it themselves next (the same signing path: they need the
 
 Refused (nothing stored): no active org certificate yet, no active enterprise entitlement on that platform covering
 every operation, a last day in the past or beyond that entitlement, a member who is not (or no longer) of the
-enterprise or not identity-verified."""
+enterprise or not identity-verified, a named seal that is not one of the enterprise's active seals or named
+without SIGN.
+
+The grant letter is drawn up here and kept with the grant, so the legal rep can read exactly what they will sign
+(`CertificateGrant.letter`); approving signs that stored PDF."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from uuid import UUID
 
 from application.audit import audit
@@ -18,12 +23,17 @@ from application.certificates.claim_enterprise_certificate import current_org_pa
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.certified_access import certified_and_administered
 from application.enterprises.member_access import notify
-from application.grants.access import entitlement_end
-from application.ports import Clock, UnitOfWorkFactory
+from application.grants.access import entitlement_end, letter_content
+from application.grants.ports import GrantLetterDocuments
+from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
 from domain.certificates.claim import EntitlementRequired
 from domain.commerce.entitlement import ScanOperation
+from domain.enterprises.enterprise import Enterprise
 from domain.errors import InvalidInput, NotFound
 from domain.grants.grant import CertificateGrant, normalise_operations
+from domain.seals.seal import SealNotActive
+
+PDF = "application/pdf"
 
 APPROVAL_PATH = "/app/certificate-grants/approve"
 
@@ -41,11 +51,24 @@ class CreateCertificateGrantCommand:
     operations: list[ScanOperation]
     valid_until: date
     meta: RequestMeta | None = None
+    seal_ids: list[UUID] = field(default_factory=list)
+
+
+async def check_named_seals(uow: UnitOfWork, enterprise_id: UUID, seal_ids: list[UUID], now: datetime) -> None:
+    """Every named seal is an active seal of this enterprise; another enterprise's seal reads as nonexistent."""
+    for seal_id in seal_ids:
+        seal = await uow.seals.get(seal_id)
+        if seal is None or seal.holder_enterprise_id != enterprise_id:
+            raise NotFound("印章不存在", field="sealIds")
+        if not seal.is_usable(now):
+            raise SealNotActive("所选印章已注销或已过期，不能用于授权", field="sealIds")
 
 
 class CreateCertificateGrant:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, base_url: str) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, base_url: str, letters: GrantLetterDocuments,
+                 blobs: BlobStore) -> None:
         self._uow, self._clock, self._base_url = uow, clock, base_url
+        self._letters, self._blobs = letters, blobs
 
     async def __call__(self, cmd: CreateCertificateGrantCommand) -> CertificateGrant:
         p = require_account(cmd.principal)
@@ -70,16 +93,30 @@ class CreateCertificateGrant:
             grant = CertificateGrant.create(
                 enterprise_id=enterprise.id, membership_id=member.id, member_account_id=member.account_id,
                 platform_id=cmd.platform_id, operations=ops, valid_until=cmd.valid_until, latest_end=latest,
-                granted_by=p.id, now=now)
-            uow.certificate_grants.add(grant)
-            rep = next((m for m in await uow.memberships.for_enterprise(enterprise.id) if m.is_legal_rep), None)
-            if rep is not None and rep.account_id != p.id:
-                account = await uow.accounts.get(rep.account_id)
-                notify(uow, account.phone if account else None,
-                       f"【数信签】{enterprise.name}申请将机构证书授权给成员使用，请登录签署企业证书授权书："
-                       f"{approval_url(self._base_url, grant.id)}")
-            audit(uow, "grant.created", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
-                  grant_id=str(grant.id), member_account_id=str(member.account_id), platform_id=str(cmd.platform_id),
-                  operations=",".join(ops))
-            await uow.commit()
+                granted_by=p.id, now=now, seal_ids=cmd.seal_ids)
+            await check_named_seals(uow, enterprise.id, grant.seal_ids, now)
+            # Drawn up inside the (so far read-only) transaction: what the letter names is what was just checked.
+            pdf = await self._letters.render(await letter_content(uow, grant, enterprise))
+            grant.draw_up_letter(await self._blobs.put(pdf, PDF), hashlib.sha256(pdf).hexdigest())
+            try:
+                await self._record(uow, grant, enterprise, cmd, p.id, now)
+            except BaseException:
+                assert grant.letter_blob_id is not None
+                await self._blobs.delete(grant.letter_blob_id)
+                raise
         return grant
+
+    async def _record(self, uow: UnitOfWork, grant: CertificateGrant, enterprise: Enterprise,
+                      cmd: CreateCertificateGrantCommand, by: UUID, now: datetime) -> None:
+        uow.certificate_grants.add(grant)
+        rep = next((m for m in await uow.memberships.for_enterprise(enterprise.id) if m.is_legal_rep), None)
+        if rep is not None and rep.account_id != by:
+            account = await uow.accounts.get(rep.account_id)
+            notify(uow, account.phone if account else None,
+                   f"【数信签】{enterprise.name}申请将机构证书授权给成员使用，请登录签署企业证书授权书："
+                   f"{approval_url(self._base_url, grant.id)}")
+        audit(uow, "grant.created", now, cmd.meta, account_id=by, enterprise_id=str(enterprise.id),
+              grant_id=str(grant.id), member_account_id=str(grant.member_account_id),
+              platform_id=str(cmd.platform_id), operations=",".join(grant.operations),
+              seal_ids=",".join(str(s) for s in grant.seal_ids) or None)
+        await uow.commit()

@@ -5,8 +5,9 @@
   enterprise's, and the grant is what lets the member use them); `activate_paid_grant` makes the grant ACTIVE in
   the transaction that fulfils the order.
 - the member removed (MEMBER_REMOVAL_HOOKS), the org certificate revoked: every open grant of theirs ENDS.
-- a seal revoked: grants name no seal (the contract's grant has platform and operations only; SIGN offers the
-  enterprise's seals that are active at the time), so a revoked seal simply stops being offered."""
+- a seal revoked (SEAL_REVOKED_HOOKS, also when §8.6 replaces the old legal rep's seal): every open grant that names
+  the seal ENDS. A grant naming no seal offers the enterprise's seals active at the time of signing, so for it a
+  revoked seal simply stops being offered."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from domain.commerce.entitlement import SubjectType
 from domain.commerce.order import Order, PlanSubjectMismatch
 from domain.enterprises.enterprise import Membership
 from domain.grants.grant import CertificateGrant, GrantEndReason
+from domain.seals.seal import Seal
 
 
 async def grant_order_enterprise(uow: UnitOfWork, account_id: UUID, grant_id: UUID, plans: list[ServicePlan],
@@ -64,3 +66,12 @@ async def end_grants_of_revoked_certificates(uow: UnitOfWork, revoked: list[Cert
     for enterprise_id in {c.holder_enterprise_id for c in revoked if c.holder_enterprise_id is not None}:
         _end_all(uow, await uow.certificate_grants.for_enterprise(enterprise_id),
                  GrantEndReason.CERTIFICATE_REVOKED, now)
+
+
+async def end_grants_naming_seal(uow: UnitOfWork, seal: Seal, now: datetime) -> None:
+    """A SEAL_REVOKED_HOOKS hook (§8.2.4 印章注销后所有相关授权失效)."""
+    if seal.holder_enterprise_id is None:
+        return
+    naming = [g for g in await uow.certificate_grants.for_enterprise(seal.holder_enterprise_id)
+              if g.names_seal(seal.id)]
+    _end_all(uow, naming, GrantEndReason.SEAL_REVOKED, now)

@@ -32,6 +32,7 @@ class GrantLetterContent:
     valid_until: date
     letter_date: date
     letter_no: str
+    seal_names: tuple[str, ...] = ()  # the seals the grant names (SIGN); empty: the enterprise's active seals
 
 
 class GrantLetterDocuments(Protocol):

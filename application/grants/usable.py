@@ -82,13 +82,15 @@ async def granted_uses(uow: UnitOfWork, account_id: UUID, platform_id: UUID, ope
     return list(uses.values())
 
 
-async def granting_enterprises(uow: UnitOfWork, account_id: UUID, platform_id: UUID, operation: ScanOperation,
-                               now: datetime) -> list[UUID]:
-    """Enterprises whose seals this member may use for this platform and operation (SIGN)."""
-    return [g.enterprise_id for g in await _live_grants(uow, account_id, now) if g.allows(platform_id, operation, now)]
+async def granting_grants(uow: UnitOfWork, account_id: UUID, platform_id: UUID, operation: ScanOperation,
+                          now: datetime) -> list[CertificateGrant]:
+    """The member's live grants covering this platform and operation (SIGN: whose seals they may use)."""
+    return [g for g in await _live_grants(uow, account_id, now) if g.allows(platform_id, operation, now)]
 
 
 async def still_granted(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID, platform_id: UUID,
-                        operation: ScanOperation, now: datetime) -> bool:
-    """Read again in the confirming transaction: the grant may have been revoked or ended meanwhile."""
-    return enterprise_id in await granting_enterprises(uow, account_id, platform_id, operation, now)
+                        operation: ScanOperation, now: datetime, seal_id: UUID | None = None) -> bool:
+    """Read again in the confirming transaction: the grant may have been revoked or ended meanwhile, or (with a
+    seal) the seal may no longer be one the grant offers."""
+    return any(g.enterprise_id == enterprise_id and (seal_id is None or g.offers_seal(seal_id))
+               for g in await granting_grants(uow, account_id, platform_id, operation, now))

@@ -8,6 +8,12 @@ from application.accounts.sms_codes import SmsCodes
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.grants.approve_certificate_grant import ApproveCertificateGrant
 from application.grants.create_certificate_grant import CreateCertificateGrant
+from application.grants.grant_queries import (
+    GetCertificateGrant,
+    GrantSeals,
+    MyCertificateGrants,
+    ReadGrantLetter,
+)
 from application.grants.list_enterprise_grants import ListEnterpriseGrants
 from application.grants.my_granted_certificates import MyGrantedCertificates
 from application.grants.ports import GrantLetterDocuments
@@ -24,6 +30,10 @@ class GrantUseCases:
     revoke_certificate_grant: RevokeCertificateGrant
     my_granted_certificates: MyGrantedCertificates
     list_enterprise_grants: ListEnterpriseGrants
+    get_certificate_grant: GetCertificateGrant
+    my_certificate_grants: MyCertificateGrants
+    read_grant_letter: ReadGrantLetter
+    grant_seals: GrantSeals
     clock: Clock  # the GraphQL layer shows statuses as of now (EXPIRED is computed) and the approval link
     base_url: str
 
@@ -32,12 +42,16 @@ def grant_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, codes: SmsCodes,
                     issue_event_certificate: IssueEventCertificate, letters: GrantLetterDocuments, blobs: BlobStore,
                     seal_images: SealImages, hasher: SecretHasher, base_url: str) -> GrantUseCases:
     return GrantUseCases(
-        create_certificate_grant=CreateCertificateGrant(uow, clock, base_url),
+        create_certificate_grant=CreateCertificateGrant(uow, clock, base_url, letters, blobs),
         approve_certificate_grant=ApproveCertificateGrant(uow, codes, issue_event_certificate, letters, blobs,
                                                           ListSignatureAppearances(uow, clock), seal_images, hasher,
                                                           clock),
         revoke_certificate_grant=RevokeCertificateGrant(uow, clock),
         my_granted_certificates=MyGrantedCertificates(uow, clock),
         list_enterprise_grants=ListEnterpriseGrants(uow, clock),
+        get_certificate_grant=GetCertificateGrant(uow),
+        my_certificate_grants=MyCertificateGrants(uow),
+        read_grant_letter=ReadGrantLetter(uow, blobs),
+        grant_seals=GrantSeals(uow, clock),
         clock=clock, base_url=base_url,
     )

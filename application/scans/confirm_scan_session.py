@@ -39,7 +39,7 @@ from domain.commerce.catalogue import TradingPlatform
 from domain.commerce.entitlement import QuotaExhausted, ScanOperation
 from domain.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound
 from domain.scans.session import ScanSession, ScanSessionClosed, ScanStatus
-from domain.seals.seal import Seal
+from domain.seals.seal import Seal, SealNotActive
 
 log = logging.getLogger(__name__)
 
@@ -182,9 +182,12 @@ class ConfirmScanSession:
             entitlement = await uow.entitlements.get(prep.usable.entitlement.id)
             if entitlement is None or not entitlement.covers(session.operation, session.platform_id, now):
                 raise CertificateNotUsable(field="certificateId")
+            seal_id = prep.seal.id if prep.seal else None
             if prep.usable.enterprise_id is not None and not await still_granted(
-                    uow, p.id, prep.usable.enterprise_id, session.platform_id, session.operation, now):
+                    uow, p.id, prep.usable.enterprise_id, session.platform_id, session.operation, now, seal_id):
                 raise CertificateNotUsable(field="certificateId")  # revoked or ended while the PIN was checked
+            if seal_id is not None and not ((seal := await uow.seals.get(seal_id)) and seal.is_usable(now)):
+                raise SealNotActive("所选印章已注销或已过期", field="sealId")  # revoked while the PIN was checked
             count = signs_needed(session) or 1
             if session.operation is ScanOperation.SIGN:
                 try:

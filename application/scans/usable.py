@@ -78,10 +78,13 @@ async def usable_seals(uow: UnitOfWork, account_id: UUID, session: ScanSession, 
 
 
 async def granted_org_seals(uow: UnitOfWork, account_id: UUID, session: ScanSession, now: datetime) -> list[Seal]:
-    """The ACTIVE seals of the enterprises whose grant covers this platform and SIGN (§7.3)."""
-    from application.grants.usable import granting_enterprises
+    """The ACTIVE seals of the enterprises whose grant covers this platform and SIGN (§7.3): the seals a grant
+    names, or every active seal of the enterprise when it names none."""
+    from application.grants.usable import granting_grants
 
-    seals: list[Seal] = []
-    for enterprise_id in await granting_enterprises(uow, account_id, session.platform_id, ScanOperation.SIGN, now):
-        seals += [s for s in await uow.seals.for_enterprise(enterprise_id) if s.status_at(now) is SealStatus.ACTIVE]
-    return seals
+    seals: dict[UUID, Seal] = {}
+    for grant in await granting_grants(uow, account_id, session.platform_id, ScanOperation.SIGN, now):
+        for s in await uow.seals.for_enterprise(grant.enterprise_id):
+            if s.status_at(now) is SealStatus.ACTIVE and grant.offers_seal(s.id):
+                seals.setdefault(s.id, s)
+    return list(seals.values())

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from application.grants.lifecycle import end_grants_naming_seal
 from application.ports import UnitOfWork
 from domain.enterprises.enterprise import Membership
 from domain.enterprises.members import NotEnterpriseAdmin
@@ -21,10 +22,12 @@ class SealRevokedHook(Protocol):
     async def __call__(self, uow: UnitOfWork, seal: Seal, now: datetime) -> None: ...
 
 
-# Run by RevokeSeal for an org seal, in the revoking transaction, after the seal is marked REVOKED: §8.2.4 "印章注销后
-# 所有相关授权失效". The grants chapter (§8.5) appends the hook that ends every grant naming the seal; a hook that
-# raises refuses the revocation and nothing is changed. A list, so a module may append to it at import time.
-SEAL_REVOKED_HOOKS: list[SealRevokedHook] = []
+# Run by RevokeSeal for an org seal, and by the §8.6 cascade for the old legal rep's seal, in the revoking
+# transaction after the seal is marked REVOKED: §8.2.4 "印章注销后所有相关授权失效". A hook that raises refuses the
+# revocation and nothing is changed. A list, so tests may add a hook for a while.
+SEAL_REVOKED_HOOKS: list[SealRevokedHook] = [
+    end_grants_naming_seal,  # §8.5: every open grant naming the seal ends
+]
 
 
 def may_view(seal: Seal, membership: Membership | None) -> bool:

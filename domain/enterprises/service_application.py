@@ -4,8 +4,9 @@ A plain member may not buy an enterprise plan (§6.2); they apply for one, the l
 signing the service application letter (服务申请授权书), and then the applicant — and only they — buys that plan
 for the enterprise: the enterprise holds the service.
 
-An explicit state machine: PENDING_APPROVAL → APPROVED → PURCHASED, PENDING_APPROVAL → REJECTED, and either open
-state → EXPIRED once its deadline passes unused. `open_key` is set while the application is open (pending or
+An explicit state machine: PENDING_APPROVAL → APPROVED → PURCHASED, PENDING_APPROVAL → REJECTED, either open
+state → EXPIRED once its deadline passes unused, and either open state → WITHDRAWN when the applicant leaves the
+enterprise (removed, or their account deleted): nobody may approve or buy it any more. `open_key` is set while the application is open (pending or
 approved) and cleared on leaving, so a unique column keeps one open application per member and plan even under
 concurrent requests."""
 
@@ -34,15 +35,17 @@ class ServiceApplicationStatus(StrEnum):
     PURCHASED = "PURCHASED"
     REJECTED = "REJECTED"
     EXPIRED = "EXPIRED"
+    WITHDRAWN = "WITHDRAWN"
 
 
 _S = ServiceApplicationStatus
 TRANSITIONS: dict[ServiceApplicationStatus, frozenset[ServiceApplicationStatus]] = {
-    _S.PENDING_APPROVAL: frozenset({_S.APPROVED, _S.REJECTED, _S.EXPIRED}),
-    _S.APPROVED: frozenset({_S.PURCHASED, _S.EXPIRED}),
+    _S.PENDING_APPROVAL: frozenset({_S.APPROVED, _S.REJECTED, _S.EXPIRED, _S.WITHDRAWN}),
+    _S.APPROVED: frozenset({_S.PURCHASED, _S.EXPIRED, _S.WITHDRAWN}),
     _S.PURCHASED: frozenset(),
     _S.REJECTED: frozenset(),
     _S.EXPIRED: frozenset(),
+    _S.WITHDRAWN: frozenset(),
 }
 OPEN = frozenset({_S.PENDING_APPROVAL, _S.APPROVED})
 
@@ -129,6 +132,13 @@ class ServiceApplication:
             self._move(ServiceApplicationStatus.EXPIRED, now)
             return True
         return False
+
+    def withdraw(self, now: datetime) -> bool:
+        """The applicant left the enterprise; False (nothing changes) when it was no longer open."""
+        if self.expire_if_due(now) or self.status not in OPEN:
+            return False
+        self._move(ServiceApplicationStatus.WITHDRAWN, now)
+        return True
 
     def ensure_approvable(self, now: datetime) -> None:
         status = self.effective_status(now)

@@ -11,6 +11,13 @@ Both the admin and the legal rep create a grant in AWAITING_APPROVAL: the legal 
 (§8.5.2) is them approving their own grant at once (the approval needs their SMS code and signature appearance,
 which creating does not carry), so one path signs every grant letter.
 
+A grant may name seals (sealIds, SIGN only): the member then signs with those seals alone, and revoking one of
+them ends the grant (§8.2.4 "印章注销后所有相关授权失效"). A grant that names none offers every active seal of the
+enterprise at the time of signing, and a revoked seal simply stops being offered.
+
+The grant letter is drawn up when the grant is created and kept (letter_blob_id, letter_sha256), so the legal rep
+reads the very PDF they are asked to sign before signing it.
+
 validUntil is a calendar date in China Standard Time; the grant works through the end of that day
 (`ends_at` = the next midnight, +08:00). It must lie in the future and not beyond the enterprise's active
 entitlement for the platform: a grant cannot promise use the enterprise has not bought."""
@@ -98,6 +105,9 @@ class CertificateGrant:
     signed_blob_id: str | None = None
     signed_sha256: str | None = None
     certificate_id: UUID | None = None  # the legal rep's event certificate that signed the letter
+    seal_ids: list[UUID] = field(default_factory=list)  # the seals named for SIGN; empty: every active org seal
+    letter_blob_id: str | None = None  # the unsigned grant letter, drawn up at creation
+    letter_sha256: str | None = None
     order_id: UUID | None = None  # the latest order placed to pay for it; the one that paid once ACTIVE
     activated_at: datetime | None = None
     closed_at: datetime | None = None
@@ -107,15 +117,19 @@ class CertificateGrant:
     @classmethod
     def create(cls, *, enterprise_id: UUID, membership_id: UUID, member_account_id: UUID, platform_id: UUID,
                operations: list[ScanOperation] | list[str], valid_until: date, latest_end: datetime | None,
-               granted_by: UUID, now: datetime) -> CertificateGrant:
+               granted_by: UUID, now: datetime, seal_ids: list[UUID] | None = None) -> CertificateGrant:
         ops = normalise_operations(operations)
+        seals = list(dict.fromkeys(seal_ids or []))
+        if seals and ScanOperation.SIGN.value not in ops:
+            raise InvalidInput("只有包含扫码签章的授权才能指定印章", field="sealIds")
         ends_at = end_of_day(valid_until)
         if valid_until < now.astimezone(CHINA).date():
             raise InvalidInput("授权有效期须晚于今天", field="validUntil")
         if latest_end is not None and valid_until > latest_end.astimezone(CHINA).date():
             raise InvalidInput("授权有效期不能超过企业证书服务的有效期", field="validUntil")
         return cls(enterprise_id=enterprise_id, membership_id=membership_id, member_account_id=member_account_id,
-                   platform_id=platform_id, operations=ops, ends_at=ends_at, granted_by=granted_by, created_at=now)
+                   platform_id=platform_id, operations=ops, ends_at=ends_at, granted_by=granted_by, created_at=now,
+                   seal_ids=seals)
 
     @property
     def valid_until(self) -> date:
@@ -132,6 +146,16 @@ class CertificateGrant:
     def allows(self, platform_id: UUID, operation: ScanOperation, now: datetime) -> bool:
         return (self.status_at(now) is GrantStatus.ACTIVE and self.platform_id == platform_id
                 and operation.value in self.operations)
+
+    def offers_seal(self, seal_id: UUID) -> bool:
+        """Whether a SIGN under this grant may use the seal (the seal's own state is checked by the caller)."""
+        return not self.seal_ids or seal_id in self.seal_ids
+
+    def names_seal(self, seal_id: UUID) -> bool:
+        return seal_id in self.seal_ids
+
+    def draw_up_letter(self, blob_id: str, sha256: str) -> None:
+        self.letter_blob_id, self.letter_sha256 = blob_id, sha256
 
     def _move(self, to: GrantStatus, now: datetime) -> None:
         if self.status_at(now) is GrantStatus.EXPIRED or to not in TRANSITIONS[self.status]:

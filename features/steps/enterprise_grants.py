@@ -80,11 +80,15 @@ def _(world: World, name: str, pin: str) -> None:
     world.run(world.driver.claim_certificate(session, world.run(world.driver.personal_service(session)), pin))
 
 
-def _create(world: World, name: str, member: str, platform: str, ops: str, days: int):
+def _create(world: World, name: str, member: str, platform: str, ops: str, days: int, seals: str = ""):
+    from features.steps.enterprise_seals import _seal_ids
+
     session, _ = _person(world, name)
     until = world.driver.today() + timedelta(days=days)
+    seal_ids = [_seal_ids(world)[s] for s in seals.split("、")] if seals else None
     return world.driver.create_certificate_grant(session, _enterprise_id(world), _member_id(world, member),
-                                                 _platform(world, platform).id, _words(ops, OPERATIONS), until)
+                                                 _platform(world, platform).id, _words(ops, OPERATIONS), until,
+                                                 seal_ids)
 
 
 @when(parsers.parse('"{name}" 将机构证书授权给 "{member}"，交易平台 "{platform}"，服务 "{ops}"，有效期 {days:d} 天'))
@@ -92,6 +96,36 @@ def _(world: World, name: str, member: str, platform: str, ops: str, days: int) 
     created = world.attempt(_create(world, name, member, platform, ops, days))
     if created is not None:
         _g(world)["current"] = created.id
+
+
+@when(parsers.parse('"{name}" 将机构证书和印章 "{seals}" 授权给 "{member}"，交易平台 "{platform}"，服务 "{ops}"，'
+                    '有效期 {days:d} 天'))
+def _(world: World, name: str, member: str, platform: str, ops: str, seals: str, days: int) -> None:
+    created = world.attempt(_create(world, name, member, platform, ops, days, seals))
+    if created is not None:
+        _g(world)["current"] = created.id
+
+
+@then(parsers.parse('"{name}" 可以在签署前查看企业证书授权书'))
+def _(world: World, name: str) -> None:
+    session, _ = _person(world, name)
+    pdf = world.run(world.driver.grant_letter(session, _g(world)["current"], signed=False))
+    assert pdf is not None and pdf.startswith(b"%PDF")
+    assert world.run(world.driver.grant_letter(session, _g(world)["current"], signed=True)) is None
+    _g(world)["letter"] = pdf
+
+
+@then(parsers.parse('"{name}" 看不到该企业证书授权书'))
+def _(world: World, name: str) -> None:
+    session, _ = _person(world, name)
+    assert world.run(world.driver.grant_letter(session, _g(world)["current"], signed=False)) is None
+
+
+@then(parsers.parse('"{name}" 取得的已签署授权书就是签署前查看的那份加上法定代表人的签名'))
+def _(world: World, name: str) -> None:
+    session, _ = _person(world, name)
+    signed = world.run(world.driver.grant_letter(session, _g(world)["current"], signed=True))
+    assert signed is not None and signed.startswith(_g(world)["letter"]) and len(signed) > len(_g(world)["letter"])
 
 
 def _approve(world: World, name: str, kind: str):
@@ -128,6 +162,15 @@ def _(world: World, name: str, plan: str) -> None:
 @when(parsers.parse('"{name}" 为该证书授权购买服务 "{plan}"'))
 def _(world: World, name: str, plan: str) -> None:
     world.attempt(_buy(world, name, plan))
+
+
+@given(parsers.parse('"{name}" 已将机构证书和印章 "{seals}" 授权给 "{member}"，交易平台 "{platform}"，服务 "{ops}"，'
+                     '有效期 {days:d} 天，并已签署和购买'))
+def _(world: World, name: str, member: str, platform: str, ops: str, seals: str, days: int) -> None:
+    _g(world)["current"] = world.run(_create(world, name, member, platform, ops, days, seals)).id
+    world.run(_approve(world, name, "姓名签名"))
+    _buy_and_pay(world, name, "企业标准版")
+    assert _status(world) == "ACTIVE"
 
 
 @given(parsers.parse('"{name}" 已将机构证书授权给 "{member}"，交易平台 "{platform}"，服务 "{ops}"，有效期 {days:d} 天，'
@@ -248,6 +291,13 @@ def _(world: World, name: str, seal: str) -> None:
     from features.steps.enterprise_seals import _seal_ids
 
     assert _seal_ids(world)[seal] not in _s(world)["shown"].seal_ids
+
+
+@then(parsers.parse('"{name}" 可选的印章只有 "{seal}"'))
+def _(world: World, name: str, seal: str) -> None:
+    from features.steps.enterprise_seals import _seal_ids
+
+    assert list(_s(world)["shown"].seal_ids) == [_seal_ids(world)[seal]]
 
 
 @when(parsers.parse('"{name}" 选择企业证书和印章 "{seal}"，输入自己的证书密码 "{pin}" 确认'))

@@ -178,6 +178,14 @@ def _(world: World, name: str, expected: str) -> None:
     assert [m.phone_masked for m in _members(world, name)] == expected.split("、")
 
 
+@when(parsers.parse('"{name}" 用收到的注销验证码注销账户'))
+def _(world: World, name: str) -> None:
+    session, phone = _person(world, name)
+    world.run(world.driver.request_code(phone, SmsPurpose.DELETE_ACCOUNT, session))
+    code = world.run(world.driver.last_code(phone, SmsPurpose.DELETE_ACCOUNT))
+    world.attempt(world.driver.delete_account(session, code))
+
+
 @when(parsers.parse('"{name}" 移除成员 "{member}"'))
 def _(world: World, name: str, member: str) -> None:
     session, _ = _person(world, name)

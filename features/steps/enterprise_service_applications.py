@@ -12,7 +12,7 @@ from features.world import World
 from tests.app_fixture import wrong_code
 
 STATUSES = {"待审批": "PENDING_APPROVAL", "已审批": "APPROVED", "已购买": "PURCHASED", "已拒绝": "REJECTED",
-            "已过期": "EXPIRED"}
+            "已过期": "EXPIRED", "已撤回": "WITHDRAWN"}
 
 
 def _a(world: World) -> dict:
@@ -117,3 +117,49 @@ def _(world: World, name: str, plan: str, status: str, enterprise: str) -> None:
 @then(parsers.parse('"{name}" 没有服务申请记录'))
 def _(world: World, name: str) -> None:
     assert _mine(world, name) == []
+
+
+# ---------------------------------------------------------------- §8.5.3 法人审批申请证书授权: the enterprise's list
+
+
+def _listed(world: World, name: str, *, pending_only: bool):
+    session, _ = _person(world, name)
+    return world.run(world.driver.enterprise_service_applications(session, _m(world)["current"][0],
+                                                                  pending_only=pending_only))
+
+
+@then(parsers.parse('"{name}" 在企业的待审批服务申请中看到 "{applicant}" 申请的 "{plan}"'))
+def _(world: World, name: str, applicant: str, plan: str) -> None:
+    found = _listed(world, name, pending_only=True)
+    assert [(a.applicant_name, a.plan_name, a.status) for a in found] == [(applicant, plan, "PENDING_APPROVAL")]
+
+
+@then(parsers.parse('"{name}" 在企业的服务申请中看到 "{applicant}" 申请的 "{plan}"，状态"{status}"'))
+def _(world: World, name: str, applicant: str, plan: str, status: str) -> None:
+    found = _listed(world, name, pending_only=False)
+    assert [(a.applicant_name, a.plan_name, a.status) for a in found] == [(applicant, plan, STATUSES[status])]
+
+
+@then(parsers.parse('"{name}" 在企业的待审批服务申请中看不到任何申请'))
+def _(world: World, name: str) -> None:
+    assert _listed(world, name, pending_only=True) == []
+
+
+@then(parsers.parse('"{name}" 在企业的服务申请中看不到任何申请'))
+def _(world: World, name: str) -> None:
+    assert _listed(world, name, pending_only=False) == []
+
+
+@then(parsers.parse('"{name}" 可以在审批前查看服务申请授权书'))
+def _(world: World, name: str) -> None:
+    session, _ = _person(world, name)
+    application_id = _a(world)["applied"].id
+    pdf = world.run(world.driver.service_application_letter(session, application_id, signed=False))
+    assert pdf is not None and pdf.startswith(b"%PDF")
+    assert world.run(world.driver.service_application_letter(session, application_id, signed=True)) is None
+
+
+@then(parsers.parse('"{name}" 看不到该服务申请授权书'))
+def _(world: World, name: str) -> None:
+    session, _ = _person(world, name)
+    assert world.run(world.driver.service_application_letter(session, _a(world)["applied"].id, signed=False)) is None

@@ -1,14 +1,17 @@
-"""Steps of §6.2 (企业证书服务购买) and §6.2.1 (领取企业证书). People are kept by name by the §8.1 steps
+"""Steps of §6.2 (企业证书服务购买), §6.2.1 (领取企业证书) and §8.3 (证书管理). People are kept by name by the §8.1 steps
 (features/steps/enterprise_members.py); the enterprise acted on is the last one created there."""
 
 from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from domain.commerce.order import add_months
 from features.steps.enterprise_members import _m, _person
 from features.world import World
 
 SERVICE_STATUSES = {"有效": "ACTIVE", "已过期": "EXPIRED"}
+CERTIFICATE_USAGES = {"签名证书": "SIGNING", "加密证书": "ENCRYPTION"}
+CERTIFICATE_STATUSES = {"有效": "ACTIVE", "已吊销": "REVOKED", "已过期": "EXPIRED"}
 
 
 def _enterprise_id(world: World):
@@ -106,3 +109,35 @@ def _(world: World, name: str, enterprise: str) -> None:
 def _(world: World, name: str) -> None:
     session, _ = _person(world, name)
     assert world.run(world.driver.my_certificates(session)) == []
+
+
+# §8.3 证书管理: the enterprise's certificates and the services each carries.
+
+
+@when(parsers.parse('"{name}" 查看企业 "{enterprise}" 的证书及证书拥有的服务'))
+def _(world: World, name: str, enterprise: str) -> None:
+    session, _ = _person(world, name)
+    seen = world.run(world.driver.enterprise_certificates_with_services(session, _enterprise_id(world)))
+    world.enterprises.setdefault("services", {})["seen"] = seen
+
+
+@then(parsers.parse('看到企业的{first}和{second}，状态均为"{status}"'))
+def _(world: World, first: str, second: str, status: str) -> None:
+    seen = world.enterprises["services"]["seen"]
+    wanted = sorted((CERTIFICATE_USAGES[u], CERTIFICATE_STATUSES[status]) for u in (first, second))
+    assert sorted((c.certificate.usage, c.certificate.status) for c in seen) == wanted, seen
+
+
+@then(parsers.parse('每张证书拥有的服务是平台 "{platform}" 的 "{plan}"，状态"{status}"，有效期 {months:d} 个月'))
+def _(world: World, platform: str, plan: str, status: str, months: int) -> None:
+    seen = world.enterprises["services"]["seen"]
+    assert seen
+    for c in seen:
+        assert [(s.platform_name, s.plan_name, s.status) for s in c.services] == [
+            (platform, plan, SERVICE_STATUSES[status])], c
+        assert all(s.valid_until == add_months(s.valid_from, months) for s in c.services), c
+
+
+@then("看到的企业证书及服务为空")
+def _(world: World) -> None:
+    assert world.enterprises["services"]["seen"] == []

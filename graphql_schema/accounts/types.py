@@ -23,6 +23,7 @@ from graphql_schema.enterprises.types import EnterpriseType as Enterprise  # noq
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType, UsableEnterpriseCertificate  # noqa: F401
     from graphql_schema.enterprises.types import Membership  # noqa: F401
+    from graphql_schema.grants.types import CertificateGrantType  # noqa: F401
     from graphql_schema.seals.types import SealType, SignatureAppearanceType  # noqa: F401
 
 SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
@@ -32,6 +33,7 @@ _UsableEnterpriseCertificate = Annotated["UsableEnterpriseCertificate",
                                          strawberry.lazy("graphql_schema.certificates.types")]
 _Membership = Annotated["Membership", strawberry.lazy("graphql_schema.enterprises.types")]
 _Seal = Annotated["SealType", strawberry.lazy("graphql_schema.seals.types")]
+_CertificateGrant = Annotated["CertificateGrantType", strawberry.lazy("graphql_schema.grants.types")]
 _SignatureAppearance = Annotated["SignatureAppearanceType", strawberry.lazy("graphql_schema.seals.types")]
 EntryModeEnum = strawberry.enum(EntryMode, name="EntryMode")
 RealNameStatusEnum = strawberry.enum(RealNameStatus, name="RealNameStatus")
@@ -90,6 +92,13 @@ class AccountType(Node, AccountCommerceFields):
         from graphql_schema.certificates.queries import usable_enterprise_certificates
 
         return await usable_enterprise_certificates(info)
+
+    @strawberry.field(description="§8.5 the certificate grants made to me, newest first, in every state (pay the "
+                                  "AWAITING_PAYMENT ones with placeOrder(grantId)).")
+    async def certificate_grants(self, info: Info) -> list[_CertificateGrant]:
+        from graphql_schema.grants.types import my_certificate_grants
+
+        return await my_certificate_grants(info)
 
     @strawberry.field(description="Personal seals and handwritten signatures; invalid ones (revoked, expired) on request.")
     async def seals(self, info: Info, include_invalid: bool | None = False) -> list[_Seal]:

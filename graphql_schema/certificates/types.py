@@ -14,9 +14,10 @@ import strawberry
 from application.certificates.list_my_certificates import CertificateView
 from domain.certificates.certificate import CertificateUsage
 from graphql_schema.accounts.types import AccountType, Enterprise, FaceVerificationTicket
+from graphql_schema.commerce.types import EntitlementType
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_query
-from graphql_schema.common.node import Node, to_global_id
+from graphql_schema.common.node import Node, from_global_id, to_global_id
 from graphql_schema.seals.types import SealType
 
 CertificateUsageEnum = strawberry.enum(CertificateUsage, name="CertificateUsage")
@@ -69,6 +70,20 @@ class CertificateType(Node):
             return None  # enterprise certificates come with the enterprise chapter
         view = await run_query(lambda: ctx.use_cases.get_me(ctx.principal))
         return AccountType.of(view) if view.account.id == self.holder_account_id else None
+
+    @strawberry.field(description=(
+        "The services this certificate carries (§8.3), newest first: the entitlements of its holder (the "
+        "enterprise for an org certificate, the account for a personal one) whose validity overlaps the "
+        "certificate's usable life, from notBefore to revokedAt if revoked, else to notAfter. Visible to the "
+        "holder account, or the enterprise's admins and legal rep; empty for anyone else."))
+    async def services(self, info: Info) -> list[EntitlementType]:
+        ctx = info.context
+        ref = from_global_id(self.id, "Certificate")
+        if ref is None:
+            return []
+        found = await run_query(lambda: ctx.use_cases.certificate_services(ctx.principal, ref[1]))
+        now = ctx.use_cases.commerce.clock.now()
+        return [EntitlementType.of(e, now) for e in found]
 
     @classmethod
     def of(cls, view: CertificateView) -> CertificateType:

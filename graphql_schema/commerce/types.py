@@ -284,13 +284,34 @@ class EntitlementType(Node):
 @strawberry.type
 class ServiceApplication(Node):
     """A member's application for an enterprise plan (§6.3): status PENDING_APPROVAL, APPROVED, PURCHASED,
-    REJECTED or EXPIRED; approvalUrl (the QR code's content too) while it waits for the legal rep."""
+    REJECTED, EXPIRED or WITHDRAWN (the applicant left the enterprise); approvalUrl (the QR code's content too) while it waits for the legal rep."""
 
     status: str
     plan: ServicePlanType | None
     enterprise: Annotated[Enterprise, strawberry.lazy("graphql_schema.accounts.types")] | None
     approval_url: str | None = None
     approval_qr_content: str | None = None
+    applicant_name: str | None = strawberry.field(default=None, description="The applying member's verified name.")
+    requested_at: datetime | None = None
+    expires_at: datetime | None = strawberry.field(default=None, description="The legal rep decides by then.")
+    letter: ServiceApplicationLetter | None = strawberry.field(
+        default=None, description="The application letter the legal rep signs, readable before signing.")
+
+
+def service_application_letter_url(application_id: UUID, *, signed: bool = False) -> str:
+    # Served beside the other letters the legal rep signs (/files/letters); the global ID's type tells them apart.
+    return (f"/files/letters/{to_global_id('ServiceApplicationLetter', application_id)}"
+            + ("/signed" if signed else ""))
+
+
+@strawberry.type(description="服务申请授权书 (§6.3): drawn up when the member applies; its files are served to the "
+                             "applicant and to the enterprise's admin and legal rep.")
+class ServiceApplicationLetter(Node):
+    document_url: str
+    sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
+    signed_document_url: str | None
+    signed_sha256: str | None
+    signed_at: datetime | None
 
 
 COMMERCE_NODE_TYPES = [TradingPlatformType, ServicePlanType, OrderType, PaymentType, EntitlementType, InvoiceType_]

@@ -34,27 +34,57 @@ def _local(global_id: str, type_name: str, field: str, message: str) -> UUID:
     return ref[1]
 
 
+def _letter(a: ServiceApplication) -> ct.ServiceApplicationLetter:
+    signed = a.signed_blob_id is not None
+    return ct.ServiceApplicationLetter(
+        id=to_global_id("ServiceApplicationLetter", a.id), document_url=ct.service_application_letter_url(a.id),
+        sha256=a.letter_sha256,
+        signed_document_url=ct.service_application_letter_url(a.id, signed=True) if signed else None,
+        signed_sha256=a.signed_sha256, signed_at=a.approved_at if signed else None)
+
+
 def _application(a: ServiceApplication, status: str, *, url: str | None = None, plan=None,
                  enterprise=None) -> ct.ServiceApplication:
     return ct.ServiceApplication(id=to_global_id("ServiceApplication", a.id), status=status,
                                  plan=ct.ServicePlanType.of(plan) if plan is not None else None,
-                                 enterprise=enterprise, approval_url=url, approval_qr_content=url)
+                                 enterprise=enterprise, approval_url=url, approval_qr_content=url,
+                                 applicant_name=a.applicant_name, requested_at=a.requested_at,
+                                 expires_at=a.expires_at, letter=_letter(a))
+
+
+async def _of_view(info: Info, v: ServiceApplicationView) -> ct.ServiceApplication:
+    ctx = info.context
+    view = await ctx.use_cases.enterprises.get_enterprise(ctx.principal, v.application.enterprise_id)
+    open_ = v.status.value == "PENDING_APPROVAL"
+    return _application(v.application, v.status.value, plan=v.plan,
+                        url=approval_url(ctx.use_cases.commerce.base_url, v.application.id) if open_ else None,
+                        enterprise=EnterpriseType.of_view(view) if view is not None else None)
+
+
+async def enterprise_service_applications(info: Info, enterprise_global_id: str, pending_only: bool
+                                         ) -> list[ct.ServiceApplication]:
+    ref = from_global_id(enterprise_global_id, "Enterprise")
+    if ref is None:
+        return []
+    ctx = info.context
+    found = await ctx.use_cases.enterprises.services.list_enterprise_service_applications(
+        ctx.principal, ref[1], pending_only=pending_only)
+    return [await _of_view(info, v) for v in found]
+
+
+async def service_application_node(info: Info, application_id: UUID) -> ct.ServiceApplication | None:
+    """node(id): what the legal rep opens from the approval link; the applicant and the enterprise's admin see it."""
+    ctx = info.context
+    v = await ctx.use_cases.enterprises.services.get_service_application(ctx.principal, application_id)
+    return await _of_view(info, v) if v is not None else None
 
 
 async def my_service_applications(info: Info) -> list[ct.ServiceApplication]:
     """`me.serviceApplications` (§6.3.1): newest first, with the plan and (while a member) the enterprise."""
     ctx = info.context
-    base_url = ctx.use_cases.commerce.base_url
     found: list[ServiceApplicationView] = await ctx.use_cases.enterprises.services.my_service_applications(
         ctx.principal)
-    out = []
-    for v in found:
-        view = await ctx.use_cases.enterprises.get_enterprise(ctx.principal, v.application.enterprise_id)
-        open_ = v.status.value == "PENDING_APPROVAL"
-        out.append(_application(v.application, v.status.value, plan=v.plan,
-                                url=approval_url(base_url, v.application.id) if open_ else None,
-                                enterprise=EnterpriseType.of_view(view) if view is not None else None))
-    return out
+    return [await _of_view(info, v) for v in found]
 
 
 @strawberry.input

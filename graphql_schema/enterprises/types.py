@@ -23,18 +23,20 @@ from graphql_schema.seals.types import SealType, SignatureAppearanceType
 
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType
+    from graphql_schema.commerce.types import ServiceApplication
     from graphql_schema.enterprises.bank_transfers import BankTransferType, EnterpriseChangeType
     from graphql_schema.enterprises.member_types import (
         JoinApplicationConnection,
         JoinApplicationStatusEnum,
         MemberConnection,
     )
-    from graphql_schema.grants.mutations import CertificateGrantType
+    from graphql_schema.grants.types import CertificateGrantType
 
 EnterpriseRoleEnum = strawberry.enum(EnterpriseRole, name="EnterpriseRole")
 _MEMBER_TYPES = "graphql_schema.enterprises.member_types"
 _TRANSFER_TYPES = "graphql_schema.enterprises.bank_transfers"
-_GRANT_TYPES = "graphql_schema.grants.mutations"
+_GRANT_TYPES = "graphql_schema.grants.types"
+_COMMERCE_TYPES = "graphql_schema.commerce.types"
 CertificationStatusEnum = strawberry.enum(CertificationStatus, name="EnterpriseCertificationStatus")
 CertificationMethodEnum = strawberry.enum(CertificationMethod, name="EnterpriseCertificationMethod")
 
@@ -116,14 +118,24 @@ class EnterpriseType(Node):
         ctx = info.context
         return [CertificateType.of(v) for v in await ctx.use_cases.list_enterprise_certificates(ctx.principal, ref[1])]
 
-    # §8.5 证书授权: the grant list (graphql_schema/grants/mutations.py).
+    # §8.5 证书授权: the grant list (graphql_schema/grants/types.py).
     @strawberry.field(description="The enterprise's certificate grants, newest first, for the ADMIN or legal rep "
                                   "(empty for anyone else).")
     async def certificate_grants(self, info: Info
                                  ) -> list[Annotated[CertificateGrantType, strawberry.lazy(_GRANT_TYPES)]]:
-        from graphql_schema.grants.mutations import enterprise_grants
+        from graphql_schema.grants.types import enterprise_grants
 
         return await enterprise_grants(info, self.id)
+
+    # §8.5.3 法人审批申请证书授权: the members' service applications (§6.3).
+    @strawberry.field(description="The members' applications for enterprise certificate services (§6.3, §8.5.3), "
+                                  "newest first, for the ADMIN and the legal rep (empty for anyone else); only the "
+                                  "legal rep approves them. pendingOnly: those still waiting for the legal rep.")
+    async def service_applications(self, info: Info, pending_only: bool = False
+                                   ) -> list[Annotated[ServiceApplication, strawberry.lazy(_COMMERCE_TYPES)]]:
+        from graphql_schema.enterprises.service_applications import enterprise_service_applications
+
+        return await enterprise_service_applications(info, self.id, pending_only)
 
     # §8.2 印章管理.
     @strawberry.field(description="The enterprise's seals, oldest first: all of them for the admins and the legal rep, "

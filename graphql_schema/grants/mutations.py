@@ -5,68 +5,18 @@ payload; the use cases decide."""
 from __future__ import annotations
 
 import datetime as dt
-from uuid import UUID
 
 import strawberry
 
 from application.grants.approve_certificate_grant import ApproveCertificateGrantCommand
-from application.grants.create_certificate_grant import CreateCertificateGrantCommand, approval_url
+from application.grants.create_certificate_grant import CreateCertificateGrantCommand
 from application.grants.revoke_certificate_grant import RevokeCertificateGrantCommand
-from domain.commerce.entitlement import ScanOperation
-from domain.errors import NotFound
-from domain.grants.grant import CertificateGrant, GrantStatus
+from domain.grants.grant import CertificateGrant
 from graphql_schema.commerce.types import ScanOperationEnum
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
-from graphql_schema.common.node import Node, from_global_id, to_global_id
 from graphql_schema.enterprises.mutations import _appearance
-
-GrantStatusEnum = strawberry.enum(GrantStatus, name="CertificateGrantStatus", description=(
-    "AWAITING_APPROVAL (the legal rep signs) → AWAITING_PAYMENT (the grantor or the member buys) → ACTIVE; "
-    "REVOKED by the admin or legal rep; ENDED when the member leaves or the org certificate is revoked; EXPIRED "
-    "after validUntil."))
-GRANT_TYPE = "CertificateGrant"
-
-
-def _local(global_id: str, type_name: str, field: str, message: str) -> UUID:
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound(message, field=field)
-    return ref[1]
-
-
-def grant_local_id(global_id: str) -> UUID:
-    return _local(global_id, GRANT_TYPE, "grantId", "证书授权不存在")
-
-
-@strawberry.type(name=GRANT_TYPE, description="证书授权 (§8.5): one member may use the enterprise's org certificate "
-                                               "on one platform for some operations until validUntil.")
-class CertificateGrantType(Node):
-    status: GrantStatusEnum  # type: ignore[valid-type]
-    operations: list[ScanOperationEnum]  # type: ignore[valid-type]
-    valid_until: dt.date = strawberry.field(description="Last day (China Standard Time) the grant works.")
-    approval_url: str | None = strawberry.field(description="The link the legal rep signs at (AWAITING_APPROVAL).")
-    created_at: dt.datetime
-    approved_at: dt.datetime | None
-    activated_at: dt.datetime | None
-
-    @classmethod
-    def of(cls, g: CertificateGrant, now: dt.datetime, base_url: str) -> CertificateGrantType:
-        status = g.status_at(now)
-        return cls(id=to_global_id(GRANT_TYPE, g.id), status=status,
-                   operations=[ScanOperation(o) for o in g.operations], valid_until=g.valid_until,
-                   approval_url=approval_url(base_url, g.id) if status is GrantStatus.AWAITING_APPROVAL else None,
-                   created_at=g.created_at, approved_at=g.approved_at, activated_at=g.activated_at)
-
-
-async def enterprise_grants(info: Info, enterprise_global_id: str) -> list[CertificateGrantType]:
-    ref = from_global_id(enterprise_global_id, "Enterprise")
-    if ref is None:
-        return []
-    grants = info.context.use_cases.grants
-    now = grants.clock.now()
-    return [CertificateGrantType.of(g, now, grants.base_url)
-            for g in await grants.list_enterprise_grants(info.context.principal, ref[1])]
+from graphql_schema.grants.types import CertificateGrantType, grant_local_id, local_id
 
 
 @strawberry.input
@@ -77,6 +27,9 @@ class CreateCertificateGrantInput:
     operations: list[ScanOperationEnum]  # type: ignore[valid-type]
     valid_until: dt.date = strawberry.field(description="Last day (China Standard Time); in the future and not "
                                                         "beyond the enterprise's entitlement on that platform.")
+    seal_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="SIGN only: the enterprise's active seals the member may sign with. Revoking one "
+                                  "of them ends the grant. Omitted: every active seal of the enterprise.")
 
 
 @strawberry.input
@@ -102,8 +55,7 @@ class CertificateGrantPayload:
 
 
 def _grant(info: Info, g: CertificateGrant) -> CertificateGrantPayload:
-    grants = info.context.use_cases.grants
-    return CertificateGrantPayload(grant=CertificateGrantType.of(g, grants.clock.now(), grants.base_url))
+    return CertificateGrantPayload(grant=CertificateGrantType.of(g, info))
 
 
 @strawberry.type
@@ -117,10 +69,11 @@ class CertificateGrantMutations:
 
         async def act():
             g = await ctx.use_cases.grants.create_certificate_grant(CreateCertificateGrantCommand(
-                ctx.principal, _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在"),
-                _local(input.member_id, "Member", "memberId", "该成员不在本企业中"),
-                _local(input.platform_id, "TradingPlatform", "platformId", "交易平台不存在"),
-                list(input.operations), input.valid_until, ctx.meta))
+                ctx.principal, local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在"),
+                local_id(input.member_id, "Member", "memberId", "该成员不在本企业中"),
+                local_id(input.platform_id, "TradingPlatform", "platformId", "交易平台不存在"),
+                list(input.operations), input.valid_until, ctx.meta,
+                seal_ids=[local_id(i, "Seal", "sealIds", "印章不存在") for i in input.seal_ids or []]))
             return _grant(info, g)
         return await run_mutation(CertificateGrantPayload, act, input)
 

@@ -1,7 +1,7 @@
 """§6.2 an enterprise buys and §6.2.1 claims its org certificates: PlaceOrder with enterpriseId, PayOrder,
 SandboxCompletePayment, MyServices and ClaimEnterpriseCertificate over HTTP
-with the contract documents; the entitlement's holder is the Enterprise. A plain member and an outsider are
-refused and nothing is stored."""
+with the contract documents; the entitlement's holder is the Enterprise, and §8.3 Enterprise.certificates lists
+the org pair with the services each carries. A plain member and an outsider are refused and nothing is stored."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from tests.e2e.test_commerce import catalogue, pay
 from tests.support.data import id_number
 
 LI = id_number("19850615", "320102", "441")
+ORG_CERTIFICATES = """query($id: ID!) {
+  enterprise(id: $id) {
+    certificates { id usage services { id status validFrom validUntil platform { name } plan { name } } }
+  }
+}"""
 
 
 async def certified(gql, container) -> str:
@@ -51,10 +56,13 @@ async def test_the_legal_rep_buys_for_the_enterprise(gql, container):
     assert (signing["usage"], signing["status"]) == ("SIGNING", "ACTIVE")
     assert "北京数信科技有限公司" in signing["subjectDn"] and "NTRCN-" in signing["subjectDn"]
     assert c["encryptionCertificate"]["pem"].startswith("-----BEGIN CERTIFICATE-----")
-    listed = await gql.raw("query($id: ID!) { enterprise(id: $id) { certificates { id usage } } }",
-                           {"id": enterprise_id})
+    listed = await gql.raw(ORG_CERTIFICATES, {"id": enterprise_id})
     assert {x["id"] for x in listed["data"]["enterprise"]["certificates"]} == {
         signing["id"], c["encryptionCertificate"]["id"]}
+    # §8.3 each org certificate carries the enterprise's service its life overlaps.
+    for cert in listed["data"]["enterprise"]["certificates"]:
+        assert [(s["id"], s["status"], s["platform"]["name"], s["plan"]["name"]) for s in cert["services"]] == [
+            (services[0]["id"], "ACTIVE", services[0]["platform"]["name"], services[0]["plan"]["name"])], cert
     mine = (await gql.op("MyCertificates"))["me"]
     assert mine["certificates"] == []  # org certificates are the enterprise's, not the claimer's
     wrong_pin = (await gql.op("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id,
@@ -72,6 +80,8 @@ async def test_the_legal_rep_buys_for_the_enterprise(gql, container):
     assert r["order"] is None and [(e["code"], e["field"]) for e in r["userErrors"]] == [("NOT_FOUND", "enterpriseId")]
     assert await orders(container) == before
     assert (await gql.op("MyServices"))["me"]["entitlements"] == []
+    outsider_view = (await gql.raw(ORG_CERTIFICATES, {"id": enterprise_id}))["data"]["enterprise"]
+    assert outsider_view is None or outsider_view["certificates"] == []
     refused = (await gql.op("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id,
                                                            "entitlementId": services[0]["id"], "pin": "135790"}))
     assert [e["code"] for e in refused["claimEnterpriseCertificate"]["userErrors"]] == ["NOT_FOUND"]

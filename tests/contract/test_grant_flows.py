@@ -7,6 +7,7 @@ RevokeCertificateGrant. A third person's purchase is refused and stores nothing.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -36,13 +37,27 @@ def pc(client, platform):
     return PlatformClient(client, platform)
 
 
-async def test_granted_member_logs_in_as_the_enterprise_and_the_grant_is_revoked(gql, container, pc, platform,
-                                                                                 clock):
+@dataclass
+class GrantScene:
+    """A certified enterprise (张三, legal rep and admin) with an ENTERPRISE plan bought on the platform and its org
+    certificate claimed, and two verified members: 李四 (with his own certificate) and 王五."""
+
+    plan: str
+    platform_id: str
+    enterprise_id: str
+    rep: str  # access tokens
+    li: str
+    wang: str
+    members: dict[str, str]  # name → Member ID
+    org_signing: dict
+
+
+async def grant_scene(gql, container, platform, operations=("LOGIN", "SIGN")) -> GrantScene:
     token = await operator_token(gql, container)
     platform_id = to_global_id("TradingPlatform", platform.id)
     plan = (await gql.op("CreateServicePlan", {
         "platformId": platform_id, "subjectType": "ENTERPRISE", "name": "企业标准版",
-        "operations": ["LOGIN", "SIGN"], "validityMonths": 12, "signQuota": 100, "priceFen": 199_900},
+        "operations": list(operations), "validityMonths": 12, "signQuota": 100, "priceFen": 199_900},
         token=token))["createServicePlan"]["plan"]["id"]
     enterprise_id = await certified(gql, container)  # 张三, the legal rep (and admin)
     rep = gql.token
@@ -65,6 +80,14 @@ async def test_granted_member_logs_in_as_the_enterprise_and_the_grant_is_revoked
                                             "role": "MEMBER"}))["addMember"]
         assert added["userErrors"] == [], added
         members[name] = added["member"]["id"]
+    return GrantScene(plan, platform_id, enterprise_id, rep, li, wang, members, org_signing)
+
+
+async def test_granted_member_logs_in_as_the_enterprise_and_the_grant_is_revoked(gql, container, pc, platform,
+                                                                                 clock):
+    w = await grant_scene(gql, container, platform)
+    plan, platform_id, enterprise_id, members = w.plan, w.platform_id, w.enterprise_id, w.members
+    rep, li, wang, org_signing = w.rep, w.li, w.wang, w.org_signing
 
     until = (date.today() + timedelta(days=30)).isoformat()
     created = (await gql.op("CreateCertificateGrant", {

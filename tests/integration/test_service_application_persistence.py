@@ -1,6 +1,6 @@
 """The member service applications' SQL repository (§6.3) and the gift order's holder column (§8.1) on the real
 database: a round trip, the lookups by open key, order and applicant, one open application per member and plan
-under a race, and a gift order's beneficiary stored and read back."""
+under a race, the enterprise's list (§8.5.3), and a gift order's beneficiary stored and read back."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ async def test_round_trip_and_the_lookups(container):
         await u.commit()
     order_id = uuid4()
     async with uow() as u:
+        assert [m.id for m in await u.service_applications.for_enterprise(e.id, pending_only=True)] == [a.id]
         found = await u.service_applications.open_with_key(a.open_key)
         assert found is not None and found.id == a.id and found.status is ServiceApplicationStatus.PENDING_APPROVAL
         assert (found.applicant_name, found.plan_name, found.expires_at) == ("李四", a.plan_name, a.expires_at)
@@ -68,6 +69,10 @@ async def test_round_trip_and_the_lookups(container):
         assert [m.id for m in mine] == [a.id, older.id]  # newest first
         assert [m.status for m in mine] == [ServiceApplicationStatus.APPROVED, ServiceApplicationStatus.EXPIRED]
         assert await u.service_applications.for_applicant(uuid4()) == []
+        listed = await u.service_applications.for_enterprise(e.id)
+        assert [m.id for m in listed] == [a.id, older.id]  # newest first
+        assert await u.service_applications.for_enterprise(e.id, pending_only=True) == []  # approved, expired
+        assert await u.service_applications.for_enterprise(uuid4()) == []
 
 
 async def test_one_open_application_per_member_and_plan_under_a_race(container):

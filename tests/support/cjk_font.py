@@ -20,7 +20,7 @@ _SOURCES = ("adapters", "application", "domain", "graphql_schema", "tests", "fea
 
 
 def _characters() -> str:
-    found = {chr(c) for c in range(0x20, 0x7F)}
+    found = {chr(c) for c in range(0x20, 0x7F)} | {"\u3000"}  # the paragraph indent, written as an escape
     for folder in _SOURCES:
         for path in sorted((ROOT / folder).rglob("*")):
             if path.suffix in (".py", ".feature", ".graphql") and path.is_file():

@@ -199,6 +199,17 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
                       session: Session | None = None) -> dict[str, Any]:
         return _payload(await self._op(operation, variables, session), field)
 
+    async def _file(self, session: Session, url: str | None) -> bytes | None:
+        """A file the API links to (letters, images), fetched like a client with the bearer token; None on 404."""
+        if url is None:
+            return None
+        await self._app()
+        response = await self._http.get(url, headers={"Authorization": f"Bearer {session.access_token}"})
+        if response.status_code == 404:
+            return None
+        assert response.status_code == 200, response.status_code
+        return response.content
+
     async def _signed_in(self, tokens: dict[str, Any]) -> Session:
         """A session as the client holds it; its id is the one `mySessions` marks current for its token."""
         access, refresh = tokens["accessToken"], tokens["refreshToken"]

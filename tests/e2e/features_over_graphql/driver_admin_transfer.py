@@ -62,11 +62,5 @@ class AdminTransferGraphQLDriver:
         return self._enterprise(e, e["myRole"], [])
 
     async def admin_transfer_letter(self, session, letter_id: str, *, signed: bool) -> bytes | None:
-        _, _gql = await self._app()
-        url = f"/files/letters/{letter_id}" + ("/signed" if signed else "")
-        response = await self._http.get(url, headers={"Authorization": f"Bearer {session.access_token}"})
-        if response.status_code == 404:
-            return None
-        assert response.status_code == 200, response.status_code
-        return response.content
+        return await self._file(session, f"/files/letters/{letter_id}" + ("/signed" if signed else ""))
 

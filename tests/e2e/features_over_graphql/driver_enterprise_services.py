@@ -1,13 +1,30 @@
-"""GraphQLDriver's acts of §6.2 and §6.2.1 with the contract documents (PlaceOrder with enterpriseId, MyServices,
+"""GraphQLDriver's acts of §6.2, §6.2.1 and §8.3 with the contract documents (PlaceOrder with enterpriseId, MyServices,
 ClaimEnterpriseCertificate): a mixin of GraphQLDriver, which provides `_mutate`, `_op` and `_query`."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from features.driver import OrderView
-from features.driver_enterprise_services import EnterpriseServiceInfo, OrgCertificateInfo
+from features.driver_enterprise_services import (
+    CertificateServiceInfo,
+    EnterpriseServiceInfo,
+    OrgCertificateInfo,
+    OrgCertificateServices,
+)
 
 ENTERPRISE_CERTIFICATES = """query($id: ID!) {
   enterprise(id: $id) { certificates { id usage subjectDn status } }
+}"""
+
+
+ENTERPRISE_CERTIFICATE_SERVICES = """query($id: ID!) {
+  enterprise(id: $id) {
+    certificates {
+      id usage subjectDn status
+      services { status validFrom validUntil platform { name } plan { name } }
+    }
+  }
 }"""
 
 
@@ -34,3 +51,13 @@ class EnterpriseServicesGraphQLDriver:
         found = (await self._query(ENTERPRISE_CERTIFICATES, {"id": enterprise_id}, session))["enterprise"]
         return [OrgCertificateInfo(c["id"], c["usage"], c["subjectDn"], c["status"])
                 for c in (found or {}).get("certificates", [])]
+
+    async def enterprise_certificates_with_services(self, session, enterprise_id: str
+                                                    ) -> list[OrgCertificateServices]:
+        found = (await self._query(ENTERPRISE_CERTIFICATE_SERVICES, {"id": enterprise_id}, session))["enterprise"]
+        return [OrgCertificateServices(
+            OrgCertificateInfo(c["id"], c["usage"], c["subjectDn"], c["status"]),
+            [CertificateServiceInfo((s["platform"] or {}).get("name"), (s["plan"] or {}).get("name"), s["status"],
+                                    datetime.fromisoformat(s["validFrom"]), datetime.fromisoformat(s["validUntil"]))
+             for s in c["services"]])
+            for c in (found or {}).get("certificates", [])]

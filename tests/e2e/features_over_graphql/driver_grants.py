@@ -8,12 +8,20 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from features.driver import OrderView
+from features.driver import OrderView, Refused
 from features.driver_grants import GrantedCertificateInfo, GrantInfo
 from graphql_schema.common.node import to_global_id
 
 ENTERPRISE_GRANTS = """query($id: ID!) {
   enterprise(id: $id) { certificateGrants { id status } }
+}"""
+
+
+CREATE_NAMING_SEALS = """mutation($input: CreateCertificateGrantInput!) {
+  createCertificateGrant(input: $input) { grant { id status approvalUrl } userErrors { code field message } }
+}"""
+GRANT_LETTER = """query($id: ID!) {
+  node(id: $id) { ... on CertificateGrant { letter { documentUrl signedDocumentUrl } } }
 }"""
 
 
@@ -23,12 +31,26 @@ class CertificateGrantGraphQLDriver:
         return GrantInfo(g["id"], g["status"], g.get("approvalUrl"))
 
     async def create_certificate_grant(self, session, enterprise_id: str, member_id: str, platform_id: UUID,
-                                       operations: list[str], valid_until: date) -> GrantInfo:
-        r = await self._mutate("CreateCertificateGrant", "createCertificateGrant", {
-            "enterpriseId": enterprise_id, "memberId": member_id,
-            "platformId": to_global_id("TradingPlatform", platform_id), "operations": operations,
-            "validUntil": valid_until.isoformat()}, session)
+                                       operations: list[str], valid_until: date,
+                                       seal_ids: list[str] | None = None) -> GrantInfo:
+        grant = {"enterpriseId": enterprise_id, "memberId": member_id,
+                 "platformId": to_global_id("TradingPlatform", platform_id), "operations": operations,
+                 "validUntil": valid_until.isoformat()}
+        if seal_ids:  # beyond the contract document, which names no seal
+            data = await self._query(CREATE_NAMING_SEALS, {"input": {**grant, "sealIds": seal_ids}}, session)
+            payload = data["createCertificateGrant"]
+            if payload["userErrors"]:
+                e = payload["userErrors"][0]
+                raise Refused(e["code"], e["message"], e["field"])
+            return self._grant_info(payload["grant"])
+        r = await self._mutate("CreateCertificateGrant", "createCertificateGrant", grant, session)
         return self._grant_info(r["grant"])
+
+    async def grant_letter(self, session, grant_id: str, *, signed: bool) -> bytes | None:
+        """Read from node(id).letter's URLs, then fetched over HTTP like a client; None on 404 or no such URL."""
+        node = (await self._query(GRANT_LETTER, {"id": grant_id}, session))["node"]
+        url = (node or {}).get("letter", {}).get("signedDocumentUrl" if signed else "documentUrl")
+        return await self._file(session, url)
 
     async def approve_certificate_grant(self, session, grant_id: str, appearance_kind: str, code: str) -> GrantInfo:
         found = (await self._op("MySignatureAppearances", session=session))["me"]["signatureAppearances"]

@@ -1,12 +1,20 @@
 """GraphQLDriver's acts of §6.3 and §8.1 赠送服务 with the contract documents (ApplyForEnterpriseService,
 ApproveServiceApplication, PlaceOrder with serviceApplicationId, MyServices, and this project's GiftService and
 RejectServiceApplication): a
-mixin of GraphQLDriver, which provides `_mutate` and `_op`."""
+mixin of GraphQLDriver, which provides `_mutate`, `_op` and `_query`."""
 
 from __future__ import annotations
 
 from features.driver import OrderView
 from features.driver_service_applications import ServiceApplicationInfo
+
+ENTERPRISE_APPLICATIONS = """query($id: ID!, $pending: Boolean!) {
+  enterprise(id: $id) { serviceApplications(pendingOnly: $pending) {
+    id status applicantName plan { name } enterprise { name } } }
+}"""
+APPLICATION_LETTER = """query($id: ID!) {
+  node(id: $id) { ... on ServiceApplication { letter { documentUrl signedDocumentUrl } } }
+}"""
 
 
 class ServiceApplicationsGraphQLDriver:
@@ -34,6 +42,20 @@ class ServiceApplicationsGraphQLDriver:
         found = (await self._op("MyServices", session=session))["me"]["serviceApplications"]
         return [ServiceApplicationInfo(a["id"], a["status"], (a["plan"] or {}).get("name"),
                                        (a["enterprise"] or {}).get("name")) for a in found]
+
+    async def enterprise_service_applications(self, session, enterprise_id: str, *, pending_only: bool
+                                              ) -> list[ServiceApplicationInfo]:
+        found = (await self._query(ENTERPRISE_APPLICATIONS, {"id": enterprise_id, "pending": pending_only},
+                                   session))["enterprise"]
+        return [ServiceApplicationInfo(a["id"], a["status"], (a["plan"] or {}).get("name"),
+                                       (a["enterprise"] or {}).get("name"), applicant_name=a["applicantName"])
+                for a in (found or {}).get("serviceApplications", [])]
+
+    async def service_application_letter(self, session, application_id: str, *, signed: bool) -> bytes | None:
+        """From node(id).letter's URLs, fetched over HTTP like a client; None on 404 or no such URL."""
+        node = (await self._query(APPLICATION_LETTER, {"id": application_id}, session))["node"]
+        url = ((node or {}).get("letter") or {}).get("signedDocumentUrl" if signed else "documentUrl")
+        return await self._file(session, url)
 
     async def place_application_order(self, session, application_id: str, plan_ids: list[str]) -> OrderView:
         o = (await self._mutate("PlaceOrder", "placeOrder",

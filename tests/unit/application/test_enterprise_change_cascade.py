@@ -4,14 +4,20 @@ approving transaction, or not at all."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from uuid import uuid4
+
 import pytest
 
 from application.certificates.claim_enterprise_certificate import current_org_pair
 from application.enterprises.change_cascade import OrgCascade
 from application.enterprises.review_outcomes import review_outcomes
 from application.identity.reviews import DecideReview, DecideReviewCommand
+from application.seals.org_seal_access import SEAL_REVOKED_HOOKS
 from domain.certificates.certificate import CertificateStatus, RevocationReason
+from domain.commerce.entitlement import HolderKind
 from domain.enterprises.change import ChangeStatus
+from domain.grants.grant import CertificateGrant, GrantStatus
 from domain.identity.review import ReviewStatus
 from domain.seals.org_seal import single_key
 from domain.seals.seal import SealKind, SealStatus
@@ -32,7 +38,8 @@ async def _changed(app: FakeApp, *, seal_revoked=()):
     li = await app.verified_user("13900139000", "李四", ID_LI)
     await request(app, rep, enterprise.id, name=NEW_NAME, rep="李四", number=ID_LI)
     review = (await through_transfer(app, rep, enterprise.id)).review
-    cascade = OrgCascade(app.issue_dual_certificates, app.vault, app.seal_images, app.blobs, seal_revoked)
+    cascade = OrgCascade(app.issue_dual_certificates, app.vault, app.seal_images, app.blobs,
+                         seal_revoked or SEAL_REVOKED_HOOKS)
     decide = DecideReview(app.uow, app.clock, review_outcomes((), on_enterprise_changed=(cascade,)))
     return rep, li, enterprise, claimed, official.seal, legal.seal, review, decide
 
@@ -82,3 +89,32 @@ async def test_a_cascade_that_fails_leaves_everything_as_it_was(app: FakeApp):
         assert (await uow.certificates.get(claimed.signing.id)).status is CertificateStatus.ACTIVE
         assert (await uow.seals.get(legal.id)).status is SealStatus.ACTIVE
     assert set(app.blobs.blobs) == blobs_before  # the pictures drawn for it were deleted
+
+
+async def _active_grant(app: FakeApp, enterprise_id, member_account_id, seal_ids):
+    async with app.uow() as uow:
+        [ent] = await uow.entitlements.for_holder(HolderKind.ENTERPRISE, enterprise_id)
+        membership = await uow.memberships.of(enterprise_id, member_account_id)
+        now = app.clock.now()
+        grant = CertificateGrant.create(
+            enterprise_id=enterprise_id, membership_id=membership.id, member_account_id=member_account_id,
+            platform_id=ent.platform_id, operations=["SIGN"], valid_until=(now + timedelta(days=30)).date(),
+            latest_end=ent.valid_until, granted_by=member_account_id, now=now, seal_ids=seal_ids)
+        grant.approve(by=member_account_id, signed_blob_id="b", signed_sha256="s", certificate_id=uuid4(), now=now)
+        grant.activate(uuid4(), now)
+        uow.certificate_grants.add(grant)
+        await uow.commit()
+    return grant.id
+
+
+async def test_grants_carry_over_but_one_naming_the_old_legal_reps_seal_ends_with_it(app: FakeApp):
+    rep, _li, enterprise, _claimed, official, legal, review, decide = await _changed(app)
+    naming_official = await _active_grant(app, enterprise.id, rep.account_id, [official.id])
+    naming_none = await _active_grant(app, enterprise.id, rep.account_id, [])
+    naming_legal = await _active_grant(app, enterprise.id, rep.account_id, [legal.id])
+    await decide(DecideReviewCommand(await app.operator(), review.id, True, None, DEFAULT_META))
+    async with app.uow() as uow:
+        found = {g.id: g for g in await uow.certificate_grants.for_enterprise(enterprise.id)}
+    assert found[naming_official].status is GrantStatus.ACTIVE  # the re-faced seal keeps its id
+    assert found[naming_none].status is GrantStatus.ACTIVE
+    assert (found[naming_legal].status, found[naming_legal].end_reason) == (GrantStatus.ENDED, "SEAL_REVOKED")

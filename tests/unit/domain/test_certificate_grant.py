@@ -92,3 +92,22 @@ def test_approving_twice_is_refused():
     g.approve(by=uuid4(), signed_blob_id="b", signed_sha256="s", certificate_id=uuid4(), now=NOW)
     with pytest.raises(GrantClosed):
         g.approve(by=uuid4(), signed_blob_id="b", signed_sha256="s", certificate_id=uuid4(), now=NOW)
+
+
+def test_named_seals_are_kept_once_each_and_only_a_sign_grant_may_name_them():
+    a, b = uuid4(), uuid4()
+    g = CertificateGrant.create(enterprise_id=uuid4(), membership_id=uuid4(), member_account_id=MEMBER,
+                                platform_id=PLATFORM, operations=[ScanOperation.SIGN], valid_until=date(2026, 3, 31),
+                                latest_end=None, granted_by=GRANTOR, now=NOW, seal_ids=[a, b, a])
+    assert g.seal_ids == [a, b] and g.names_seal(a) and g.offers_seal(b) and not g.offers_seal(uuid4())
+    with pytest.raises(InvalidInput) as refused:
+        CertificateGrant.create(enterprise_id=uuid4(), membership_id=uuid4(), member_account_id=MEMBER,
+                                platform_id=PLATFORM, operations=[ScanOperation.LOGIN], valid_until=date(2026, 3, 31),
+                                latest_end=None, granted_by=GRANTOR, now=NOW, seal_ids=[a])
+    assert refused.value.field == "sealIds"
+
+
+def test_a_grant_naming_no_seal_offers_any_and_names_none():
+    g = grant()
+    seal = uuid4()
+    assert g.seal_ids == [] and g.offers_seal(seal) and not g.names_seal(seal)
