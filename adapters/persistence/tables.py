@@ -102,6 +102,8 @@ identities = Table(
     Column("verified_at", UtcDateTime, nullable=True),
     Column("rejected_reason", String(200), nullable=True),
     Column("updated_at", UtcDateTime, nullable=True),
+    # The face check a PENDING_FACE claim waits for (no foreign key: checks and identities are written together).
+    Column("face_check_id", Uuid, nullable=True),
     Column("version", Integer, nullable=False),
 )
 

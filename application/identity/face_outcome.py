@@ -50,6 +50,10 @@ async def apply_face_result(uow: UnitOfWork, check: FaceCheck, clock: Clock, met
     # settle a newer one (start with one's own ID, start again with another's, pass the first face).
     if check.subject_key is None or check.subject_key != identity.number_index:
         return FaceVerdict.SUPERSEDED
+    # Nor may an earlier attempt's verdict settle a retry with the same document (fail, start again, and the first
+    # attempt's callback arrives late).
+    if not identity.awaits_face_check(check.id):
+        return FaceVerdict.SUPERSEDED
     now = clock.now()
     if check.status is FaceCheckStatus.FAILED:
         identity.face_failed(now, check.failure_reason or "人脸核验未通过")

@@ -69,10 +69,10 @@ class StartIdCardVerification:
             now = self._clock.now()
             identity = await identity_of(uow, p.id)
             evidence = self._sealer.seal(p.id, DocumentType.ID_CARD, name, number)
-            identity.start_face(evidence, now)
-            uow.face_checks.add(FaceCheck(token=ticket.token, account_id=p.id, purpose=FacePurpose.REAL_NAME,
-                                          created_at=now, expires_at=ticket.expires_at, url=ticket.url,
-                                          subject_key=evidence.number_index))
+            check = FaceCheck(token=ticket.token, account_id=p.id, purpose=FacePurpose.REAL_NAME, created_at=now,
+                              expires_at=ticket.expires_at, url=ticket.url, subject_key=evidence.number_index)
+            identity.start_face(evidence, now, check.id)
+            uow.face_checks.add(check)
             audit(uow, "identity.two_element_check", now, cmd.meta, account_id=p.id)
             await uow.commit()
         async with self._uow() as uow:

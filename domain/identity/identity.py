@@ -64,6 +64,9 @@ class Identity:
     verified_at: datetime | None = None
     rejected_reason: str | None = None
     updated_at: datetime | None = None
+    # The face check this PENDING_FACE claim waits for: a verdict on any other (an earlier attempt's late callback
+    # or poll) must not settle it, even for the same document.
+    face_check_id: UUID | None = None
     version: int = 1
 
     @property
@@ -96,8 +99,9 @@ class Identity:
         self.number_masked = evidence.number_masked
         self.expires_on = evidence.expires_on
 
-    def start_face(self, evidence: DocumentEvidence, now: datetime) -> None:
+    def start_face(self, evidence: DocumentEvidence, now: datetime, face_check_id: UUID | None = None) -> None:
         self._move(RealNameStatus.PENDING_FACE, now)
+        self.face_check_id = face_check_id
         self._take(evidence)
         self.method = VerificationMethod.FACE
         self.rejected_reason = None
@@ -113,8 +117,14 @@ class Identity:
         self.rejected_reason = reason
         self.document_key = None
 
+    def awaits_face_check(self, check_id: UUID) -> bool:
+        """Whether a verdict of this face check may settle the claim (claims started before the check was
+        recorded on the identity accept any, as they did)."""
+        return self.face_check_id is None or self.face_check_id == check_id
+
     def submit_for_review(self, evidence: DocumentEvidence, now: datetime) -> None:
         self._move(RealNameStatus.PENDING_REVIEW, now)
+        self.face_check_id = None
         self._take(evidence)
         self.method = VerificationMethod.MANUAL_REVIEW
         self.rejected_reason = None

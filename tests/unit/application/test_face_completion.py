@@ -72,6 +72,25 @@ async def test_a_failed_face_rejects_and_allows_a_retry(app: FakeApp) -> None:
     assert app.db.identity(user.account_id).status is RealNameStatus.VERIFIED
 
 
+async def test_an_earlier_attempts_late_verdict_does_not_settle_the_retry(app: FakeApp) -> None:
+    """Fail, start again with the same document, then the first attempt's callback (and a poll of its token)
+    arrives: the retry stays PENDING_FACE and is settled by its own check only."""
+    user, token = await started(app)
+    app.faces.finish(token, passed=False)
+    with pytest.raises(FaceFailed):
+        await app.complete_face_verification(poll(user, token))
+    retry = await app.start_face(user, "张三", ID_ZHANG)
+    body, headers = app.faces.callback(token)
+    assert await app.record_face_callback(body, headers) is False  # known already: nothing to do
+    assert app.db.identity(user.account_id).status is RealNameStatus.PENDING_FACE
+    with pytest.raises(FaceTokenInvalid):
+        await app.complete_face_verification(poll(user, token))
+    assert app.db.identity(user.account_id).status is RealNameStatus.PENDING_FACE
+    app.faces.finish(retry.ticket.token, passed=True)
+    await app.complete_face_verification(poll(user, retry.ticket.token))
+    assert app.db.identity(user.account_id).status is RealNameStatus.VERIFIED
+
+
 async def test_an_expired_face_session_fails(app: FakeApp) -> None:
     user, token = await started(app)
     app.clock.advance(minutes=11)
