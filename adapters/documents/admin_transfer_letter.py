@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from adapters.documents.fonts import CjkFont
-from adapters.documents.layout import ChineseDocument, SignatureBox
+from adapters.documents.layout import ChineseDocument, RenderedLetter, chinese_date
 
 _CHINA = timezone(timedelta(hours=8))
 TITLE = "管理员变更授权书"
@@ -28,19 +28,10 @@ class AdminTransferLetterData:
     platform_name: str = "数信签"
 
 
-@dataclass(frozen=True)
-class RenderedTransferLetter:
-    pdf: bytes
-    enterprise_seal: SignatureBox
-    legal_rep_seal: SignatureBox
-
-
-def _chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def render_admin_transfer_letter_with_boxes(data: AdminTransferLetterData,
-                                            font: CjkFont | None = None) -> RenderedTransferLetter:
+                                            font: CjkFont | None = None) -> RenderedLetter:
     created = datetime(data.letter_date.year, data.letter_date.month, data.letter_date.day, tzinfo=_CHINA)
     doc = ChineseDocument(title=TITLE, created=created, font=font)
     doc.title(TITLE)
@@ -58,9 +49,9 @@ def render_admin_transfer_letter_with_boxes(data: AdminTransferLetterData,
         ("法定代表人", data.legal_rep_name),
         ("原企业管理员", data.from_admin_name),
         ("新企业管理员", data.to_admin_name),
-        ("申请日期", _chinese_date(data.letter_date)),
+        ("申请日期", chinese_date(data.letter_date)),
     ])
     doc.paragraph("特此授权。")
     enterprise_box, legal_rep_box = doc.signature_block(["企业（盖章）：", "法定代表人（签章）："])
-    doc.right_aligned(f"签署日期：{_chinese_date(data.letter_date)}")
-    return RenderedTransferLetter(doc.to_bytes(), enterprise_box, legal_rep_box)
+    doc.right_aligned(f"签署日期：{chinese_date(data.letter_date)}")
+    return RenderedLetter(doc, enterprise_box, legal_rep_box)

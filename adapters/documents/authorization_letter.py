@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from adapters.documents.fonts import CjkFont
-from adapters.documents.layout import ChineseDocument, SignatureBox
+from adapters.documents.layout import ChineseDocument, RenderedLetter, chinese_date
 
 _CHINA = timezone(timedelta(hours=8))
 TITLE = "企业认证授权书"
@@ -27,15 +27,6 @@ class AuthorizationLetterData:
     letter_no: str | None = None
 
 
-@dataclass(frozen=True)
-class RenderedLetter:
-    pdf: bytes
-    enterprise_seal: SignatureBox
-    legal_rep_seal: SignatureBox
-
-
-def _chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def render_authorization_letter_with_boxes(data: AuthorizationLetterData,
@@ -59,12 +50,12 @@ def render_authorization_letter_with_boxes(data: AuthorizationLetterData,
         ("统一社会信用代码", data.credit_code),
         ("法定代表人", data.legal_rep_name),
         ("被授权经办人", data.applicant_name),
-        ("授权日期", _chinese_date(data.letter_date)),
+        ("授权日期", chinese_date(data.letter_date)),
     ])
     doc.paragraph("特此授权。")
     enterprise_box, legal_rep_box = doc.signature_block(["企业（盖章）：", "法定代表人（签章）："])
-    doc.right_aligned(f"签署日期：{_chinese_date(data.letter_date)}")
-    return RenderedLetter(doc.to_bytes(), enterprise_box, legal_rep_box)
+    doc.right_aligned(f"签署日期：{chinese_date(data.letter_date)}")
+    return RenderedLetter(doc, enterprise_box, legal_rep_box)
 
 
 def render_authorization_letter(data: AuthorizationLetterData, font: CjkFont | None = None) -> bytes:

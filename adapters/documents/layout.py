@@ -6,7 +6,8 @@ which is what pyhanko expects for a visible signature."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from functools import cached_property
 
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
@@ -24,6 +25,10 @@ class SignatureBox:
 
     page: int
     box: tuple[int, int, int, int]
+
+
+def chinese_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 class ChineseDocument:
@@ -100,3 +105,18 @@ class ChineseDocument:
 
     def to_bytes(self) -> bytes:
         return bytes(self._pdf.output())
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    """A letter laid out, with the boxes its two seals go in. The PDF bytes are made on first use: embedding the
+    CJK font subset is most of a render's cost, and signing only needs the legal rep's box (the layout is
+    deterministic for the same content, so laying it out again finds the stored PDF's box)."""
+
+    document: ChineseDocument
+    enterprise_seal: SignatureBox
+    legal_rep_seal: SignatureBox
+
+    @cached_property
+    def pdf(self) -> bytes:
+        return self.document.to_bytes()

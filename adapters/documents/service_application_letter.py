@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from adapters.documents.fonts import CjkFont
-from adapters.documents.layout import ChineseDocument, SignatureBox
+from adapters.documents.layout import ChineseDocument, RenderedLetter, chinese_date
 
 _CHINA = timezone(timedelta(hours=8))
 TITLE = "服务申请授权书"
@@ -29,18 +29,9 @@ class ServiceLetterData:
     issuer_name: str = "数信签"
 
 
-@dataclass(frozen=True)
-class RenderedServiceLetter:
-    pdf: bytes
-    enterprise_seal: SignatureBox
-    legal_rep_seal: SignatureBox
 
 
-def _chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def render_service_letter_with_boxes(data: ServiceLetterData, font: CjkFont | None = None) -> RenderedServiceLetter:
+def render_service_letter_with_boxes(data: ServiceLetterData, font: CjkFont | None = None) -> RenderedLetter:
     created = datetime(data.letter_date.year, data.letter_date.month, data.letter_date.day, tzinfo=_CHINA)
     doc = ChineseDocument(title=TITLE, created=created, font=font)
     doc.title(TITLE)
@@ -58,9 +49,9 @@ def render_service_letter_with_boxes(data: ServiceLetterData, font: CjkFont | No
         ("申请人", data.applicant_name),
         ("交易平台", data.platform_name),
         ("服务套餐", data.plan_name),
-        ("申请日期", _chinese_date(data.letter_date)),
+        ("申请日期", chinese_date(data.letter_date)),
     ])
     doc.paragraph("特此授权。")
     enterprise_box, legal_rep_box = doc.signature_block(["企业（盖章）：", "法定代表人（签章）："])
-    doc.right_aligned(f"签署日期：{_chinese_date(data.letter_date)}")
-    return RenderedServiceLetter(doc.to_bytes(), enterprise_box, legal_rep_box)
+    doc.right_aligned(f"签署日期：{chinese_date(data.letter_date)}")
+    return RenderedLetter(doc, enterprise_box, legal_rep_box)

@@ -3,6 +3,11 @@ code and tests can put on a page, so that each letter, seal and signature appear
 does not parse the 19 MB collection again. Production always uses the configured font; only tests use this one,
 as they use a cheap scrypt cost.
 
+The cut-down font is also converted from CFF to TrueType outlines: embedding a subset of a TrueType font (fpdf2 for
+every letter, pyhanko for every signature appearance) is about three times cheaper than of a CFF one, whose
+charstrings fontTools has to execute and recompile. What the suite checks of a document does not depend on the
+outline format; production keeps the configured (CFF) font.
+
 Built once per machine and character set (a file lock keeps parallel workers from building it twice) in the
 temporary directory, and handed to the code under test through SXQ_CJK_FONT."""
 
@@ -39,7 +44,7 @@ def cut_down_font() -> str:
     assert source is not None, "the bundled CJK font (noto-cjk-sans-otc) is not installed"
     text = _characters()
     digest = hashlib.sha256(f"{source.path}#{source.index}:{source.path.stat().st_size}:{text}".encode()).hexdigest()
-    target = Path(tempfile.gettempdir()) / f"sxq-test-font-{digest[:16]}.otf"
+    target = Path(tempfile.gettempdir()) / f"sxq-test-font-{digest[:16]}.ttf"
     if not target.exists():
         with open(f"{target}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -51,7 +56,39 @@ def cut_down_font() -> str:
                 subsetter = subset.Subsetter(options)
                 subsetter.populate(text=text)
                 subsetter.subset(font)
+                _to_truetype(font)
                 partial = target.with_suffix(".part")
                 font.save(str(partial))
                 partial.rename(target)
     return f"{target}#0"
+
+
+def _to_truetype(font) -> None:
+    """CFF outlines → quadratic TrueType outlines (glyf/loca), in place: fontTools' own otf2ttf recipe."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 2.0, [], {}
+    font["head"].indexToLocFormat = 0
+    font["head"].glyphDataFormat = 0
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    font.sfntVersion = "\x00\x01\x00\x00"
