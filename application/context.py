@@ -38,6 +38,11 @@ def require_account(principal: Principal | None) -> Principal:
     return principal
 
 
+def account_id_of(principal: Principal | None) -> UUID | None:
+    """The signed-in account, for queries that answer "nothing" rather than refuse anyone else."""
+    return principal.id if principal is not None and principal.is_account else None
+
+
 def require_operator(principal: Principal | None) -> Principal:
     if principal is None:
         raise Unauthenticated("请先登录")

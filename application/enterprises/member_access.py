@@ -24,6 +24,16 @@ async def administered(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,
     return enterprise, ensure_administers(membership, field)
 
 
+async def party_or_administrator(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,
+                                 party_account_id: UUID) -> bool:
+    """Whether the caller may read something of the enterprise made for one person (a grant, a service
+    application): that person, or the enterprise's admin or legal rep."""
+    if account_id == party_account_id:
+        return True
+    membership = await uow.memberships.of(enterprise_id, account_id)
+    return membership is not None and membership.may_administer
+
+
 def notify(uow: UnitOfWork, phone: str | None, text: str) -> None:
     """An SMS notice through the outbox, in the caller's transaction (a rollback sends nothing)."""
     if phone:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.context import Principal
+from application.context import Principal, account_id_of
+from application.enterprises.member_access import party_or_administrator
 from application.enterprises.my_service_applications import ServiceApplicationView
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
 from domain.enterprises.service_application import ServiceApplication, ServiceApplicationStatus
@@ -16,16 +17,10 @@ from domain.enterprises.service_application import ServiceApplication, ServiceAp
 
 async def visible_application(uow: UnitOfWork, account_id: UUID, application_id: UUID) -> ServiceApplication | None:
     application = await uow.service_applications.get(application_id)
-    if application is None:
+    if application is None or not await party_or_administrator(uow, account_id, application.enterprise_id,
+                                                                application.applicant_account_id):
         return None
-    if application.applicant_account_id == account_id:
-        return application
-    membership = await uow.memberships.of(application.enterprise_id, account_id)
-    return application if membership is not None and membership.may_administer else None
-
-
-def _account(principal: Principal | None) -> UUID | None:
-    return principal.id if principal is not None and principal.is_account else None
+    return application
 
 
 class GetServiceApplication:
@@ -33,7 +28,7 @@ class GetServiceApplication:
         self._uow, self._clock = uow, clock
 
     async def __call__(self, principal: Principal | None, application_id: UUID) -> ServiceApplicationView | None:
-        if (account_id := _account(principal)) is None:
+        if (account_id := account_id_of(principal)) is None:
             return None
         async with self._uow() as uow:
             application = await visible_application(uow, account_id, application_id)
@@ -50,7 +45,7 @@ class ReadServiceApplicationLetter:
         self._uow, self._blobs = uow, blobs
 
     async def __call__(self, principal: Principal | None, application_id: UUID, *, signed: bool) -> bytes | None:
-        if (account_id := _account(principal)) is None:
+        if (account_id := account_id_of(principal)) is None:
             return None
         async with self._uow() as uow:
             application = await visible_application(uow, account_id, application_id)
@@ -71,7 +66,7 @@ class ListEnterpriseServiceApplications:
 
     async def __call__(self, principal: Principal | None, enterprise_id: UUID, *, pending_only: bool = False
                        ) -> list[ServiceApplicationView]:
-        if (account_id := _account(principal)) is None:
+        if (account_id := account_id_of(principal)) is None:
             return []
         async with self._uow() as uow:
             membership = await uow.memberships.of(enterprise_id, account_id)

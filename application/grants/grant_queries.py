@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.context import Principal
+from application.context import Principal, account_id_of
+from application.enterprises.member_access import party_or_administrator
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
 from application.seals.list_my_seals import SealView
 from domain.grants.grant import CertificateGrant
@@ -15,16 +16,10 @@ from domain.grants.grant import CertificateGrant
 
 async def visible_grant(uow: UnitOfWork, account_id: UUID, grant_id: UUID) -> CertificateGrant | None:
     grant = await uow.certificate_grants.get(grant_id)
-    if grant is None:
+    if grant is None or not await party_or_administrator(uow, account_id, grant.enterprise_id,
+                                                          grant.member_account_id):
         return None
-    if grant.member_account_id == account_id:
-        return grant
-    membership = await uow.memberships.of(grant.enterprise_id, account_id)
-    return grant if membership is not None and membership.may_administer else None
-
-
-def _account(principal: Principal | None) -> UUID | None:
-    return principal.id if principal is not None and principal.is_account else None
+    return grant
 
 
 class GetCertificateGrant:
@@ -32,7 +27,7 @@ class GetCertificateGrant:
         self._uow = uow
 
     async def __call__(self, principal: Principal | None, grant_id: UUID) -> CertificateGrant | None:
-        if (account_id := _account(principal)) is None:
+        if (account_id := account_id_of(principal)) is None:
             return None
         async with self._uow() as uow:
             return await visible_grant(uow, account_id, grant_id)
@@ -45,7 +40,7 @@ class MyCertificateGrants:
         self._uow = uow
 
     async def __call__(self, principal: Principal | None) -> list[CertificateGrant]:
-        if (account_id := _account(principal)) is None:
+        if (account_id := account_id_of(principal)) is None:
             return []
         async with self._uow() as uow:
             return list(reversed(await uow.certificate_grants.for_member_account(account_id)))
@@ -58,7 +53,7 @@ class ReadGrantLetter:
         self._uow, self._blobs = uow, blobs
 
     async def __call__(self, principal: Principal | None, grant_id: UUID, *, signed: bool) -> bytes | None:
-        if (account_id := _account(principal)) is None:
+        if (account_id := account_id_of(principal)) is None:
             return None
         async with self._uow() as uow:
             grant = await visible_grant(uow, account_id, grant_id)
@@ -76,7 +71,7 @@ class GrantSeals:
         self._uow, self._clock = uow, clock
 
     async def __call__(self, principal: Principal | None, grant_id: UUID) -> list[SealView]:
-        if (account_id := _account(principal)) is None:
+        if (account_id := account_id_of(principal)) is None:
             return []
         async with self._uow() as uow:
             grant = await visible_grant(uow, account_id, grant_id)
