@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.ports import BlobStore, Clock, OutboxMessage, SmsSender, UnitOfWorkFactory
+from application.ports import BlobStore, Clock, OutboxMessage, SmsSender, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 """Delivers one payload; returns what to keep of it afterwards (secrets removed), or None to keep it."""
+GiveUpHook = Callable[[UnitOfWork, dict[str, Any], str, datetime], Awaitable[None]]
+"""Runs in the transaction that gives a message up (payload, last error, now): what waited for it learns it will
+not happen (an invoice waiting to be issued becomes FAILED)."""
 
 GIVE_UP_AFTER = timedelta(hours=24)
 LEASE = timedelta(seconds=60)
@@ -54,8 +57,10 @@ def invoice_issue_handler(issue: Callable[[UUID], Awaitable[object]]) -> Handler
 
 
 class OutboxDispatcher:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, handlers: dict[str, Handler]) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, handlers: dict[str, Handler],
+                 on_give_up: dict[str, GiveUpHook] | None = None) -> None:
         self._uow, self._clock, self._handlers = uow, clock, handlers
+        self._on_give_up = dict(on_give_up or {})
 
     async def dispatch_due(self, limit: int = 50) -> int:
         """One pass: claim what is due, deliver it, record the outcome. Returns how many were delivered."""
@@ -89,6 +94,8 @@ class OutboxDispatcher:
                 if retry_at - message.created_at > GIVE_UP_AFTER:
                     retry_at = None
                     log.error("outbox message %s (%s) given up: %s", message.id, message.topic, error)
+                    if (hook := self._on_give_up.get(message.topic)) is not None:
+                        await hook(uow, message.payload, error, now)
                 else:
                     log.warning("outbox message %s (%s) failed, retry at %s: %s", message.id, message.topic,
                                 retry_at, error)

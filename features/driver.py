@@ -496,7 +496,7 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
 
         share = self.app.commerce.invoice_links.share(i.id).token if i.status is InvoiceStatus.ISSUED else None
         return InvoiceView(i.id, i.status.value, i.invoice_type.value, i.title_type.value, i.tax_number, i.number,
-                           share)
+                           share, i.failure_reason)
 
     async def invoice_of(self, session: Session, order_id: Any) -> InvoiceView | None:
         assert await self.app.commerce.get_object(await self._principal(session), "Order", order_id) is not None
@@ -505,6 +505,9 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
 
     def tax_platform_fails(self, times: int) -> None:
         self.app.invoice_issuer.fail_next(times)
+
+    def tax_platform_rejects(self, tax_number: str) -> None:
+        self.app.invoice_issuer.reject_tax_number(tax_number, "购买方纳税人识别号未登记")
 
     async def run_outbox(self) -> int:
         """The outbox worker's pass (it issues requested invoices)."""
@@ -691,6 +694,7 @@ class InvoiceView:
     tax_number: str | None
     number: str | None
     share_link: str | None  # what 复制发票链接 copies; None until issued
+    failure_reason: str | None = None  # FAILED: why, as the user is told
 
 
 @dataclass(frozen=True)

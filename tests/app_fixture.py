@@ -197,10 +197,13 @@ class FakeApp:
         self._enterprises()
         self._change_cascade(identity_hooks)
 
+        from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
+
         self.dispatcher = OutboxDispatcher(uow, clock, {SMS_TOPIC: sms_handler(self.sms),
                                                         BLOB_DELETE_TOPIC: blob_delete_handler(self.blobs),
                                                         **self._commerce_handlers(),
-                                                        **self._scan_handlers()})
+                                                        **self._scan_handlers()},
+                                           {INVOICE_ISSUE_TOPIC: invoice_issue_given_up})
 
     def _change_cascade(self, identity_hooks) -> None:
         """As the container wires it: the §8.6 cascade among the change hooks of operator decisions."""

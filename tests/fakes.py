@@ -1343,17 +1343,24 @@ class FakeInvoiceIssuer:
         self.attempts = 0
         self._failures_left = 0
         self.down = False
+        self.rejected: dict[str, str] = {}  # buyer tax number -> the platform's reason
 
     def fail_next(self, count: int = 1) -> None:
         self._failures_left = count
 
+    def reject_tax_number(self, tax_number: str, reason: str = "购买方纳税人识别号未登记") -> None:
+        """The platform refuses invoices to this buyer (as it does a tax number it has no record of)."""
+        self.rejected[tax_number] = reason
+
     async def issue(self, content: Any) -> Any:
-        from application.commerce.ports import IssuedInvoice
+        from application.commerce.ports import InvoiceRejected, IssuedInvoice
 
         self.attempts += 1
         if self.down or self._failures_left > 0:
             self._failures_left = max(0, self._failures_left - 1)
             raise ExternalServiceUnavailable("fake tax platform: unavailable")
+        if content.tax_number in self.rejected:
+            raise InvoiceRejected(self.rejected[content.tax_number])
         if content.invoice_id in self.issued:
             return self.issued[content.invoice_id]
         number = f"{len(self.issued) + 1:020d}"

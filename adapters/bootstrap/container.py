@@ -70,7 +70,7 @@ from application.certificates.revoke_certificate import RevokeCertificate
 from application.certificates.set_certificate_pin import SetCertificatePin
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.certificates.verify_pin import VerifyPin
-from application.commerce.invoices import INVOICE_ISSUE_TOPIC
+from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.enterprises.change_cascade import OrgCascade
 from application.enterprises.deletion import enterprise_roles_block_deletion
@@ -254,7 +254,8 @@ class Container(containers.DeclarativeContainer):
                                                                   BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
                                                                   INVOICE_ISSUE_TOPIC: invoice_issue_handler(
                                                                       com.issue_invoice),
-                                                                  CALLBACK_TOPIC: platform_callback_handler(cb)}),
+                                                                  CALLBACK_TOPIC: platform_callback_handler(cb)},
+                                                           {INVOICE_ISSUE_TOPIC: invoice_issue_given_up}),
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
     use_cases = providers.Singleton(

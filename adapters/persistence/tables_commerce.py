@@ -151,6 +151,8 @@ invoices = Table(
     Column("pdf_blob_id", String(100), nullable=True),
     Column("requested_at", UtcDateTime, nullable=False),
     Column("issued_at", UtcDateTime, nullable=True),
+    Column("failed_at", UtcDateTime, nullable=True),
+    Column("failure_reason", String(200), nullable=True),
     Column("version", Integer, nullable=False),
 )
 

@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+from application.accounts.sms_codes import SMS_TOPIC
 from application.audit import audit
 from application.commerce.orders import own_order
 from application.commerce.policy import CommercePolicy
-from application.commerce.ports import InvoiceContent, InvoiceIssuer
+from application.commerce.ports import InvoiceContent, InvoiceIssuer, InvoiceRejected
 from application.context import Principal, require_account
-from application.ports import BlobStore, Clock, ExternalServiceUnavailable, SecretHasher, UnitOfWorkFactory
+from application.ports import (
+    BlobStore,
+    Clock,
+    ExternalServiceUnavailable,
+    SecretHasher,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from domain.commerce.invoice import (
     Invoice,
     InvoiceAlreadyRequested,
@@ -43,7 +51,8 @@ class RequestInvoiceCommand:
 
 class RequestInvoice:
     """Commits the invoice ISSUING and, in the same transaction, the outbox message that has it issued: the tax
-    platform is called by the outbox worker (IssueInvoice), retried with backoff, never lost with a crash."""
+    platform is called by the outbox worker (IssueInvoice), retried with backoff, never lost with a crash. An order
+    whose invoice FAILED may ask again (with corrected details); any other second request is refused."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow, self._clock = uow, clock
@@ -54,13 +63,16 @@ class RequestInvoice:
             order = await own_order(uow, me, cmd.order_id)
             if not order.is_paid:
                 raise InvoiceNotAllowed(field="orderId")
-            if await uow.invoices.for_order(order.id) is not None:
-                raise InvoiceAlreadyRequested(field="orderId")
             now = self._clock.now()
-            invoice = Invoice.request(order_id=order.id, account_id=me.id, amount_fen=order.amount_fen,
-                                      invoice_type=cmd.invoice_type, title_type=cmd.title_type, title=cmd.title,
+            invoice = await uow.invoices.for_order(order.id)
+            if invoice is not None:  # only a FAILED one may be asked for again (request_again refuses the rest)
+                invoice.request_again(invoice_type=cmd.invoice_type, title_type=cmd.title_type, title=cmd.title,
                                       tax_number=cmd.tax_number, email=cmd.email, now=now)
-            uow.invoices.add(invoice)
+            else:
+                invoice = Invoice.request(order_id=order.id, account_id=me.id, amount_fen=order.amount_fen,
+                                          invoice_type=cmd.invoice_type, title_type=cmd.title_type, title=cmd.title,
+                                          tax_number=cmd.tax_number, email=cmd.email, now=now)
+                uow.invoices.add(invoice)
             uow.outbox.put(INVOICE_ISSUE_TOPIC, {"invoiceId": str(invoice.id)})
             audit(uow, "invoice.requested", now, None, account_id=me.id, order_id=str(order.id))
             try:
@@ -74,8 +86,9 @@ class IssueInvoice:
     """The outbox handler's work: has the tax platform issue an ISSUING invoice and records it ISSUED.
 
     Idempotent: an invoice no longer ISSUING is left alone (a redelivered message), and the invoice id travels
-    as the request's serial number, so a retry after a lost answer does not issue a second invoice. A failure
-    of the tax platform propagates, and the outbox retries with backoff."""
+    as the request's serial number, so a retry after a lost answer does not issue a second invoice. An outage of
+    the tax platform propagates, and the outbox retries with backoff (and, when it gives up, invoice_issue_given_up
+    marks the invoice FAILED); a refusal marks it FAILED at once, with the platform's reason for the user."""
 
     def __init__(self, uow: UnitOfWorkFactory, issuer: InvoiceIssuer, clock: Clock) -> None:
         self._uow, self._issuer, self._clock = uow, issuer, clock
@@ -96,6 +109,8 @@ class IssueInvoice:
         except ExternalServiceUnavailable:
             log.warning("invoice %s: tax platform unavailable, stays ISSUING for the next attempt", invoice.id)
             raise
+        except InvoiceRejected as rejected:
+            return await invoice_failed(self._uow, invoice.id, f"税务平台拒绝开具：{rejected}", self._clock)
         async with self._uow() as uow:
             stored = await uow.invoices.get(invoice.id)
             assert stored is not None
@@ -105,6 +120,34 @@ class IssueInvoice:
                 audit(uow, "invoice.issued", now, None, account_id=stored.account_id, order_id=str(stored.order_id))
                 await uow.commit()
             return stored
+
+
+async def invoice_failed(uow_factory: UnitOfWorkFactory, invoice_id: UUID, reason: str,
+                         clock: Clock) -> Invoice | None:
+    async with uow_factory() as uow:
+        invoice = await uow.invoices.get(invoice_id)
+        if invoice is not None and invoice.issue_failed(reason, clock.now()):
+            await _record_failure(uow, invoice, clock.now())
+            await uow.commit()
+        return invoice
+
+
+async def _record_failure(uow: UnitOfWork, invoice: Invoice, now: datetime) -> None:
+    audit(uow, "invoice.failed", now, None, ok=False, account_id=invoice.account_id, order_id=str(invoice.order_id),
+          reason=invoice.failure_reason)
+    account = await uow.accounts.get(invoice.account_id)
+    if account is not None and account.is_active:
+        uow.outbox.put(SMS_TOPIC, {"phone": account.phone, "purpose": "NOTICE",
+                                   "text": f"【数信签】您申请的电子发票未能开具（{invoice.failure_reason}），"
+                                           "请在订单中核对开票信息后重新申请。"})
+
+
+async def invoice_issue_given_up(uow: UnitOfWork, payload: dict, error: str, now: datetime) -> None:
+    """The outbox's give-up hook for INVOICE_ISSUE_TOPIC, in the transaction that gives the message up: an invoice
+    the tax platform could not issue for as long as we retried is FAILED, so its owner may ask again."""
+    invoice = await uow.invoices.get(UUID(payload["invoiceId"]))
+    if invoice is not None and invoice.issue_failed("开票服务长时间不可用", now):
+        await _record_failure(uow, invoice, now)
 
 
 @dataclass(frozen=True)

@@ -136,11 +136,17 @@ class IssuedInvoice:
     pdf_blob_id: str
 
 
+class InvoiceRejected(Exception):
+    """The tax platform refused to issue this invoice (its message is for the user: a buyer's tax number it does
+    not know, a title that does not match it). Asking again with the same details will not help."""
+
+
 class InvoiceIssuer(Protocol):
     async def issue(self, content: InvoiceContent) -> IssuedInvoice:
         """Has the tax platform issue the e-invoice; returns its number and the stored PDF. `invoice_id` is the
         request's serial number: asking again for the same invoice returns the one already issued. Raises
-        ExternalServiceUnavailable when the platform cannot be reached (the outbox retries)."""
+        ExternalServiceUnavailable when the platform cannot be reached (the outbox retries), InvoiceRejected
+        when it refuses the invoice (not retried)."""
         ...
 
 

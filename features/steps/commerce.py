@@ -235,6 +235,17 @@ def _(world: World, times: int) -> None:
     world.driver.tax_platform_fails(times)
 
 
+@given(parsers.parse('税务平台没有纳税人识别号 "{tax}" 的登记'))
+def _(world: World, tax: str) -> None:
+    world.driver.tax_platform_rejects(tax)
+
+
+@then(parsers.parse('发票未能开具的原因包含"{text}"'))
+def _(world: World, text: str) -> None:
+    invoice = world.run(world.driver.invoice_of(world.session, _k(world)["order"]))
+    assert invoice is not None and invoice.failure_reason and text in invoice.failure_reason, invoice
+
+
 @step("系统开具发票")
 def _(world: World) -> None:
     world.run(world.driver.run_outbox())

@@ -112,7 +112,8 @@ class CommerceMutations:
             return CancelOrderPayload(order=t.OrderType.of(order, ctx.use_cases.commerce.clock.now()))
         return await run_mutation(CancelOrderPayload, act, input)
 
-    @strawberry.mutation(description="Requests the e-invoice of a paid order (one per order).")
+    @strawberry.mutation(description="Requests the e-invoice of a paid order (one per order; an order whose invoice "
+                                     "FAILED may ask again, with corrected details).")
     async def request_invoice(self, info: Info, input: i.RequestInvoiceInput) -> RequestInvoicePayload:
         ctx = info.context
 

@@ -156,6 +156,9 @@ class InvoiceType_(Node):
     number: str | None
     requested_at: datetime
     issued_at: datetime | None
+    failed_at: datetime | None = strawberry.field(description="FAILED: when the tax platform refused it or we gave "
+                                                             "up reaching it; requestInvoice may ask again.")
+    failure_reason: str | None = strawberry.field(description="FAILED: why, in words for the user.")
     pdf_url: str | None = strawberry.field(description="The PDF, for the owner's bearer token; null until issued.")
     share_url: str | None = strawberry.field(description="A link anyone may open until shareUrlExpiresAt.")
     share_url_expires_at: datetime | None
@@ -168,8 +171,8 @@ class InvoiceType_(Node):
         base = commerce.base_url.rstrip("/")
         return cls(id=to_global_id("Invoice", i.id), status=i.status, invoice_type=i.invoice_type,
                    title_type=i.title_type, title=i.title, tax_number=i.tax_number, amount_fen=i.amount_fen,
-                   number=i.number, requested_at=i.requested_at, issued_at=i.issued_at,
-                   pdf_url=f"{base}/invoices/{i.id}/pdf" if issued else None,
+                   number=i.number, requested_at=i.requested_at, issued_at=i.issued_at, failed_at=i.failed_at,
+                   failure_reason=i.failure_reason, pdf_url=f"{base}/invoices/{i.id}/pdf" if issued else None,
                    share_url=f"{base}/invoices/shared/{share.token}" if share else None,
                    share_url_expires_at=share.expires_at if share else None)
 

@@ -308,3 +308,27 @@ async def test_invoice_survives_a_tax_platform_outage(gql, container, clock):
         rows = (await conn.execute(select(t.outbox_messages.c.attempts, t.outbox_messages.c.delivered_at)
                                    .where(t.outbox_messages.c.topic == "invoice.issue"))).all()
     assert len(rows) == 1 and rows[0].attempts == 2 and rows[0].delivered_at is not None
+
+
+REFUSED_TAX_NUMBER = "911101085000000000"  # valid, and the sandbox tax platform knows no number ending in 000000000
+
+
+async def test_a_refused_invoice_fails_with_the_reason_and_is_asked_for_again(gql, container, clock):
+    """The sandbox tax platform refuses a buyer tax number it has no record of: FAILED at once with its reason (not
+    retried for a day); requestInvoice again, corrected, and it is issued — the same invoice row, one per order."""
+    ids = await catalogue(gql, container)
+    await gql.register(BUYER)
+    order_id = (await gql.op("PlaceOrder", {"planIds": [ids["personal"]]}))["placeOrder"]["order"]["id"]
+    await pay(gql, container, order_id)
+    ask = {"orderId": order_id, "invoiceType": "NORMAL", "titleType": "COMPANY", "title": "北京某公司",
+           "taxNumber": REFUSED_TAX_NUMBER, "email": "z@example.cn"}
+    inv = (await gql.op("RequestInvoice", ask))["requestInvoice"]["invoice"]
+    await container.dispatcher().dispatch_due()
+    failed = (await gql.raw("query($id: ID!) { node(id: $id) { ... on Invoice { status failureReason failedAt } } }",
+                            {"id": inv["id"]}))["data"]["node"]
+    assert failed["status"] == "FAILED" and "未在税务系统登记" in failed["failureReason"] and failed["failedAt"]
+    again = (await gql.op("RequestInvoice", {**ask, "titleType": "PERSONAL", "title": "张三", "taxNumber": None}))
+    assert again["requestInvoice"]["userErrors"] == [] and again["requestInvoice"]["invoice"]["id"] == inv["id"]
+    await container.dispatcher().dispatch_due()
+    assert (await invoice_node(gql, inv["id"]))["status"] == "ISSUED"
+    assert await count(container, tc.invoices) == 1

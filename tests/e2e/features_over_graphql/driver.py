@@ -637,11 +637,15 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         if i is None:
             return None
         return InvoiceView(i["id"], i["status"], i["invoiceType"], i["titleType"], i["taxNumber"], i["number"],
-                           i["shareUrl"])
+                           i["shareUrl"], i["failureReason"])
 
     def tax_platform_fails(self, times: int) -> None:
         container, _ = self._sync(self._app())
         container.invoice_issuer().fail_next(times)
+
+    def tax_platform_rejects(self, tax_number: str) -> None:
+        container, _ = self._sync(self._app())
+        container.invoice_issuer().reject_tax_number(tax_number, "购买方纳税人识别号未登记")
 
     async def run_outbox(self) -> int:
         """The outbox worker's pass (the server's own worker does not run in these tests)."""
@@ -840,7 +844,7 @@ NODE_PAYMENT = """query DriverPayment($id: ID!) { node(id: $id) { ... on Payment
 NODE_ORDER_DETAILS = """query DriverOrderDetails($id: ID!) {
   node(id: $id) { ... on Order {
     billRecords(first: 50) { edges { node { operation count } } }
-    invoice { id status invoiceType titleType taxNumber number shareUrl }
+    invoice { id status invoiceType titleType taxNumber number shareUrl failureReason }
   } }
 }"""
 NODE_INVOICE_URL = """query DriverInvoiceUrl($id: ID!) { node(id: $id) { ... on Invoice { pdfUrl } } }"""

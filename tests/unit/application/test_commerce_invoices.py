@@ -211,3 +211,43 @@ async def test_share_link_is_signed_and_expires(app):
     app.clock.set(link.expires_at)
     with pytest.raises(NotFound):
         await app.commerce.read_invoice_pdf.by_link(link.token)
+
+
+async def test_a_refused_invoice_fails_at_once_and_may_be_asked_for_again_corrected(app):
+    user, order = await paid(app)
+    app.invoice_issuer.reject_tax_number(CREDIT_CODE, "购买方纳税人识别号未登记")
+    await app.commerce.request_invoice(ask(user, order, title_type=COMPANY, title="福建某公司", tax_number=CREDIT_CODE))
+    assert await app.deliver() == 1  # delivered: a refusal is an answer, not an outage to retry
+    failed = await invoice_of(app, order)
+    assert (failed.status, failed.failed_at) == (InvoiceStatus.FAILED, app.clock.now())
+    assert "未登记" in failed.failure_reason and app.invoice_issuer.attempts == 1
+    assert [e for e in app.db.audit_events("invoice.failed")]
+    await app.deliver()
+    assert any("未能开具" in m.text for m in app.sms.to(user.phone))
+
+    again = await app.commerce.request_invoice(ask(user, order))  # corrected: a personal title this time
+    assert (again.id, again.status, again.title_type, again.tax_number, again.failure_reason) == (
+        failed.id, InvoiceStatus.ISSUING, PERSONAL, None, None)
+    assert await app.deliver() >= 1
+    issued = await invoice_of(app, order)
+    assert issued.status is InvoiceStatus.ISSUED and issued.number
+    with pytest.raises(DomainError) as refused:  # an issued one is not asked for twice
+        await app.commerce.request_invoice(ask(user, order))
+    assert refused.value.code is ErrorCode.INVOICE_NOT_ALLOWED and "已申请" in refused.value.message
+
+
+async def test_an_invoice_the_outbox_gives_up_on_fails_so_its_owner_may_ask_again(app):
+    user, order = await paid(app)
+    app.invoice_issuer.down = True
+    await app.commerce.request_invoice(ask(user, order))
+    for _ in range(40):  # retried with backoff for a day, then given up
+        await app.deliver()
+        app.clock.advance(hours=1)
+    [message] = invoice_messages(app)
+    assert message.next_attempt_at is None and message.delivered_at is None  # given up
+    failed = await invoice_of(app, order)
+    assert failed.status is InvoiceStatus.FAILED and failed.failure_reason == "开票服务长时间不可用"
+    app.invoice_issuer.down = False
+    await app.commerce.request_invoice(ask(user, order))
+    await app.deliver()
+    assert (await invoice_of(app, order)).status is InvoiceStatus.ISSUED
