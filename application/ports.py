@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # commerce's ports import Page from here
     from application.enterprises.service_application_ports import ServiceApplicationRepository
     from application.grants.ports import CertificateGrantRepository
     from application.scans.ports import PlatformNonceRepository, ScanSessionRepository
-from domain.accounts.session import AuthSession, PrincipalKind
+from domain.accounts.session import AuthSession, PrincipalKind, SpentRefreshToken
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
 from domain.identity.face import FaceCheck, FacePurpose
@@ -74,6 +74,14 @@ class SessionRepository(Protocol):
     async def by_access_hash(self, token_hash: str) -> AuthSession | None: ...
     async def by_refresh_hash(self, token_hash: str) -> AuthSession | None: ...
     async def by_previous_refresh_hash(self, token_hash: str) -> AuthSession | None: ...
+    def spent(self, token: SpentRefreshToken) -> None: ...
+    async def by_spent_refresh_hash(self, token_hash: str) -> AuthSession | None:
+        """The session a refresh token once belonged to, when that token has been exchanged already."""
+        ...
+
+    async def prune_spent(self, before: datetime) -> None:
+        """Forgets tokens spent before `before` (every session they belonged to is past its refresh lifetime)."""
+        ...
     async def active_for(self, kind: PrincipalKind, principal_id: UUID, now: datetime) -> list[AuthSession]: ...
 
 

@@ -52,6 +52,7 @@ class World:
     password: str | None = None
     other_device: Session | None = None     # "另一台设备"
     replaced: Session | None = None         # the tokens before a refresh
+    first_replaced: Session | None = None   # the first tokens replaced in the scenario
     operator: Session | None = None
     face_token: str | None = None
     review_id: UUID | None = None

@@ -85,6 +85,7 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "accounts": ("id", ("phone",), True),
     "sms": ("id", (), False),
     "sessions": ("id", ("access_token_hash", "refresh_token_hash"), True),
+    "spent_refresh_tokens": ("token_hash", (), False),
     "identities": ("account_id", ("document_key",), True),
     "face_checks": ("id", ("token",), True),
     "reviews": ("id", (), True),
@@ -241,6 +242,18 @@ class InMemorySessionRepository(_Repo):
 
     async def by_previous_refresh_hash(self, token_hash: str) -> AuthSession | None:
         return next(iter(self._where(lambda s: s.previous_refresh_token_hash == token_hash)), None)
+
+    def spent(self, token: Any) -> None:
+        self._uow._work["spent_refresh_tokens"][token.token_hash] = token
+
+    async def by_spent_refresh_hash(self, token_hash: str) -> AuthSession | None:
+        spent = self._uow._work["spent_refresh_tokens"].get(token_hash)
+        return self._rows.get(spent.session_id) if spent is not None else None
+
+    async def prune_spent(self, before: datetime) -> None:
+        rows = self._uow._work["spent_refresh_tokens"]
+        for key in [k for k, v in rows.items() if v.spent_at < before]:
+            del rows[key]
 
     async def active_for(self, kind: PrincipalKind, principal_id: UUID, now: datetime) -> list[AuthSession]:
         found = self._where(lambda s: s.principal_kind is kind and s.principal_id == principal_id

@@ -6,7 +6,7 @@ from sqlalchemy.orm import registry
 
 from adapters.persistence import tables as t
 from domain.accounts.account import Account
-from domain.accounts.session import AuthSession
+from domain.accounts.session import AuthSession, SpentRefreshToken
 from domain.accounts.sms import SmsChallenge
 from domain.audit import AuditEvent
 from domain.identity.face import FaceCheck
@@ -27,6 +27,7 @@ def start_mappers() -> None:
     m(Account, t.accounts, version_id_col=t.accounts.c.version)
     m(SmsChallenge, t.sms_challenges)
     m(AuthSession, t.auth_sessions, version_id_col=t.auth_sessions.c.version)
+    m(SpentRefreshToken, t.spent_refresh_tokens)
     m(Identity, t.identities, version_id_col=t.identities.c.version)
     m(FaceCheck, t.face_checks, version_id_col=t.face_checks.c.version)
     m(Review, t.reviews, version_id_col=t.reviews.c.version)

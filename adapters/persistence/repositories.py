@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import tables as t
 from application.ports import OutboxMessage, Page
 from domain.accounts.account import Account
-from domain.accounts.session import AuthSession, PrincipalKind
+from domain.accounts.session import AuthSession, PrincipalKind, SpentRefreshToken
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
 from domain.identity.face import FaceCheck
@@ -71,6 +71,16 @@ class SqlAlchemySessionRepository(_Repo):
     async def by_previous_refresh_hash(self, token_hash: str) -> AuthSession | None:
         q = select(AuthSession).where(t.auth_sessions.c.previous_refresh_token_hash == token_hash).limit(1)
         return (await self._s.execute(q)).scalar_one_or_none()
+
+    def spent(self, token: SpentRefreshToken) -> None:
+        self._s.add(token)
+
+    async def by_spent_refresh_hash(self, token_hash: str) -> AuthSession | None:
+        spent = await self._s.get(SpentRefreshToken, token_hash)
+        return await self.get(spent.session_id) if spent is not None else None
+
+    async def prune_spent(self, before: datetime) -> None:
+        await self._s.execute(delete(t.spent_refresh_tokens).where(t.spent_refresh_tokens.c.spent_at < before))
 
     async def active_for(self, kind: PrincipalKind, principal_id: UUID, now: datetime) -> list[AuthSession]:
         c = t.auth_sessions.c

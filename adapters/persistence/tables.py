@@ -107,6 +107,15 @@ identities = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Every refresh token exchanged, by its keyed hash: presenting one again ends its session (reuse detection at any
+# depth, not only the token just replaced). Rows older than the refresh lifetime are pruned as sessions rotate.
+spent_refresh_tokens = Table(
+    "spent_refresh_tokens", metadata,
+    Column("token_hash", String(128), primary_key=True),
+    Column("session_id", Uuid, ForeignKey("auth_sessions.id"), nullable=False, index=True),
+    Column("spent_at", UtcDateTime, nullable=False, index=True),
+)
+
 face_checks = Table(
     "face_checks", metadata,
     Column("id", Uuid, primary_key=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.context import RequestMeta
@@ -25,6 +25,10 @@ class SessionIssuer:
         self._clock = clock
         self._hasher = hasher
         self._policy = policy
+
+    @property
+    def refresh_ttl(self) -> timedelta:
+        return self._policy.refresh_ttl
 
     def token_hash(self, token: str) -> str:
         return self._hasher.hash("token", token)

@@ -45,6 +45,23 @@ class AuthSession:
         self.refresh_token_hash = refresh_hash
         self.last_used_at = now
 
+    def spend_refresh_token(self, now: datetime) -> SpentRefreshToken | None:
+        """The current refresh token as spent, before rotating: kept so that presenting it ever again — not only
+        right after the rotation — is recognised as a leak of this session's tokens."""
+        if self.refresh_token_hash is None:
+            return None
+        return SpentRefreshToken(token_hash=self.refresh_token_hash, session_id=self.id, spent_at=now)
+
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
+
+
+@dataclass(eq=False)
+class SpentRefreshToken:
+    """A refresh token already exchanged (by its keyed hash): whoever presents it again holds a copy that leaked,
+    and the session it belonged to is ended (OAuth 2.0 Security BCP, refresh token reuse detection)."""
+
+    token_hash: str
+    session_id: UUID
+    spent_at: datetime

@@ -63,12 +63,18 @@ def _(world: World) -> None:
 def _(world: World) -> None:
     fresh = world.attempt(world.driver.refresh(world.session))
     if fresh is not None:
+        world.first_replaced = world.first_replaced or world.session
         world.replaced, world.session = world.session, fresh
 
 
 @when("有人再次使用旧的刷新令牌")
 def _(world: World) -> None:
     world.attempt(world.driver.refresh(world.replaced))
+
+
+@when("有人再次使用最早的刷新令牌")
+def _(world: World) -> None:
+    world.attempt(world.driver.refresh(world.first_replaced))
 
 
 @when("我用收到的验证码注销账户")

@@ -47,6 +47,38 @@ async def test_reusing_an_old_refresh_token_kills_the_session(app: FakeApp) -> N
     assert app.db.audit_events("session.refresh_reuse")
 
 
+async def test_a_token_spent_several_rotations_ago_still_betrays_the_thief(app: FakeApp) -> None:
+    """The thief refreshed first and twice more since; the owner's copy is three rotations old and still ends the
+    session (with only the last replaced token remembered, the thief would have kept it)."""
+    user = await app.register_user(PHONE)
+    owners_copy = user.session.refresh_token
+    thief = await app.refresh_session(refresh(owners_copy))
+    for _ in range(2):
+        app.clock.advance(minutes=5)
+        thief = await app.refresh_session(refresh(thief.refresh_token))
+    with pytest.raises(InvalidRefreshToken):
+        await app.refresh_session(refresh(owners_copy))
+    assert await app.authenticate(thief.access_token) is None
+    with pytest.raises(InvalidRefreshToken):
+        await app.refresh_session(refresh(thief.refresh_token))
+    assert [e.account_id for e in app.db.audit_events("session.refresh_reuse")] == [user.account_id]
+
+
+async def test_spent_tokens_are_kept_for_the_refresh_lifetime_only(app: FakeApp) -> None:
+    early = await app.register_user(PHONE)
+    await app.refresh_session(refresh(early.session.refresh_token))
+    app.clock.advance(days=29)
+    late = await app.register_user("13900139000")
+    await app.refresh_session(refresh(late.session.refresh_token))
+    assert len(app.db.rows("spent_refresh_tokens")) == 2  # the early one is 29 days old: kept
+    app.clock.advance(days=2)
+    later = await app.login(late.phone)  # a new session of the late user, refreshed 31 days after the early spend
+    await app.refresh_session(refresh(later.session.refresh_token))
+    spent = {s.token_hash for s in app.db.rows("spent_refresh_tokens")}
+    assert app.issuer.token_hash(early.session.refresh_token) not in spent  # 31 days: its session is over
+    assert app.issuer.token_hash(late.session.refresh_token) in spent
+
+
 @pytest.mark.parametrize("token", ["", "   ", "sxr_unknown", "x" * 201])
 async def test_unknown_refresh_tokens_are_refused(app: FakeApp, token: str) -> None:
     user = await app.register_user(PHONE)
