@@ -45,6 +45,13 @@ class NodeQuery:
             from graphql_schema.enterprises.member_types import member_node
 
             return await member_node(info, local)
+        if type_name == "ScanSession" and ctx.principal.is_account:
+            from graphql_schema.scans.types import ScanSessionType
+
+            view = await ctx.use_cases.scans.get_my_scan_session(ctx.principal, local)
+            now = ctx.use_cases.scans.clock.now()
+            return (ScanSessionType.of(view.session, view.status, now, view.usable_certificates, view.usable_seals)
+                    if view is not None else None)
         if type_name == "CertificateGrant" and ctx.principal.is_account:
             from graphql_schema.grants.types import grant_node
 

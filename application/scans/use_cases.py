@@ -14,6 +14,7 @@ from application.scans.create_scan_session import CreateScanSession
 from application.scans.decline_scan_session import DeclineScanSession
 from application.scans.expire_scan_sessions import ExpireScanSessions
 from application.scans.feed import ScanSessionFeed
+from application.scans.my_scan_session import GetMyScanSession
 from application.scans.platform_scan_session import GetPlatformScanSession
 from application.scans.policy import ScanPolicy
 from application.scans.ports import DocumentSignatures
@@ -28,6 +29,7 @@ class ScanUseCases:
     scan_qr_code: ScanQrCode
     confirm_scan_session: ConfirmScanSession
     decline_scan_session: DeclineScanSession
+    get_my_scan_session: GetMyScanSession
     expire_scan_sessions: ExpireScanSessions
     feed: ScanSessionFeed | None
     clock: Clock
@@ -43,6 +45,7 @@ def scan_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, hasher: SecretHasher
         scan_qr_code=ScanQrCode(uow, hasher, clock, feed),
         confirm_scan_session=ConfirmScanSession(uow, gate, vault, sm2, signatures, blobs, hasher, clock, feed),
         decline_scan_session=DeclineScanSession(uow, clock, feed),
+        get_my_scan_session=GetMyScanSession(uow, clock),
         expire_scan_sessions=ExpireScanSessions(uow, clock, feed),
         feed=feed,
         clock=clock,

@@ -114,6 +114,10 @@ async def test_login_end_to_end_with_a_verified_signature_and_a_signed_callback(
     assert view["usableCertificates"][0]["holderKind"] == "PERSONAL"
     done = await confirm(gql, view["id"], signing["id"])
     assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED"
+    # The app reads the session again by its id (node); the platform's own signed requests cannot.
+    node = "query($id: ID!) { node(id: $id) { ... on ScanSession { id status tId } } }"
+    again = (await gql.raw(node, {"id": view["id"]}))["data"]["node"]
+    assert again == {"id": view["id"], "status": "CONFIRMED", "tId": s["tId"]}
 
     r = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]
     assert r["status"] == "CONFIRMED" and r["scannedAt"] and r["confirmedAt"]

@@ -131,3 +131,16 @@ async def test_scanning_needs_a_signed_in_account(app):
     created = await s.create()
     with pytest.raises(Unauthenticated):
         await app.scans.scan_qr_code(ScanQrCodeCommand(None, created.qr_content))
+
+
+async def test_the_holder_reads_the_session_again_and_nobody_else_does(app):
+    s = await scene(app)
+    created = await s.create()
+    assert await app.scans.get_my_scan_session(s.holder.principal, created.session.id) is None  # not scanned yet
+    await s.scan(created)
+    again = await app.scans.get_my_scan_session(s.holder.principal, created.session.id)
+    assert again is not None and again.status is ScanStatus.SCANNED
+    assert [u.certificate.id for u in again.usable_certificates] == [s.holder.signing_id]
+    other = await app.verified_user("13900139000", "李四", ID_LI)
+    assert await app.scans.get_my_scan_session(other.principal, created.session.id) is None
+    assert await app.scans.get_my_scan_session(None, created.session.id) is None
