@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.context import Principal
+from application.context import Principal, account_id_of
 from application.enterprises.member_access import page_size
 from application.enterprises.member_ports import MemberRow
 from application.ports import Page, UnitOfWorkFactory
 from domain.enterprises.members import JoinApplication, JoinApplicationStatus
-
-
-def _account(principal: Principal | None) -> UUID | None:
-    return principal.id if principal is not None and principal.is_account else None
 
 
 class ListMembers:
@@ -25,7 +21,7 @@ class ListMembers:
 
     async def __call__(self, principal: Principal | None, enterprise_id: UUID, first: int,
                        after: str | None) -> Page[MemberRow] | None:
-        if (me := _account(principal)) is None:
+        if (me := account_id_of(principal)) is None:
             return None
         async with self._uow() as uow:
             if await uow.memberships.of(enterprise_id, me) is None:
@@ -40,7 +36,7 @@ class GetMember:
         self._uow = uow
 
     async def __call__(self, principal: Principal | None, membership_id: UUID) -> MemberRow | None:
-        if (me := _account(principal)) is None:
+        if (me := account_id_of(principal)) is None:
             return None
         async with self._uow() as uow:
             target = await uow.member_directory.get(membership_id)
@@ -58,7 +54,7 @@ class ListJoinApplications:
 
     async def __call__(self, principal: Principal | None, enterprise_id: UUID, status: JoinApplicationStatus | None,
                        first: int, after: str | None) -> Page[JoinApplication] | None:
-        if (me := _account(principal)) is None:
+        if (me := account_id_of(principal)) is None:
             return None
         async with self._uow() as uow:
             membership = await uow.memberships.of(enterprise_id, me)

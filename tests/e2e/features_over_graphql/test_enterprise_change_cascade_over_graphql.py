@@ -5,6 +5,7 @@ from pytest_bdd import scenarios
 from features.steps import (
     enterprise_bank_transfer,
     enterprise_change_cascade,
+    enterprise_grants,
     enterprise_members,
     enterprise_seals,
     enterprise_services,
@@ -12,7 +13,7 @@ from features.steps import (
 
 # This chapter's steps, beside the shared ones conftest exposes.
 for _module in (enterprise_members, enterprise_services, enterprise_seals, enterprise_bank_transfer,
-                enterprise_change_cascade):
+                enterprise_change_cascade, enterprise_grants):
     globals().update({n: v for n, v in vars(_module).items() if n.startswith("pytestbdd_")})
 
 scenarios("enterprise_change_cascade.feature")
