@@ -26,9 +26,10 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest -q -n auto
 
-# The adapter, end-to-end and contract tests again, against PostgreSQL (URL in SXQ_TEST_DATABASE_URL).
+# The adapter, end-to-end and contract tests again, against PostgreSQL (URL in SXQ_TEST_DATABASE_URL); tests that
+# run a subprocess on its own SQLite file (marked own_database) already ran in `make test`.
 pg-test: install
-	$(BIN)/python -m pytest -q -n auto tests/integration tests/e2e tests/contract
+	$(BIN)/python -m pytest -q -n auto -m "not own_database" tests/integration tests/e2e tests/contract
 
 schema: install
 	$(BIN)/sxq schema > schema.graphql

@@ -70,6 +70,7 @@ def test_real_server_registers_and_serves_graphiql(server):
         assert (data_dir / "shuxinqian.db").exists()
 
 
+@pytest.mark.own_database  # refused before any database is opened
 def test_production_refuses_to_start_without_master_key(tmp_path):
     env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_MODE": "production", "SXQ_PORT": str(_free_port())}
     env.pop("SXQ_MASTER_KEY", None)
@@ -79,6 +80,7 @@ def test_production_refuses_to_start_without_master_key(tmp_path):
     assert b"SXQ_MASTER_KEY" in proc.stdout + proc.stderr
 
 
+@pytest.mark.own_database  # the server on its default SQLite file
 def test_production_refuses_to_start_without_a_ca(tmp_path):
     env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_MODE": "production", "SXQ_PORT": str(_free_port()),
            "SXQ_MASTER_KEY": "33" * 32}
@@ -92,6 +94,7 @@ def test_production_refuses_to_start_without_a_ca(tmp_path):
     assert b"sxq ca init" in proc.stdout + proc.stderr
 
 
+@pytest.mark.own_database  # the server on its default SQLite file
 def test_a_missing_cjk_font_stops_the_start(tmp_path):
     env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_PORT": str(_free_port()),
            "SXQ_CJK_FONT": str(tmp_path / "no-such-font.ttc")}

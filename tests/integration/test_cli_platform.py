@@ -6,11 +6,15 @@ import os
 import subprocess
 import sys
 
+import pytest
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509
 
 from adapters.crypto.sm2 import default_backend
 from adapters.crypto.sm2.keyfiles import public_key_to_pem
+
+# A subprocess on its own SQLite file, whatever the configured database: the PostgreSQL run skips it.
+pytestmark = pytest.mark.own_database
 
 
 def _sxq(tmp_path, *args: str) -> subprocess.CompletedProcess:

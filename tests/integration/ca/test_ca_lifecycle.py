@@ -85,6 +85,7 @@ def _cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+@pytest.mark.own_database  # the CLI on its own SQLite file
 def test_sxq_ca_import_adopts_an_external_hierarchy_with_an_offline_root(tmp_path, openssl):
     b = default_backend()
     now = datetime.now(UTC)
@@ -114,6 +115,7 @@ def test_sxq_ca_import_adopts_an_external_hierarchy_with_an_offline_root(tmp_pat
     assert again.returncode == 2 and b"already exists" in again.stderr
 
 
+@pytest.mark.own_database  # the CLI on its own SQLite file
 def test_sxq_ca_init_creates_a_hierarchy_openssl_accepts(tmp_path, openssl):
     assert _cli(tmp_path, "migrate").returncode == 0
     done = _cli(tmp_path, "ca", "init", "--root-out", str(tmp_path / "root.pem"))

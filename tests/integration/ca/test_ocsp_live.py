@@ -22,6 +22,9 @@ from domain.accounts.account import Account
 from domain.certificates.certificate import HolderKind
 from tests.integration.ca.conftest import principal
 
+# A subprocess on its own SQLite file, whatever the configured database: the PostgreSQL run skips it.
+pytestmark = pytest.mark.own_database
+
 MASTER_KEY = "5a" * 32
 
 
