@@ -1,29 +1,21 @@
-"""ReadAdminTransferLetter: the §8.4 transfer letter's files, served to the enterprise's members only."""
+"""The §8.4 transfer letter's files, served to the enterprise's members only."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from application.context import Principal
-from application.ports import BlobStore, UnitOfWorkFactory
+from application.enterprises.letter_files import ReadLetter
+from application.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
+from domain.enterprises.admin_transfer import AdminTransfer
 
 
-class ReadAdminTransferLetter:
+async def transfer_of_member(uow: UnitOfWork, account_id: UUID, transfer_id: UUID) -> AdminTransfer | None:
+    transfer = await uow.admin_transfers.get(transfer_id)
+    if transfer is None or await uow.memberships.of(transfer.enterprise_id, account_id) is None:
+        return None
+    return transfer
+
+
+def read_admin_transfer_letter(uow: UnitOfWorkFactory, blobs: BlobStore) -> ReadLetter:
     """The transfer letter's PDF (or its signed form) for a member of its enterprise; None to anyone else."""
-
-    def __init__(self, uow: UnitOfWorkFactory, blobs: BlobStore) -> None:
-        self._uow, self._blobs = uow, blobs
-
-    async def __call__(self, principal: Principal | None, transfer_id: UUID, *, signed: bool) -> bytes | None:
-        if principal is None or not principal.is_account:
-            return None
-        async with self._uow() as uow:
-            transfer = await uow.admin_transfers.get(transfer_id)
-            member = await uow.memberships.of(transfer.enterprise_id, principal.id) if transfer else None
-        if transfer is None or member is None:
-            return None
-        blob_id = transfer.signed_blob_id if signed else transfer.letter_blob_id
-        if not blob_id:
-            return None
-        data, _type = await self._blobs.get(blob_id)
-        return data
+    return ReadLetter(uow, blobs, transfer_of_member)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.context import Principal, account_id_of
+from application.enterprises.letter_files import ReadLetter
 from application.enterprises.member_access import party_or_administrator
 from application.enterprises.my_service_applications import ServiceApplicationView
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
@@ -38,23 +39,9 @@ class GetServiceApplication:
         return ServiceApplicationView(application, application.effective_status(self._clock.now()), plan)
 
 
-class ReadServiceApplicationLetter:
-    """The application letter as drawn up, or as the legal rep signed it; None when not visible or not there."""
-
-    def __init__(self, uow: UnitOfWorkFactory, blobs: BlobStore) -> None:
-        self._uow, self._blobs = uow, blobs
-
-    async def __call__(self, principal: Principal | None, application_id: UUID, *, signed: bool) -> bytes | None:
-        if (account_id := account_id_of(principal)) is None:
-            return None
-        async with self._uow() as uow:
-            application = await visible_application(uow, account_id, application_id)
-        blob_id = None if application is None else application.signed_blob_id if signed \
-            else application.letter_blob_id
-        if not blob_id:
-            return None
-        data, _type = await self._blobs.get(blob_id)
-        return data
+def read_service_application_letter(uow: UnitOfWorkFactory, blobs: BlobStore) -> ReadLetter:
+    """The application letter as drawn up, or as the legal rep signed it, to whoever may see the application."""
+    return ReadLetter(uow, blobs, visible_application)
 
 
 class ListEnterpriseServiceApplications:

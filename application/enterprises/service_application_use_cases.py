@@ -11,13 +11,14 @@ from application.commerce.policy import CommercePolicy
 from application.enterprises.apply_for_enterprise_service import ApplyForEnterpriseService
 from application.enterprises.approve_service_application import ApproveServiceApplication
 from application.enterprises.gift_service import GiftService
+from application.enterprises.letter_files import ReadLetter
 from application.enterprises.my_service_applications import ListMyServiceApplications
 from application.enterprises.reject_service_application import RejectServiceApplication
 from application.enterprises.service_application_ports import ServiceLetterDocuments
 from application.enterprises.service_application_queries import (
     GetServiceApplication,
     ListEnterpriseServiceApplications,
-    ReadServiceApplicationLetter,
+    read_service_application_letter,
 )
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWorkFactory
 from application.seals.ports import SealImages
@@ -32,7 +33,7 @@ class ServiceApplicationUseCases:
     my_service_applications: ListMyServiceApplications
     gift_service: GiftService
     get_service_application: GetServiceApplication
-    read_service_application_letter: ReadServiceApplicationLetter
+    read_service_application_letter: ReadLetter
     list_enterprise_service_applications: ListEnterpriseServiceApplications
 
 
@@ -49,6 +50,6 @@ def service_application_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, lette
         my_service_applications=ListMyServiceApplications(uow, clock),
         gift_service=GiftService(uow, clock, commerce_policy),
         get_service_application=GetServiceApplication(uow, clock),
-        read_service_application_letter=ReadServiceApplicationLetter(uow, blobs),
+        read_service_application_letter=read_service_application_letter(uow, blobs),
         list_enterprise_service_applications=ListEnterpriseServiceApplications(uow, clock),
     )

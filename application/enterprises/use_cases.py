@@ -22,10 +22,11 @@ from application.enterprises.legal_rep_invitations import (
     AcceptLegalRepInvitation,
     InviteLegalRepAuthorization,
 )
+from application.enterprises.letter_files import ReadLetter
 from application.enterprises.member_use_cases import MemberUseCases, member_use_cases
 from application.enterprises.ports import EnterpriseVerifier, LetterDocuments
 from application.enterprises.queries import GetEnterprise, MyMemberships
-from application.enterprises.read_admin_transfer_letter import ReadAdminTransferLetter
+from application.enterprises.read_admin_transfer_letter import read_admin_transfer_letter
 from application.enterprises.request_admin_transfer import RequestAdminTransfer
 from application.enterprises.service_application_ports import ServiceLetterDocuments
 from application.enterprises.service_application_use_cases import (
@@ -59,7 +60,7 @@ class EnterpriseUseCases:
     accept_legal_rep_invitation: AcceptLegalRepInvitation
     request_admin_transfer: RequestAdminTransfer
     approve_admin_transfer: ApproveAdminTransfer
-    read_admin_transfer_letter: ReadAdminTransferLetter
+    read_admin_transfer_letter: ReadLetter
     transfers: BankTransferUseCases  # §5.1.2 bank transfer, §5.1.3 manual review, §8.6 information change
     services: ServiceApplicationUseCases  # §6.3 member service applications, §8.1 赠送服务
 
@@ -87,7 +88,7 @@ def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: Ente
         request_admin_transfer=RequestAdminTransfer(uow, transfer_letters, blobs, clock),
         approve_admin_transfer=ApproveAdminTransfer(uow, codes, issue_event_certificate, transfer_letters, blobs,
                                                     appearances, seal_images, hasher, clock),
-        read_admin_transfer_letter=ReadAdminTransferLetter(uow, blobs),
+        read_admin_transfer_letter=read_admin_transfer_letter(uow, blobs),
         transfers=bank_transfer_use_cases(uow, clock, bank=bank, cipher=cipher, hasher=hasher, sealer=sealer,
                                           blobs=blobs, images=images, documents=documents, upload_limit=upload_limit),
         services=service_application_use_cases(uow, clock, letters=service_letters, blobs=blobs, codes=codes,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.context import Principal, account_id_of
+from application.enterprises.letter_files import ReadLetter
 from application.enterprises.member_access import party_or_administrator
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
 from application.seals.list_my_seals import SealView
@@ -46,22 +47,9 @@ class MyCertificateGrants:
             return list(reversed(await uow.certificate_grants.for_member_account(account_id)))
 
 
-class ReadGrantLetter:
-    """The grant letter's PDF as drawn up, or as the legal rep signed it; None when not visible or not (yet) there."""
-
-    def __init__(self, uow: UnitOfWorkFactory, blobs: BlobStore) -> None:
-        self._uow, self._blobs = uow, blobs
-
-    async def __call__(self, principal: Principal | None, grant_id: UUID, *, signed: bool) -> bytes | None:
-        if (account_id := account_id_of(principal)) is None:
-            return None
-        async with self._uow() as uow:
-            grant = await visible_grant(uow, account_id, grant_id)
-        blob_id = None if grant is None else grant.signed_blob_id if signed else grant.letter_blob_id
-        if not blob_id:
-            return None
-        data, _type = await self._blobs.get(blob_id)
-        return data
+def read_grant_letter(uow: UnitOfWorkFactory, blobs: BlobStore) -> ReadLetter:
+    """The grant letter's PDF as drawn up, or as the legal rep signed it, to whoever may see the grant."""
+    return ReadLetter(uow, blobs, visible_grant)
 
 
 class GrantSeals:

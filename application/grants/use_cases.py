@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from application.accounts.sms_codes import SmsCodes
 from application.certificates.issue_event_certificate import IssueEventCertificate
+from application.enterprises.letter_files import ReadLetter
 from application.grants.approve_certificate_grant import ApproveCertificateGrant
 from application.grants.create_certificate_grant import CreateCertificateGrant
 from application.grants.grant_queries import (
     GetCertificateGrant,
     GrantSeals,
     MyCertificateGrants,
-    ReadGrantLetter,
+    read_grant_letter,
 )
 from application.grants.list_enterprise_grants import ListEnterpriseGrants
 from application.grants.my_granted_certificates import MyGrantedCertificates
@@ -32,7 +33,7 @@ class GrantUseCases:
     list_enterprise_grants: ListEnterpriseGrants
     get_certificate_grant: GetCertificateGrant
     my_certificate_grants: MyCertificateGrants
-    read_grant_letter: ReadGrantLetter
+    read_grant_letter: ReadLetter
     grant_seals: GrantSeals
     clock: Clock  # the GraphQL layer shows statuses as of now (EXPIRED is computed) and the approval link
     base_url: str
@@ -51,7 +52,7 @@ def grant_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, codes: SmsCodes,
         list_enterprise_grants=ListEnterpriseGrants(uow, clock),
         get_certificate_grant=GetCertificateGrant(uow),
         my_certificate_grants=MyCertificateGrants(uow),
-        read_grant_letter=ReadGrantLetter(uow, blobs),
+        read_grant_letter=read_grant_letter(uow, blobs),
         grant_seals=GrantSeals(uow, clock),
         clock=clock, base_url=base_url,
     )
