@@ -14,7 +14,7 @@ from application.certificates.issue_event_certificate import IssueEventCertifica
 from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.admin_transfer_ports import TransferLetterDocuments
-from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.legal_rep_signing import LegalRepSigning, SignedByLegalRep
 from application.enterprises.letter_appearances import AppearanceRef
 from application.enterprises.request_admin_transfer import current_roles, transfer_letter_content
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
@@ -46,7 +46,7 @@ class ApproveAdminTransfer:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  documents: TransferLetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
-        self._uow, self._documents, self._blobs, self._clock = uow, documents, blobs, clock
+        self._uow, self._documents, self._clock = uow, documents, clock
         self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
 
     async def _as_legal_rep(self, uow: UnitOfWork, account_id: UUID, transfer_id: UUID
@@ -68,10 +68,6 @@ class ApproveAdminTransfer:
                 *await current_roles(uow, transfer)):
             raise AdminTransferOutdated(field="transferId")
 
-    async def _pdf(self, blob_id: str) -> bytes:
-        data, _type = await self._blobs.get(blob_id)
-        return data
-
     async def __call__(self, cmd: ApproveAdminTransferCommand) -> AdminTransferApproved:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
@@ -80,27 +76,26 @@ class ApproveAdminTransfer:
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
         content = transfer_letter_content(transfer)
-        signed = await self._signing.sign(
-            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
-            load_pdf=lambda: self._pdf(transfer.letter_blob_id),
-            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature))
-        signed_blob = signed.blob_id
-        try:
+
+        async def record(signed: SignedByLegalRep) -> AdminTransferApproved:
             async with self._uow() as uow:
                 now = self._clock.now()
-                transfer, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.transfer_id)
-                await self._check(uow, transfer, enterprise)
-                giver, receiver = await current_roles(uow, transfer)
-                transfer.approve(giver, receiver, signed_by=p.id, signed_blob_id=signed_blob,
-                                 signed_sha256=signed.sha256, certificate_id=signed.certificate_id, now=now)
+                current, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.transfer_id)
+                await self._check(uow, current, enterprise)
+                giver, receiver = await current_roles(uow, current)
+                current.approve(giver, receiver, signed_by=p.id, signed_blob_id=signed.blob_id,
+                                signed_sha256=signed.sha256, certificate_id=signed.certificate_id, now=now)
                 mine = await uow.memberships.of(enterprise.id, p.id)
                 assert giver is not None and receiver is not None and mine is not None
                 audit(uow, "enterprise.admin_transferred", now, cmd.meta, account_id=p.id,
-                      enterprise_id=str(enterprise.id), transfer_id=str(transfer.id),
+                      enterprise_id=str(enterprise.id), transfer_id=str(current.id),
                       from_account_id=str(giver.account_id), to_account_id=str(receiver.account_id))
                 await uow.commit()
-        except BaseException:
-            await self._blobs.delete(signed_blob)
-            raise
-        return AdminTransferApproved(transfer, enterprise, mine)
+                return AdminTransferApproved(current, enterprise, mine)
+
+        return await self._signing.sign(
+            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
+            load_pdf=lambda: self._signing.stored_pdf(transfer.letter_blob_id),
+            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature),
+            record=record)
 

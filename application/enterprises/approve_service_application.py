@@ -14,7 +14,7 @@ from application.certificates.issue_event_certificate import IssueEventCertifica
 from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.apply_for_enterprise_service import service_letter_content
-from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.legal_rep_signing import LegalRepSigning, SignedByLegalRep
 from application.enterprises.letter_appearances import AppearanceRef
 from application.enterprises.member_access import notify
 from application.enterprises.service_application_ports import ServiceLetterDocuments
@@ -40,7 +40,7 @@ class ApproveServiceApplication:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  letters: ServiceLetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
-        self._uow, self._letters, self._blobs, self._clock = uow, letters, blobs, clock
+        self._uow, self._letters, self._clock = uow, letters, clock
         self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
 
     async def _as_legal_rep(self, uow: UnitOfWork, account_id: UUID, application_id: UUID
@@ -64,10 +64,6 @@ class ApproveServiceApplication:
         if not any(m.id == application.applicant_membership_id for m in members):
             raise ServiceApplicationClosed("申请人已不是本企业成员，不能再审批", field="applicationId")
 
-    async def _pdf(self, blob_id: str) -> bytes:
-        data, _type = await self._blobs.get(blob_id)
-        return data
-
     async def __call__(self, cmd: ApproveServiceApplicationCommand) -> ServiceApplication:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
@@ -76,27 +72,26 @@ class ApproveServiceApplication:
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
         content = service_letter_content(application)
-        signed = await self._signing.sign(
-            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
-            load_pdf=lambda: self._pdf(application.letter_blob_id),
-            sign_pdf=lambda pdf, event, signature: self._letters.sign(pdf, content, event, signature))
-        signed_blob = signed.blob_id
-        try:
+
+        async def record(signed: SignedByLegalRep) -> ServiceApplication:
             async with self._uow() as uow:
                 now = self._clock.now()
-                application, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.application_id)
-                await self._check(uow, application, enterprise)
-                application.approve(approved_by=p.id, signed_blob_id=signed_blob, signed_sha256=signed.sha256,
-                                    certificate_id=signed.certificate_id, now=now)
-                applicant = await uow.accounts.get(application.applicant_account_id)
+                current, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.application_id)
+                await self._check(uow, current, enterprise)
+                current.approve(approved_by=p.id, signed_blob_id=signed.blob_id, signed_sha256=signed.sha256,
+                                certificate_id=signed.certificate_id, now=now)
+                applicant = await uow.accounts.get(current.applicant_account_id)
                 notify(uow, applicant.phone if applicant is not None and applicant.is_active else None,
-                       f"【数信签】您申请的企业证书服务（{application.platform_name}·{application.plan_name}）"
-                       f"已获{application.enterprise_name}法定代表人批准，请于30日内登录数信签完成购买。")
+                       f"【数信签】您申请的企业证书服务（{current.platform_name}·{current.plan_name}）"
+                       f"已获{current.enterprise_name}法定代表人批准，请于30日内登录数信签完成购买。")
                 audit(uow, "enterprise.service_application_approved", now, cmd.meta, account_id=p.id,
-                      enterprise_id=str(enterprise.id), application_id=str(application.id),
-                      applicant_account_id=str(application.applicant_account_id))
+                      enterprise_id=str(enterprise.id), application_id=str(current.id),
+                      applicant_account_id=str(current.applicant_account_id))
                 await uow.commit()
-        except BaseException:
-            await self._blobs.delete(signed_blob)
-            raise
-        return application
+                return current
+
+        return await self._signing.sign(
+            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
+            load_pdf=lambda: self._signing.stored_pdf(application.letter_blob_id),
+            sign_pdf=lambda pdf, event, signature: self._letters.sign(pdf, content, event, signature),
+            record=record)

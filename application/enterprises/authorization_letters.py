@@ -18,7 +18,7 @@ from application.certificates.issue_event_certificate import IssueEventCertifica
 from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.invitation_face import InvitationFaceGate
-from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.legal_rep_signing import LegalRepSigning, SignedByLegalRep
 from application.enterprises.ports import LetterContent, LetterDocuments
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
 from application.seals.ports import SealImages
@@ -119,13 +119,9 @@ class SignAuthorizationLetter:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  documents: LetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock, face_gate: InvitationFaceGate) -> None:
-        self._uow, self._documents, self._blobs, self._clock = uow, documents, blobs, clock
+        self._uow, self._documents, self._clock = uow, documents, clock
         self._face_gate = face_gate
         self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
-
-    async def _pdf(self, blob_id: str) -> bytes:
-        data, _type = await self._blobs.get(blob_id)
-        return data
 
     async def __call__(self, cmd: SignAuthorizationLetterCommand) -> SignedLetter:
         p = require_account(cmd.principal)
@@ -147,31 +143,30 @@ class SignAuthorizationLetter:
             # before the SMS code is spent.
             await self._face_gate.ensure_passed(invitation.face_token, p.id, enterprise.legal_rep_id_index)
         content = letter_content(enterprise, letter)
-        signed = await self._signing.sign(
-            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
-            load_pdf=lambda: self._pdf(letter.blob_id),
-            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature))
-        signed_blob = signed.blob_id
-        try:
+
+        async def record(signed: SignedByLegalRep) -> SignedLetter:
             async with self._uow() as uow:
                 now = self._clock.now()
-                letter = await uow.authorization_letters.get(cmd.letter_id)
-                enterprise = await uow.enterprises.get(enterprise.id)
-                membership = await uow.memberships.of(enterprise.id, p.id) if enterprise else None
-                assert letter is not None and enterprise is not None and membership is not None
-                letter.mark_signed(signed_blob, signed.sha256, signed.certificate_id, now)
+                stored = await uow.authorization_letters.get(cmd.letter_id)
+                certified = await uow.enterprises.get(enterprise.id)
+                membership = await uow.memberships.of(enterprise.id, p.id) if certified else None
+                assert stored is not None and certified is not None and membership is not None
+                stored.mark_signed(signed.blob_id, signed.sha256, signed.certificate_id, now)
                 if invitation is not None:
                     used = await uow.legal_rep_invitations.get(invitation.id)
                     assert used is not None
-                    used.mark_used(p.id, letter.id, now)  # superseded meanwhile: refused, nothing signed
-                enterprise.certify_by_legal_rep(now)
-                audit(uow, "enterprise.certified", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
+                    used.mark_used(p.id, stored.id, now)  # superseded meanwhile: refused, nothing signed
+                certified.certify_by_legal_rep(now)
+                audit(uow, "enterprise.certified", now, cmd.meta, account_id=p.id, enterprise_id=str(certified.id),
                       method=CertificationMethod.LEGAL_REP_AUTHORIZATION.value)
                 await uow.commit()
-        except BaseException:
-            await self._blobs.delete(signed_blob)
-            raise
-        return SignedLetter(letter, enterprise, membership)
+                return SignedLetter(stored, certified, membership)
+
+        return await self._signing.sign(
+            p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
+            load_pdf=lambda: self._signing.stored_pdf(letter.blob_id),
+            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature),
+            record=record)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The steps every letter the legal rep signs shares (§5.1.1 authorisation, §8.4 admin transfer, §6.3 service
 application, §8.5 grant): the chosen appearance, the SMS code of purpose SIGN, an event certificate naming the
-legal rep, the visible PAdES signature, the signed PDF stored. The caller records the result in its own
-transaction and deletes the stored PDF if that transaction fails.
+legal rep, the visible PAdES signature, the signed PDF stored — then the caller's `record`, which writes the result
+in its own transaction; if it fails, the stored PDF is deleted here.
 
 The code is burnt in its own transaction: issuing the event certificate takes another one."""
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
 from application.accounts.sms_codes import SmsCodes
@@ -26,6 +27,7 @@ from domain.identity.identity import Identity
 
 PDF = "application/pdf"
 SignPdf = Callable[[bytes, EventCertificate, LetterSignature], Awaitable[bytes]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,25 @@ class LegalRepSigning:
         self._uow, self._codes, self._issue, self._blobs = uow, codes, issue_event_certificate, blobs
         self._appearances, self._seal_images, self._hasher = appearances, seal_images, hasher
 
+    async def stored_pdf(self, blob_id: str) -> bytes:
+        """A letter drawn up earlier, as the blob store returns it (authenticated: SM4-GCM)."""
+        data, _type = await self._blobs.get(blob_id)
+        return data
+
     async def sign(self, principal: Principal, identity: Identity, phone: str, *, appearance: AppearanceRef,
                    sms_code: str, meta: RequestMeta | None, load_pdf: Callable[[], Awaitable[bytes]],
-                   sign_pdf: SignPdf) -> SignedByLegalRep:
+                   sign_pdf: SignPdf, record: Callable[[SignedByLegalRep], Awaitable[T]]) -> T:
+        signed = await self._signed(principal, identity, phone, appearance=appearance, sms_code=sms_code, meta=meta,
+                                    load_pdf=load_pdf, sign_pdf=sign_pdf)
+        try:
+            return await record(signed)
+        except BaseException:
+            await self._blobs.delete(signed.blob_id)
+            raise
+
+    async def _signed(self, principal: Principal, identity: Identity, phone: str, *, appearance: AppearanceRef,
+                      sms_code: str, meta: RequestMeta | None, load_pdf: Callable[[], Awaitable[bytes]],
+                      sign_pdf: SignPdf) -> SignedByLegalRep:
         assert identity.legal_name
         signature = await letter_signature(principal, appearance, identity.legal_name,
                                            appearances=self._appearances, blobs=self._blobs,

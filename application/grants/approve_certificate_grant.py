@@ -5,7 +5,6 @@ outside the enterprise the grant does not exist."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -14,7 +13,7 @@ from application.audit import audit
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
-from application.enterprises.legal_rep_signing import LegalRepSigning
+from application.enterprises.legal_rep_signing import LegalRepSigning, SignedByLegalRep
 from application.enterprises.letter_appearances import AppearanceRef
 from application.grants.access import grant_of_member, letter_content
 from application.grants.ports import GrantLetterContent, GrantLetterDocuments
@@ -41,7 +40,7 @@ class ApproveCertificateGrant:
     def __init__(self, uow: UnitOfWorkFactory, codes: SmsCodes, issue_event_certificate: IssueEventCertificate,
                  documents: GrantLetterDocuments, blobs: BlobStore, appearances: ListSignatureAppearances,
                  seal_images: SealImages, hasher: SecretHasher, clock: Clock) -> None:
-        self._uow, self._documents, self._blobs, self._clock = uow, documents, blobs, clock
+        self._uow, self._documents, self._clock = uow, documents, clock
         self._signing = LegalRepSigning(uow, codes, issue_event_certificate, blobs, appearances, seal_images, hasher)
 
     async def _as_legal_rep(self, uow: UnitOfWork, account_id: UUID, grant_id: UUID
@@ -59,11 +58,7 @@ class ApproveCertificateGrant:
         kept (migration 0009) have theirs drawn up now from the same content."""
         if grant.letter_blob_id is None:
             return await self._documents.render(content)
-        pdf, _type = await self._blobs.get(grant.letter_blob_id)
-        if hashlib.sha256(pdf).hexdigest() != grant.letter_sha256:
-            # The blob store authenticates what it returns; a mismatch here is a fault of ours, not the user's.
-            raise RuntimeError(f"grant letter {grant.id} does not match its recorded SHA-256")
-        return pdf
+        return await self._signing.stored_pdf(grant.letter_blob_id)
 
     async def __call__(self, cmd: ApproveCertificateGrantCommand) -> CertificateGrant:
         p = require_account(cmd.principal)
@@ -72,21 +67,20 @@ class ApproveCertificateGrant:
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
             content = await letter_content(uow, grant, enterprise)
-        signed = await self._signing.sign(
+
+        async def record(signed: SignedByLegalRep) -> CertificateGrant:
+            async with self._uow() as uow:
+                current, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.grant_id)
+                now = self._clock.now()
+                current.approve(by=p.id, signed_blob_id=signed.blob_id, signed_sha256=signed.sha256,
+                                certificate_id=signed.certificate_id, now=now)
+                audit(uow, "grant.approved", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
+                      grant_id=str(current.id))
+                await uow.commit()
+                return current
+
+        return await self._signing.sign(
             p, identity, account.phone, appearance=cmd.appearance, sms_code=cmd.sms_code, meta=cmd.meta,
             load_pdf=lambda: self._letter(grant, content),
-            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature))
-        signed_blob = signed.blob_id
-        try:
-            async with self._uow() as uow:
-                grant, enterprise, _identity = await self._as_legal_rep(uow, p.id, cmd.grant_id)
-                now = self._clock.now()
-                grant.approve(by=p.id, signed_blob_id=signed_blob, signed_sha256=signed.sha256,
-                              certificate_id=signed.certificate_id, now=now)
-                audit(uow, "grant.approved", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
-                      grant_id=str(grant.id))
-                await uow.commit()
-        except BaseException:
-            await self._blobs.delete(signed_blob)
-            raise
-        return grant
+            sign_pdf=lambda pdf, event, signature: self._documents.sign(pdf, content, event, signature),
+            record=record)
