@@ -12,21 +12,11 @@ from application.commerce.invoices import RequestInvoiceCommand
 from application.commerce.pay_order import PayOrderCommand
 from application.commerce.place_order import PlaceOrderCommand
 from application.commerce.register_platform import RegisterPlatformCommand
-from domain.errors import NotFound
 from graphql_schema.commerce import inputs as i
 from graphql_schema.commerce import types as t
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
-from graphql_schema.common.node import from_global_id
-
-
-def local_id(global_id: str | None, type_name: str, field: str):
-    if global_id is None:
-        return None
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound("对象不存在", field=field)
-    return ref[1]
+from graphql_schema.common.node import from_global_id, local_id
 
 
 def _optional_ref(global_id: str | None, type_name: str):

@@ -7,6 +7,8 @@ from uuid import UUID
 
 import strawberry
 
+from domain.errors import NotFound
+
 
 @strawberry.interface(description="An object with a globally unique, opaque ID.")
 class Node:
@@ -30,6 +32,19 @@ def from_global_id(global_id: str, expected: str | None = None) -> tuple[str, UU
     if expected is not None and type_name != expected:
         return None
     return type_name, uuid
+
+
+def local_id(global_id: str, type_name: str, field: str, message: str = "对象不存在") -> UUID:
+    """The local id an input names, or NotFound on `field` (a malformed id or one of another type reads exactly as
+    one that does not exist)."""
+    ref = from_global_id(global_id, type_name)
+    if ref is None:
+        raise NotFound(message, field=field)
+    return ref[1]
+
+
+def optional_local_id(global_id: str | None, type_name: str, field: str) -> UUID | None:
+    return None if global_id is None else local_id(global_id, type_name, field)
 
 
 @strawberry.type

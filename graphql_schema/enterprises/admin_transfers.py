@@ -11,21 +11,14 @@ import strawberry
 from application.enterprises.approve_admin_transfer import ApproveAdminTransferCommand
 from application.enterprises.request_admin_transfer import RequestAdminTransferCommand
 from domain.enterprises.admin_transfer import AdminTransfer, AdminTransferStatus
-from domain.errors import NotFound
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
-from graphql_schema.common.node import Node, from_global_id, to_global_id
+from graphql_schema.common.node import Node, local_id, to_global_id
 from graphql_schema.enterprises.mutations import _appearance
 from graphql_schema.enterprises.types import EnterpriseType
 
 AdminTransferStatusEnum = strawberry.enum(AdminTransferStatus, name="AdminTransferStatus")
 
-
-def _local(global_id: str, type_name: str, field: str, message: str) -> UUID:
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound(message, field=field)
-    return ref[1]
 
 
 def transfer_letter_url(transfer_id: UUID, *, signed: bool = False) -> str:
@@ -101,8 +94,8 @@ class AdminTransferMutations:
         ctx = info.context
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
-            member_id = _local(input.to_member_id, "Member", "toMemberId", "该成员不在本企业中")
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            member_id = local_id(input.to_member_id, "Member", "toMemberId", "该成员不在本企业中")
             r = await ctx.use_cases.enterprises.request_admin_transfer(RequestAdminTransferCommand(
                 ctx.principal, enterprise_id, member_id, ctx.meta))
             return RequestAdminTransferPayload(transfer=AdminTransferType.of(r.transfer))
@@ -115,7 +108,7 @@ class AdminTransferMutations:
         ctx = info.context
 
         async def act():
-            transfer_id = _local(input.transfer_id, "AdminTransfer", "transferId", "管理员转授不存在")
+            transfer_id = local_id(input.transfer_id, "AdminTransfer", "transferId", "管理员转授不存在")
             r = await ctx.use_cases.enterprises.approve_admin_transfer(ApproveAdminTransferCommand(
                 ctx.principal, transfer_id, _appearance(input.appearance_id), input.sms_code, ctx.meta))
             return ApproveAdminTransferPayload(transfer=AdminTransferType.of(r.transfer),

@@ -15,10 +15,9 @@ from application.enterprises.start_bank_transfer import StartBankTransferCommand
 from application.identity.submit_manual_verification import UploadedImage
 from domain.enterprises.bank_transfer import BankTransfer, FailureReason, TransferPurpose, TransferStatus
 from domain.enterprises.change import ChangeStatus, EnterpriseChange
-from domain.errors import NotFound
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
-from graphql_schema.common.node import Node, from_global_id, to_global_id
+from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 from graphql_schema.enterprises.types import AuthorizationLetterType, EnterpriseType
 
 TransferStatusEnum = strawberry.enum(TransferStatus, name="BankTransferStatus")
@@ -26,12 +25,6 @@ TransferPurposeEnum = strawberry.enum(TransferPurpose, name="BankTransferPurpose
 FailureReasonEnum = strawberry.enum(FailureReason, name="BankTransferFailureReason")
 ChangeStatusEnum = strawberry.enum(ChangeStatus, name="EnterpriseChangeStatus")
 
-
-def _local(global_id: str, type_name: str, field: str, message: str):
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound(message, field=field)
-    return ref[1]
 
 
 async def _read(upload, limit: int) -> UploadedImage | None:
@@ -165,7 +158,7 @@ class EnterpriseTransferMutations:
         ctx = info.context
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
             letter = await ctx.use_cases.enterprises.transfers.prepare_letter_template(PrepareLetterTemplateCommand(
                 ctx.principal, enterprise_id, input.new_name, input.new_legal_rep_name, ctx.meta))
             return PrepareLetterTemplatePayload(letter=AuthorizationLetterType.of(letter))
@@ -178,7 +171,7 @@ class EnterpriseTransferMutations:
         ctx = info.context
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
             transfer = await ctx.use_cases.enterprises.transfers.start_bank_transfer(StartBankTransferCommand(
                 ctx.principal, enterprise_id, input.account_number, input.bank_name, ctx.meta))
             return StartBankTransferVerificationPayload(transfer=BankTransferType.of(transfer))
@@ -191,7 +184,7 @@ class EnterpriseTransferMutations:
         uc = ctx.use_cases.enterprises.transfers.confirm_bank_transfer
 
         async def act():
-            transfer_id = _local(input.transfer_id, "BankTransfer", "transferId", "打款认证不存在")
+            transfer_id = local_id(input.transfer_id, "BankTransfer", "transferId", "打款认证不存在")
             r = await uc(ConfirmBankTransferCommand(ctx.principal, transfer_id, input.code,
                                                     await _read(input.signed_letter, uc.upload_limit), ctx.meta))
             return ConfirmBankTransferPayload(transfer=BankTransferType.of(r.transfer),
@@ -209,7 +202,7 @@ class EnterpriseTransferMutations:
         uc = ctx.use_cases.enterprises.transfers.request_enterprise_change
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
             change = await uc(RequestEnterpriseChangeCommand(
                 ctx.principal, enterprise_id, input.new_name, input.new_legal_rep_name, input.new_legal_rep_id_number,
                 await _read(input.business_licence, uc.upload_limit), await _read(input.signed_letter, uc.upload_limit),

@@ -9,18 +9,10 @@ from application.enterprises.apply_to_join import ApplyToJoinEnterpriseCommand
 from application.enterprises.decide_join_application import DecideJoinApplicationCommand
 from application.enterprises.remove_member import RemoveMemberCommand
 from domain.enterprises.members import MemberRole
-from domain.errors import NotFound
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import run_mutation
-from graphql_schema.common.node import from_global_id
+from graphql_schema.common.node import local_id
 from graphql_schema.enterprises import member_types as t
-
-
-def _local(global_id: str, type_name: str, field: str, message: str):
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound(message, field=field)
-    return ref[1]
 
 
 @strawberry.input
@@ -71,7 +63,7 @@ class EnterpriseMemberMutations:
         ctx = info.context
 
         async def act():
-            application_id = _local(input.application_id, "JoinApplication", "applicationId", "申请不存在")
+            application_id = local_id(input.application_id, "JoinApplication", "applicationId", "申请不存在")
             a = await ctx.use_cases.enterprises.members.decide_join_application(DecideJoinApplicationCommand(
                 ctx.principal, application_id, input.approve, ctx.meta))
             return t.DecideJoinApplicationPayload(application=t.JoinApplicationType.of(a))
@@ -86,7 +78,7 @@ class EnterpriseMemberMutations:
         ctx = info.context
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
             added = await ctx.use_cases.enterprises.members.add_member(AddMemberCommand(
                 ctx.principal, enterprise_id, input.name, input.phone, MemberRole(input.role), ctx.meta))
             return t.AddMemberPayload(member=t.MemberType.of_added(added))
@@ -99,7 +91,7 @@ class EnterpriseMemberMutations:
         ctx = info.context
 
         async def act():
-            membership_id = _local(input.member_id, "Member", "memberId", "成员不存在")
+            membership_id = local_id(input.member_id, "Member", "memberId", "成员不存在")
             await ctx.use_cases.enterprises.members.remove_member(RemoveMemberCommand(
                 ctx.principal, membership_id, ctx.meta))
             return t.RemoveMemberPayload(removed_member_id=input.member_id)

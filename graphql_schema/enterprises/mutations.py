@@ -10,18 +10,11 @@ from application.seals.signature_appearances import AppearanceKind
 from domain.errors import NotFound
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import run_mutation
-from graphql_schema.common.node import from_global_id
+from graphql_schema.common.node import from_global_id, local_id
 from graphql_schema.enterprises import inputs as i
 from graphql_schema.enterprises import types as t
 from graphql_schema.identity.mutations import read_upload
 from graphql_schema.seals.types import SignatureAppearanceType
-
-
-def _local(global_id: str, type_name: str, field: str, message: str):
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound(message, field=field)
-    return ref[1]
 
 
 def _appearance(global_id: str):
@@ -61,7 +54,7 @@ class EnterpriseMutations:
         ctx = info.context
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
             r = await ctx.use_cases.enterprises.prepare_authorization_letter(ctx.principal, enterprise_id, ctx.meta)
             return t.PrepareAuthorizationLetterPayload(
                 letter=t.AuthorizationLetterType.of(r.letter),
@@ -75,7 +68,7 @@ class EnterpriseMutations:
         ctx = info.context
 
         async def act():
-            letter_id = _local(input.letter_id, "AuthorizationLetter", "letterId", "授权书不存在")
+            letter_id = local_id(input.letter_id, "AuthorizationLetter", "letterId", "授权书不存在")
             r = await ctx.use_cases.enterprises.sign_authorization_letter(SignAuthorizationLetterCommand(
                 ctx.principal, letter_id, _appearance(input.appearance_id), input.sms_code, ctx.meta))
             return t.SignAuthorizationLetterPayload(letter=t.AuthorizationLetterType.of(r.letter),

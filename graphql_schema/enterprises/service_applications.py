@@ -18,20 +18,12 @@ from application.enterprises.gift_service import GiftServiceCommand
 from application.enterprises.my_service_applications import ServiceApplicationView
 from application.enterprises.reject_service_application import RejectServiceApplicationCommand
 from domain.enterprises.service_application import ServiceApplication
-from domain.errors import NotFound
 from graphql_schema.commerce import types as ct
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
-from graphql_schema.common.node import from_global_id, to_global_id
+from graphql_schema.common.node import from_global_id, local_id, to_global_id
 from graphql_schema.enterprises.mutations import _appearance
 from graphql_schema.enterprises.types import EnterpriseType
-
-
-def _local(global_id: str, type_name: str, field: str, message: str) -> UUID:
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound(message, field=field)
-    return ref[1]
 
 
 def _letter(a: ServiceApplication) -> ct.ServiceApplicationLetter:
@@ -150,8 +142,8 @@ class ServiceApplicationMutations:
         ctx = info.context
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
-            plan_id = _local(input.plan_id, "ServicePlan", "planId", "所选套餐不存在或已下架")
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            plan_id = local_id(input.plan_id, "ServicePlan", "planId", "所选套餐不存在或已下架")
             r = await ctx.use_cases.enterprises.services.apply_for_enterprise_service(
                 ApplyForEnterpriseServiceCommand(ctx.principal, enterprise_id, plan_id, ctx.meta))
             now = ctx.use_cases.commerce.clock.now()
@@ -166,7 +158,7 @@ class ServiceApplicationMutations:
         ctx = info.context
 
         async def act():
-            application_id = _local(input.application_id, "ServiceApplication", "applicationId", "服务申请不存在")
+            application_id = local_id(input.application_id, "ServiceApplication", "applicationId", "服务申请不存在")
             a = await ctx.use_cases.enterprises.services.approve_service_application(
                 ApproveServiceApplicationCommand(ctx.principal, application_id, _appearance(input.appearance_id),
                                                  input.sms_code, ctx.meta))
@@ -181,7 +173,7 @@ class ServiceApplicationMutations:
         ctx = info.context
 
         async def act():
-            application_id = _local(input.application_id, "ServiceApplication", "applicationId", "服务申请不存在")
+            application_id = local_id(input.application_id, "ServiceApplication", "applicationId", "服务申请不存在")
             a = await ctx.use_cases.enterprises.services.reject_service_application(
                 RejectServiceApplicationCommand(ctx.principal, application_id, ctx.meta))
             return RejectServiceApplicationPayload(application=_application(a, a.status.value))
@@ -193,9 +185,9 @@ class ServiceApplicationMutations:
         ctx = info.context
 
         async def act():
-            enterprise_id = _local(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
-            member_id = _local(input.member_id, "Member", "memberId", "该成员不在本企业中")
-            plan_ids = [_local(p, "ServicePlan", "planIds", "所选套餐不存在或已下架") for p in input.plan_ids]
+            enterprise_id = local_id(input.enterprise_id, "Enterprise", "enterpriseId", "企业不存在")
+            member_id = local_id(input.member_id, "Member", "memberId", "该成员不在本企业中")
+            plan_ids = [local_id(p, "ServicePlan", "planIds", "所选套餐不存在或已下架") for p in input.plan_ids]
             order = await ctx.use_cases.enterprises.services.gift_service(
                 GiftServiceCommand(ctx.principal, enterprise_id, member_id, plan_ids, ctx.meta))
             return GiftServicePayload(order=ct.OrderType.of(order, ctx.use_cases.commerce.clock.now()))

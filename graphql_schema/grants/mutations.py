@@ -15,8 +15,9 @@ from domain.grants.grant import CertificateGrant
 from graphql_schema.commerce.types import ScanOperationEnum
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
+from graphql_schema.common.node import local_id
 from graphql_schema.enterprises.mutations import _appearance
-from graphql_schema.grants.types import CertificateGrantType, grant_local_id, local_id
+from graphql_schema.grants.types import CertificateGrantType, grant_local_id
 
 
 @strawberry.input

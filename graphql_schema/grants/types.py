@@ -11,11 +11,10 @@ import strawberry
 
 from application.grants.create_certificate_grant import approval_url
 from domain.commerce.entitlement import ScanOperation
-from domain.errors import NotFound
 from domain.grants.grant import CertificateGrant, GrantEndReason, GrantStatus
 from graphql_schema.commerce.types import ScanOperationEnum, TradingPlatformType, loaders
 from graphql_schema.common.context import Info
-from graphql_schema.common.node import Node, from_global_id, to_global_id
+from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 
 if TYPE_CHECKING:
     from graphql_schema.enterprises.member_types import MemberType
@@ -29,13 +28,6 @@ GrantStatusEnum = strawberry.enum(GrantStatus, name="CertificateGrantStatus", de
 GrantEndReasonEnum = strawberry.enum(GrantEndReason, name="CertificateGrantEndReason")
 GRANT_TYPE = "CertificateGrant"
 LETTER_TYPE = "CertificateGrantLetter"
-
-
-def local_id(global_id: str, type_name: str, field: str, message: str) -> UUID:
-    ref = from_global_id(global_id, type_name)
-    if ref is None:
-        raise NotFound(message, field=field)
-    return ref[1]
 
 
 def grant_local_id(global_id: str) -> UUID:

@@ -10,9 +10,9 @@ from application.scans.create_scan_session import CreateScanSessionCommand, Docu
 from application.scans.decline_scan_session import DeclineScanSessionCommand
 from application.scans.scan_qr_code import ScanQrCodeCommand
 from domain.errors import DomainError
-from graphql_schema.commerce.mutations import local_id
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
+from graphql_schema.common.node import local_id, optional_local_id
 from graphql_schema.scans import inputs as i
 from graphql_schema.scans import types as t
 from graphql_schema.scans.queries import platform_of
@@ -81,7 +81,7 @@ class ScanMutations:
                 session = await ctx.use_cases.scans.confirm_scan_session(ConfirmScanSessionCommand(
                     ctx.principal, local_id(input.session_id, "ScanSession", "sessionId"),
                     local_id(input.certificate_id, "Certificate", "certificateId"),
-                    local_id(input.seal_id, "Seal", "sealId"), input.pin))
+                    optional_local_id(input.seal_id, "Seal", "sealId"), input.pin))
             except DomainError as err:
                 if "attemptsLeft" not in err.details:
                     raise
