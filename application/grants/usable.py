@@ -14,6 +14,7 @@ from uuid import UUID
 
 from application.certificates.claim_enterprise_certificate import current_org_pair
 from application.ports import UnitOfWork
+from application.scans.usable import best_entitlement, certificate_usage_for
 from domain.certificates.certificate import Certificate, CertificateUsage
 from domain.commerce.entitlement import Entitlement, HolderKind, ScanOperation
 from domain.enterprises.enterprise import Enterprise
@@ -56,19 +57,12 @@ async def my_granted_certificates(uow: UnitOfWork, account_id: UUID, now: dateti
     return list(found.values())
 
 
-def _best(entitlements: list[Entitlement], needed_signs: int) -> Entitlement:
-    for e in entitlements:
-        if e.signs_left is None or e.signs_left >= needed_signs:
-            return e
-    return entitlements[0]
-
-
 async def granted_uses(uow: UnitOfWork, account_id: UUID, platform_id: UUID, operation: ScanOperation,
                        needed_signs: int, now: datetime) -> list[GrantedUse]:
     """The org certificates (of the usage the operation needs) this member may use here, with the enterprise's
     entitlement each use counts against."""
     uses: dict[UUID, GrantedUse] = {}
-    usage = CertificateUsage.ENCRYPTION if operation is ScanOperation.DECRYPT else CertificateUsage.SIGNING
+    usage = certificate_usage_for(operation)
     for g in await _live_grants(uow, account_id, now):
         if g.enterprise_id in uses or not g.allows(platform_id, operation, now):
             continue
@@ -78,7 +72,7 @@ async def granted_uses(uow: UnitOfWork, account_id: UUID, platform_id: UUID, ope
         pair = await current_org_pair(uow, g.enterprise_id, now)
         certificate = pair[0] if usage is CertificateUsage.SIGNING else pair[1]
         if covering and enterprise is not None and certificate is not None:
-            uses[g.enterprise_id] = GrantedUse(g, enterprise, certificate, _best(covering, needed_signs))
+            uses[g.enterprise_id] = GrantedUse(g, enterprise, certificate, best_entitlement(covering, needed_signs))
     return list(uses.values())
 
 

@@ -30,7 +30,7 @@ def certificate_usage_for(operation: ScanOperation) -> CertificateUsage:
     return CertificateUsage.ENCRYPTION if operation is ScanOperation.DECRYPT else CertificateUsage.SIGNING
 
 
-def _best(entitlements: list[Entitlement], needed_signs: int) -> Entitlement:
+def best_entitlement(entitlements: list[Entitlement], needed_signs: int) -> Entitlement:
     """The entitlement a use counts against: one with enough signatures left, else the first."""
     for e in entitlements:
         if e.signs_left is None or e.signs_left >= needed_signs:
@@ -49,7 +49,7 @@ async def usable_certificates(uow: UnitOfWork, account_id: UUID, session: ScanSe
                 if e.covers(op, session.platform_id, now)]
     found: list[UsableCertificate] = []
     if covering:
-        entitlement = _best(covering, signs_needed(session))
+        entitlement = best_entitlement(covering, signs_needed(session))
         usage = certificate_usage_for(op)
         found += [UsableCertificate(c, SubjectType.PERSONAL, entitlement)
                   for c in await active_personal(uow, account_id, now) if c.usage is usage]
