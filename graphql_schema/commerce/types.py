@@ -287,11 +287,12 @@ class EntitlementType(Node):
 @strawberry.type
 class ServiceApplication(Node):
     """A member's application for an enterprise plan (§6.3): status PENDING_APPROVAL, APPROVED, PURCHASED,
-    REJECTED, EXPIRED or WITHDRAWN (the applicant left the enterprise); approvalUrl (the QR code's content too) while it waits for the legal rep."""
+    REJECTED, EXPIRED or WITHDRAWN (the applicant left the enterprise); approvalUrl (the QR code's content too)
+    while it waits for the legal rep."""
 
     status: str
     plan: ServicePlanType | None
-    enterprise: Annotated[Enterprise, strawberry.lazy("graphql_schema.accounts.types")] | None
+    enterprise_id: strawberry.Private[UUID]
     approval_url: str | None = None
     approval_qr_content: str | None = None
     applicant_name: str | None = strawberry.field(default=None, description="The applying member's verified name.")
@@ -299,6 +300,13 @@ class ServiceApplication(Node):
     expires_at: datetime | None = strawberry.field(default=None, description="The legal rep decides by then.")
     letter: ServiceApplicationLetter | None = strawberry.field(
         default=None, description="The application letter the legal rep signs, readable before signing.")
+
+    @strawberry.field(description="The enterprise, while the caller is one of its members (null once they left).")
+    async def enterprise(self, info: Info
+                         ) -> Annotated[Enterprise, strawberry.lazy("graphql_schema.accounts.types")] | None:
+        from graphql_schema.enterprises.queries import enterprise_node
+
+        return await enterprise_node(info, self.enterprise_id)
 
 
 def service_application_letter_url(application_id: UUID, *, signed: bool = False) -> str:

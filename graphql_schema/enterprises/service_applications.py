@@ -23,7 +23,6 @@ from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
 from graphql_schema.common.node import from_global_id, local_id, to_global_id
 from graphql_schema.enterprises.mutations import _appearance
-from graphql_schema.enterprises.types import EnterpriseType
 
 
 def _letter(a: ServiceApplication) -> ct.ServiceApplicationLetter:
@@ -35,22 +34,18 @@ def _letter(a: ServiceApplication) -> ct.ServiceApplicationLetter:
         signed_sha256=a.signed_sha256, signed_at=a.approved_at if signed else None)
 
 
-def _application(a: ServiceApplication, status: str, *, url: str | None = None, plan=None,
-                 enterprise=None) -> ct.ServiceApplication:
+def _application(a: ServiceApplication, status: str, *, url: str | None = None, plan=None) -> ct.ServiceApplication:
     return ct.ServiceApplication(id=to_global_id("ServiceApplication", a.id), status=status,
                                  plan=ct.ServicePlanType.of(plan) if plan is not None else None,
-                                 enterprise=enterprise, approval_url=url, approval_qr_content=url,
+                                 enterprise_id=a.enterprise_id, approval_url=url, approval_qr_content=url,
                                  applicant_name=a.applicant_name, requested_at=a.requested_at,
                                  expires_at=a.expires_at, letter=_letter(a))
 
 
-async def _of_view(info: Info, v: ServiceApplicationView) -> ct.ServiceApplication:
-    ctx = info.context
-    view = await ctx.use_cases.enterprises.get_enterprise(ctx.principal, v.application.enterprise_id)
+def _of_view(info: Info, v: ServiceApplicationView) -> ct.ServiceApplication:
     open_ = v.status.value == "PENDING_APPROVAL"
     return _application(v.application, v.status.value, plan=v.plan,
-                        url=approval_url(ctx.use_cases.commerce.base_url, v.application.id) if open_ else None,
-                        enterprise=EnterpriseType.of_view(view) if view is not None else None)
+                        url=approval_url(info.context.use_cases.commerce.base_url, v.application.id) if open_ else None)
 
 
 async def enterprise_service_applications(info: Info, enterprise_global_id: str, pending_only: bool
@@ -61,14 +56,14 @@ async def enterprise_service_applications(info: Info, enterprise_global_id: str,
     ctx = info.context
     found = await ctx.use_cases.enterprises.services.list_enterprise_service_applications(
         ctx.principal, ref[1], pending_only=pending_only)
-    return [await _of_view(info, v) for v in found]
+    return [_of_view(info, v) for v in found]
 
 
 async def service_application_node(info: Info, application_id: UUID) -> ct.ServiceApplication | None:
     """node(id): what the legal rep opens from the approval link; the applicant and the enterprise's admin see it."""
     ctx = info.context
     v = await ctx.use_cases.enterprises.services.get_service_application(ctx.principal, application_id)
-    return await _of_view(info, v) if v is not None else None
+    return _of_view(info, v) if v is not None else None
 
 
 async def my_service_applications(info: Info) -> list[ct.ServiceApplication]:
@@ -76,7 +71,7 @@ async def my_service_applications(info: Info) -> list[ct.ServiceApplication]:
     ctx = info.context
     found: list[ServiceApplicationView] = await ctx.use_cases.enterprises.services.my_service_applications(
         ctx.principal)
-    return [await _of_view(info, v) for v in found]
+    return [_of_view(info, v) for v in found]
 
 
 @strawberry.input
