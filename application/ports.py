@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from application.certificates.ports import (
-    CertificatePinRepository,
     CertificateRepository,
     WrappedKeyRepository,
 )
@@ -44,6 +43,7 @@ if TYPE_CHECKING:  # commerce's ports import Page from here
     from application.enterprises.service_application_ports import ServiceApplicationRepository
     from application.grants.ports import CertificateGrantRepository
     from application.scans.ports import PlatformNonceRepository, ScanSessionRepository
+    from application.signing.ports import SigningKeyRepository, SigningRequestRepository
 from domain.accounts.session import AuthSession, PrincipalKind, SpentRefreshToken
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
@@ -169,8 +169,9 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     outbox: Outbox
     certificates: CertificateRepository
-    certificate_pins: CertificatePinRepository
     wrapped_keys: WrappedKeyRepository
+    signing_keys: SigningKeyRepository
+    signing_requests: SigningRequestRepository
     entitlements: EntitlementRepository
     trading_platforms: TradingPlatformRepository
     service_plans: ServicePlanRepository

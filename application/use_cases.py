@@ -17,14 +17,11 @@ from application.accounts.refresh_session import RefreshSession
 from application.accounts.register import Register
 from application.accounts.request_sms_code import RequestSmsCode
 from application.certificates.certificate_services import CertificateServices
-from application.certificates.change_pin import ChangePin
 from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
 from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
 from application.certificates.enterprise_certificates import ListEnterpriseCertificates
 from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
-from application.certificates.reset_certificate_pin import ResetCertificatePin
 from application.certificates.revoke_certificate import RevokeCertificate
-from application.certificates.set_certificate_pin import SetCertificatePin
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.use_cases import CommerceUseCases
 from application.enterprises.use_cases import EnterpriseUseCases
@@ -44,6 +41,8 @@ from application.seals.list_my_seals import GetMySeal, ListMySeals
 from application.seals.read_seal_image import ReadSealImage
 from application.seals.revoke_seal import RevokeSeal
 from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
+from application.signing.enroll_signing_key import EnrollSigningKey
+from application.signing.reset_signing_key import ResetSigningKey
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,9 @@ class UseCases:
     certificate_services: CertificateServices  # §8.3 the services a certificate carries
     list_my_certificates: ListMyCertificates
     get_my_certificate: GetMyCertificate
-    set_certificate_pin: SetCertificatePin
-    change_certificate_pin: ChangePin
+    enroll_signing_key: EnrollSigningKey  # SPEC §C
     start_pin_reset_face: StartPinResetFace
-    reset_certificate_pin: ResetCertificatePin
+    reset_signing_key: ResetSigningKey
     revoke_certificate: RevokeCertificate
     list_my_seals: ListMySeals
     get_my_seal: GetMySeal

@@ -259,28 +259,84 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
         ent = await self.app.personal_entitlement(User("", "", p.id, None, p), days=days)  # type: ignore[arg-type]
         return ent.id
 
+    # ---- the phone (SPEC §C): the PIN stays on it; every act it approves is two calls with a co-signature
+
+    async def _user(self, session: Session):
+        from tests.app_fixture import User
+
+        p = await self._principal(session)
+        if p is None:
+            raise Refused("UNAUTHENTICATED", "请先登录")
+        async with self.app.uow() as uow:
+            account = await uow.accounts.get(p.id)
+        return User(account.phone if account else "", "", p.id, None, p)  # type: ignore[arg-type]
+
+    async def enrol_signing_key(self, session: Session, pin: str, code: str) -> None:
+        """The app makes its key share, keeps it under `pin` and sends the public share with the SMS code."""
+        from application.signing.enroll_signing_key import EnrollSigningKeyCommand
+        from sxq_phone import Phone, PhoneError
+        from tests.support.phones import finish_enrolment
+
+        user = await self._user(session)
+        enrolment = Phone.start_enrolment()
+        try:
+            from sxq_phone.pin import check_pin
+
+            check_pin(pin)  # the app refuses a weak PIN before anything leaves the phone
+        except PhoneError as err:
+            raise Refused("WEAK_PIN", str(err), "pin") from None
+        enrolled = await self._call(self.app.enroll_signing_key(EnrollSigningKeyCommand(
+            user.principal, code, enrolment.device_public_share_b64, META)))
+        self.app.phones.keep(user.account_id, finish_enrolment(enrolment, pin, enrolled.server_public_share,
+                                                               enrolled.key.public_key))
+
+    async def _ensure_phone(self, session: Session, pin: str):
+        """A first act on a phone that has no key share yet: the app asks for a new PIN and enrols first."""
+        user = await self._user(session)
+        if not self.app.phones.has(user.account_id):
+            code = await self.app.send_code(user.phone, SmsPurpose.CERTIFICATE_PIN, principal=user.principal)
+            await self.enrol_signing_key(session, pin, code or "")
+        return user
+
+    async def _cosigned(self, session: Session, run, screen, pin: str):
+        user = await self._ensure_phone(session, pin)
+        return await self._call(self.app.cosigned(user, run, screen, pin))
+
+    async def signing_key_public_key(self, session: Session) -> bytes:
+        view = await self._call(self.app.get_me(await self._principal(session)))
+        return view.signing_key.public_key
+
+    async def certified_public_key(self, session: Session, certificate_id: Any) -> bytes:
+        async with self.app.uow() as uow:
+            return (await uow.certificates.get(certificate_id)).public_key
+
+    async def audit_evidence(self, session: Session, kind: str) -> list[tuple[bytes, bytes]]:
+        """(statement, signature) pairs the audit log kept for the caller's acts of `kind`, oldest first."""
+        import base64
+
+        p = await self._principal(session)
+        events = sorted((e for e in self.app.db.tables["audit"].values()
+                         if e.kind == kind and e.account_id == p.id and "evidence" in e.detail), key=lambda e: e.at)
+        return [(base64.b64decode(s["message"]), base64.b64decode(s["signature"]))
+                for e in events for s in e.detail["evidence"]["signed"]]
+
+    async def signing_key(self, session: Session) -> tuple[str, int] | None:
+        view = await self._call(self.app.get_me(await self._principal(session)))
+        key = view.signing_key
+        return (key.status.value, key.attempts_left) if key is not None else None
+
     async def claim_certificate(self, session: Session, entitlement_id: UUID, pin: str) -> Claimed:
         from application.certificates.claim_personal_certificate import ClaimPersonalCertificateCommand
 
-        r = await self._call(self.app.claim_personal_certificate(ClaimPersonalCertificateCommand(
-            await self._principal(session), entitlement_id, pin, META)))
+        p = await self._principal(session)
+        r = await self._cosigned(session, lambda co: self.app.claim_personal_certificate(
+            ClaimPersonalCertificateCommand(p, entitlement_id, co, META)), "certificate.claim_personal", pin)
         return Claimed(r.signing.id, r.encryption.id, r.personal_seal.id if r.personal_seal else None,
                        r.signing.subject_dn)
 
     async def my_certificates(self, session: Session) -> list[CertificateInfo]:
         views = await self._call(self.app.list_my_certificates(await self._principal(session)))
         return [CertificateInfo(v.certificate.id, v.certificate.usage.value, v.status.value) for v in views]
-
-    async def set_certificate_pin(self, session: Session, pin: str, code: str) -> None:
-        from application.certificates.set_certificate_pin import SetCertificatePinCommand
-
-        await self._call(self.app.set_certificate_pin(
-            SetCertificatePinCommand(await self._principal(session), pin, code, META)))
-
-    async def change_certificate_pin(self, session: Session, old: str, new: str) -> None:
-        from application.certificates.change_pin import ChangePinCommand
-
-        await self._call(self.app.change_certificate_pin(ChangePinCommand(await self._principal(session), old, new)))
 
     async def start_pin_reset_face(self, session: Session) -> str:
         from application.certificates.start_pin_reset_face import StartPinResetFaceCommand
@@ -289,12 +345,19 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
             StartPinResetFaceCommand(await self._principal(session), META)))
         return ticket.token
 
-    async def reset_certificate_pin(self, session: Session, code: str, face_token: str, new_pin: str) -> UUID | None:
-        from application.certificates.reset_certificate_pin import ResetCertificatePinCommand
+    async def reset_signing_key(self, session: Session, code: str, face_token: str, new_pin: str) -> list[UUID]:
+        """A new key share under `new_pin`: the signing certificates re-issued over the new key."""
+        from application.signing.reset_signing_key import ResetSigningKeyCommand
+        from sxq_phone import Phone
+        from tests.support.phones import finish_enrolment
 
-        cert = await self._call(self.app.reset_certificate_pin(ResetCertificatePinCommand(
-            await self._principal(session), code, face_token, new_pin, META)))
-        return cert.id if cert is not None else None
+        user = await self._user(session)
+        enrolment = Phone.start_enrolment()
+        enrolled = await self._call(self.app.reset_signing_key(ResetSigningKeyCommand(
+            user.principal, code, face_token, enrolment.device_public_share_b64, META)))
+        self.app.phones.keep(user.account_id, finish_enrolment(enrolment, new_pin, enrolled.server_public_share,
+                                                               enrolled.key.public_key))
+        return [c.id for c in enrolled.signing_certificates]
 
     async def revoke_certificate(self, session: Session, certificate_id: UUID, reason: str) -> None:
         from application.certificates.revoke_certificate import RevokeCertificateCommand
@@ -312,21 +375,26 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
         from application.seals.change_seal_face import ChangeSealFaceCommand
         from domain.seals.seal import SealStyle
 
-        await self._call(self.app.change_seal_face(ChangeSealFaceCommand(
-            await self._principal(session), seal_id, pin, style=SealStyle(style) if style else None,
-            image=UploadedImage(image, "face") if image is not None else None, meta=META)))
+        p = await self._principal(session)
+        await self._cosigned(session, lambda co: self.app.change_seal_face(ChangeSealFaceCommand(
+            p, seal_id, co, style=SealStyle(style) if style else None,
+            image=UploadedImage(image, "face") if image is not None else None, meta=META)), "seal.change_face", pin)
 
     async def capture_handwritten_signature(self, session: Session, image: bytes, pin: str) -> UUID:
         from application.seals.capture_handwritten_signature import CaptureHandwrittenSignatureCommand
 
-        view = await self._call(self.app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
-            await self._principal(session), UploadedImage(image, "signature"), pin, META)))
+        p = await self._principal(session)
+        view = await self._cosigned(session, lambda co: self.app.capture_handwritten_signature(
+            CaptureHandwrittenSignatureCommand(p, UploadedImage(image, "signature"), co, META)),
+            "seal.capture_handwritten", pin)
         return view.seal.id
 
     async def revoke_seal(self, session: Session, seal_id: UUID, pin: str) -> None:
         from application.seals.revoke_seal import RevokeSealCommand
 
-        await self._call(self.app.revoke_seal(RevokeSealCommand(await self._principal(session), seal_id, pin, META)))
+        p = await self._principal(session)
+        await self._cosigned(session, lambda co: self.app.revoke_seal(RevokeSealCommand(p, seal_id, co, META)),
+                             "seal.revoke", pin)
 
     async def signature_appearances(self, session: Session) -> list[str]:
         found = await self._call(self.app.list_signature_appearances(await self._principal(session)))
@@ -583,9 +651,23 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
                                    seal_id: Any = None) -> str:
         from application.scans.confirm_scan_session import ConfirmScanSessionCommand
 
-        done = await self._call(self.app.scans.confirm_scan_session(ConfirmScanSessionCommand(
-            await self._principal(session), session_id, certificate_id, seal_id, pin)))
+        p = await self._principal(session)
+        screen = await self._scan_screen(session_id)
+        done = await self._cosigned(session, lambda co: self.app.scans.confirm_scan_session(ConfirmScanSessionCommand(
+            p, session_id, certificate_id, seal_id, co)), screen, pin)
         return done.status.value
+
+    async def _scan_screen(self, session_id: Any):
+        """What the app shows for a scanned session: the platform, the tId, the documents and envelopes."""
+        from sxq_phone import OnScreen
+
+        async with self.app.uow() as uow:
+            scan = await uow.scan_sessions.get(session_id)
+            platform = await uow.trading_platforms.get(scan.platform_id) if scan is not None else None
+        if scan is None or platform is None:
+            return OnScreen.scan("", "")
+        return OnScreen.scan(scan.t_id, platform.code, [d.sm3_hex for d in scan.scan_documents],
+                             [e.envelope_id for e in scan.scan_envelopes])
 
     async def decline_scan_session(self, session: Session, session_id: Any) -> str:
         from application.scans.decline_scan_session import DeclineScanSessionCommand

@@ -46,6 +46,7 @@ from graphql_schema.scans.subscriptions import ScanSubscriptions
 from graphql_schema.seals.enterprise_seals import EnterpriseSealMutations
 from graphql_schema.seals.mutations import SealMutations
 from graphql_schema.seals.types import SealType
+from graphql_schema.signing.mutations import SigningKeyMutations
 
 
 class _Schema(strawberry.Schema):
@@ -67,7 +68,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
                  CommerceMutations, CatalogueMutations, ScanMutations, EnterpriseMutations,
                  AdminTransferMutations, LegalRepInvitationMutations, EnterpriseMemberMutations,
                  EnterpriseTransferMutations, EnterpriseSealMutations, CertificateGrantMutations,
-                 ServiceApplicationMutations]
+                 ServiceApplicationMutations, SigningKeyMutations]
     if sandbox:
         queries.append(SandboxRootQuery)
         mutations.append(SandboxRootMutation)

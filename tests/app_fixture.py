@@ -64,6 +64,7 @@ from tests.fakes import (
     jpeg,
     png,
 )
+from tests.support.phones import TEST_PIN, Phones, finish_enrolment
 
 DEFAULT_PASSWORD = "Passw0rd1"
 DEFAULT_META = RequestMeta(client_ip="203.0.113.7", user_agent="pytest")
@@ -107,7 +108,7 @@ class User:
     principal: Principal
 
 
-SCAN_PIN = "135790"
+SCAN_PIN = TEST_PIN
 
 
 @dataclass
@@ -211,23 +212,20 @@ class FakeApp:
         from application.enterprises.enterprise_reviews import ENTERPRISE_CHANGE_HOOKS
         from application.enterprises.review_outcomes import review_outcomes
 
-        cascade = OrgCascade(self.issue_dual_certificates, self.vault, self.seal_images, self.blobs)
+        cascade = OrgCascade(self.issue_dual_certificates, self.seal_images, self.blobs)
         self.decide_review = DecideReview(self.uow, self.clock, review_outcomes(
             identity_hooks, on_enterprise_changed=(*ENTERPRISE_CHANGE_HOOKS, cascade)))
 
     def _certificates_and_seals(self) -> None:
         """Issue 4, personal half: a fake CA, the real key vault (cheap KDF), fake seal drawing and making."""
         from adapters.ca.vault import Sm2KeyVault
+        from adapters.crypto.cosigning_hsm import SoftwareCoSigningHsm
         from adapters.crypto.sm2 import default_backend
         from adapters.security.keys import KeyRing
-        from application.certificates.change_pin import ChangePin
         from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
         from application.certificates.issue_dual_certificates import IssueDualCertificates
         from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
-        from application.certificates.pin_gate import PinGate
-        from application.certificates.reset_certificate_pin import ResetCertificatePin
         from application.certificates.revoke_certificate import RevokeCertificate
-        from application.certificates.set_certificate_pin import SetCertificatePin
         from application.certificates.start_pin_reset_face import StartPinResetFace
         from application.seals.capture_handwritten_signature import CaptureHandwrittenSignature
         from application.seals.change_seal_face import ChangeSealFace
@@ -237,48 +235,52 @@ class FakeApp:
         from application.seals.read_seal_image import ReadSealImage
         from application.seals.revoke_seal import RevokeSeal
         from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
+        from application.signing.cosigning import CoSigning
+        from application.signing.enroll_signing_key import EnrollSigningKey
+        from application.signing.reset_signing_key import ResetSigningKey
         from tests.fakes import FakeCertificateAuthority, FakeSealImages, FakeSealMaker
 
         clock, uow, limit = self.clock, self.uow, self.policies.identity.upload_max_bytes
         self.ca = FakeCertificateAuthority()
-        self.vault = Sm2KeyVault(KeyRing(b"\x07" * 32), default_backend(), scrypt_n=2**10)
+        ring, backend = KeyRing(b"\x07" * 32), default_backend()
+        self.vault = Sm2KeyVault(ring, backend)
+        self.hsm = SoftwareCoSigningHsm(ring, backend)
+        self.cosigning = CoSigning(uow, self.hsm, backend, clock)
+        self.phones = Phones()
         self.seal_images = FakeSealImages()
         self.seal_maker = FakeSealMaker()
-        self.pin_gate = PinGate(uow, self.vault, clock)
-        self.issue_dual_certificates = IssueDualCertificates(uow, self.pin_gate, self.vault, self.ca, clock)
+        self.issue_dual_certificates = IssueDualCertificates(uow, self.vault, self.ca, clock)
         name_seals = PersonalNameSeals(uow, self.seal_images, self.blobs, clock)
         self.claim_personal_certificate = ClaimPersonalCertificate(
-            uow, self.issue_dual_certificates, self.pin_gate, self.secrets, name_seals, clock)
+            uow, self.issue_dual_certificates, self.cosigning, self.secrets, name_seals, clock)
         from application.certificates.certificate_services import CertificateServices
         from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
         from application.certificates.enterprise_certificates import ListEnterpriseCertificates
 
         self.claim_enterprise_certificate = ClaimEnterpriseCertificate(
-            uow, self.issue_dual_certificates, self.pin_gate, clock)
+            uow, self.issue_dual_certificates, self.cosigning, clock)
         self.list_enterprise_certificates = ListEnterpriseCertificates(uow, clock)
         self.certificate_services = CertificateServices(uow)
         self.list_my_certificates = ListMyCertificates(uow, clock)
         self.get_my_certificate = GetMyCertificate(uow, clock)
-        self.set_certificate_pin = SetCertificatePin(uow, self.codes, self.vault, clock)
-        self.change_certificate_pin = ChangePin(uow, self.pin_gate, self.vault, clock)
+        self.enroll_signing_key = EnrollSigningKey(uow, self.codes, self.hsm, self.ca, self.secrets, clock)
         self.start_pin_reset_face = StartPinResetFace(uow, self.faces, self.sealer, clock)
-        self.reset_certificate_pin = ResetCertificatePin(uow, self.codes, self.faces, self.vault, self.ca,
-                                                         self.secrets, clock)
+        self.reset_signing_key = ResetSigningKey(uow, self.codes, self.faces, self.hsm, self.ca, self.secrets, clock)
         self.revoke_certificate = RevokeCertificate(uow, clock)
         self.list_my_seals = ListMySeals(uow, clock)
         self.get_my_seal = GetMySeal(uow, clock)
         self.list_signature_appearances = ListSignatureAppearances(uow, clock)
         self.name_signature_image = NameSignatureImage(uow, self.seal_images)
-        self.change_seal_face = ChangeSealFace(uow, self.pin_gate, self.seal_images, self.images, self.blobs,
+        self.change_seal_face = ChangeSealFace(uow, self.cosigning, self.seal_images, self.images, self.blobs,
                                                clock, limit)
-        self.capture_handwritten_signature = CaptureHandwrittenSignature(uow, self.pin_gate, self.images,
+        self.capture_handwritten_signature = CaptureHandwrittenSignature(uow, self.cosigning, self.images,
                                                                          self.blobs, clock, limit)
-        self.revoke_seal = RevokeSeal(uow, self.pin_gate, clock)
+        self.revoke_seal = RevokeSeal(uow, self.cosigning, clock)
         self.export_seal = ExportSeal(uow, self.blobs, self.seal_maker, clock)
         self.read_seal_image = ReadSealImage(uow, self.blobs)
         from application.seals.enterprise_seal_use_cases import enterprise_seal_use_cases
 
-        self.enterprise_seals = enterprise_seal_use_cases(uow, self.pin_gate, self.seal_images, self.blobs, clock)
+        self.enterprise_seals = enterprise_seal_use_cases(uow, self.cosigning, self.seal_images, self.blobs, clock)
 
     def _commerce(self) -> None:
         """Issue 4, commerce half: `self.commerce` as the container wires it, over a fake gateway and tax platform."""
@@ -314,7 +316,7 @@ class FakeApp:
         self.scan_policy = ScanPolicy()
         self.scans = scan_use_cases(
             self.uow, self.clock, hasher=self.secrets, sm2=self.sm2, signatures=self.document_signatures,
-            gate=self.pin_gate, vault=self.vault, blobs=self.blobs, feed=self.scan_feed, policy=self.scan_policy)
+            cosigning=self.cosigning, vault=self.vault, blobs=self.blobs, feed=self.scan_feed, policy=self.scan_policy)
 
     def _scan_handlers(self) -> dict:
         from application.scans.callbacks import CALLBACK_TOPIC, platform_callback_handler
@@ -458,12 +460,10 @@ class FakeApp:
                           sign_quota: int | None = None) -> ScanHolder:
         """A verified person who claimed a personal certificate pair (PIN `pin`) and, when `platform_id` is given,
         holds an active entitlement there for `operations`."""
-        from application.certificates.claim_personal_certificate import ClaimPersonalCertificateCommand
-
         user = await self.verified_user(phone, legal_name, number)
+        await self.enrol(user, pin)
         claim_with = await self.personal_entitlement(user)
-        claimed = await self.claim_personal_certificate(ClaimPersonalCertificateCommand(
-            user.principal, claim_with.id, pin, DEFAULT_META))
+        claimed = await self.claim_personal(user, claim_with.id, pin)
         entitlement = None
         if platform_id is not None:
             entitlement = await self.entitlement_on(user, platform_id, operations=operations, sign_quota=sign_quota)
@@ -487,6 +487,46 @@ class FakeApp:
             uow.entitlements.add(ent)
             await uow.commit()
         return ent
+
+    # ------------------------------------------------------------ the phone (SPEC §C)
+
+    async def enrol(self, user: User, pin: str = SCAN_PIN):
+        """The app enrols its key share: an SMS code of purpose CERTIFICATE_PIN, then enrollSigningKey."""
+        from application.signing.enroll_signing_key import EnrollSigningKeyCommand
+        from sxq_phone import Phone
+
+        code = await self.send_code(user.phone, SmsPurpose.CERTIFICATE_PIN, principal=user.principal)
+        enrolment = Phone.start_enrolment()
+        enrolled = await self.enroll_signing_key(EnrollSigningKeyCommand(
+            user.principal, code or "", enrolment.device_public_share_b64, DEFAULT_META))
+        self.phones.keep(user.account_id, finish_enrolment(enrolment, pin, enrolled.server_public_share,
+                                                          enrolled.key.public_key))
+        return enrolled
+
+    async def cosigned(self, user: User, run, screen, pin: str = SCAN_PIN):
+        """A two-call act: `run(None)` must answer NeedsCoSignature; the phone co-signs what it shows on `screen`
+        with `pin`, and `run(co)` goes again with the co-signature (a tuple of them for a batch)."""
+        from application.signing.cosigning import NeedsCoSignature
+        from sxq_phone import OnScreen
+
+        first = await run(None)
+        assert isinstance(first, NeedsCoSignature), first
+        screen = OnScreen.act(screen) if isinstance(screen, str) else screen
+        signed = self.phones.co_sign(user.account_id, first.requests, screen, pin)
+        return await run(signed[0] if len(first.requests) == 1 and not screen.is_scan else tuple(signed))
+
+    async def claim_personal(self, user: User, entitlement_id: UUID, pin: str = SCAN_PIN):
+        from application.certificates.claim_personal_certificate import ClaimPersonalCertificateCommand
+
+        return await self.cosigned(user, lambda co: self.claim_personal_certificate(ClaimPersonalCertificateCommand(
+            user.principal, entitlement_id, co, DEFAULT_META)), "certificate.claim_personal", pin)
+
+    async def claim_enterprise(self, user: User, enterprise_id: UUID, entitlement_id: UUID, pin: str = SCAN_PIN):
+        from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificateCommand
+
+        return await self.cosigned(user, lambda co: self.claim_enterprise_certificate(
+            ClaimEnterpriseCertificateCommand(user.principal, enterprise_id, entitlement_id, co, DEFAULT_META)),
+            "certificate.claim_enterprise", pin)
 
     # ------------------------------------------------------------ helpers for tests
 

@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from adapters.persistence.repositories import decode_cursor, encode_cursor
-from application.certificates.ports import CertificateRequest, WrappedKey, WrappedKeyKind
+from application.certificates.ports import CertificateRequest, WrappedKey
 from application.ports import (
     ExternalServiceUnavailable,
     FaceOutcome,
@@ -38,7 +38,6 @@ from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
 from domain.certificates.certificate import Certificate, CertificateStatus
 from domain.certificates.certificate import HolderKind as CertificateHolder
-from domain.certificates.pin import CertificatePin
 from domain.commerce.bill import BillRecord
 from domain.commerce.catalogue import ServicePlan, TradingPlatform
 from domain.commerce.entitlement import Entitlement, HolderKind, SubjectType
@@ -51,6 +50,8 @@ from domain.identity.identity import Identity
 from domain.identity.review import Review, ReviewKind, ReviewStatus
 from domain.operators.operator import Operator
 from domain.seals.seal import Seal, SealFace, SealStyle
+from domain.signing.signing_key import SigningKey
+from domain.signing.signing_request import REQUEST_LIFETIME, SigningRequest
 
 # ---------------------------------------------------------------- clock
 
@@ -93,8 +94,9 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "audit": ("id", (), False),
     "outbox": ("id", (), False),
     "certificates": ("id", ("serial",), True),
-    "certificate_pins": ("account_id", (), True),
     "wrapped_keys": ("certificate_id", (), False),
+    "signing_keys": ("id", ("live_account_id",), True),
+    "signing_requests": ("id", (), True),
     "seals": ("id", ("single_key",), True),
     "seal_faces": ("id", (), False),
     "entitlements": ("id", (), True),
@@ -393,21 +395,38 @@ class InMemoryCertificateRepository(_Repo):
         return self._where(lambda c: c.issuer == issuer and c.status is CertificateStatus.REVOKED)
 
 
-class InMemoryCertificatePinRepository(_Repo):
-    table = "certificate_pins"
-
-    async def get(self, account_id: UUID) -> CertificatePin | None:
-        return self._rows.get(account_id)
-
-
 class InMemoryWrappedKeyRepository(_Repo):
     table = "wrapped_keys"
 
     async def get(self, certificate_id: UUID) -> WrappedKey | None:
         return self._rows.get(certificate_id)
 
-    async def signing_keys_of(self, account_id: UUID) -> list[WrappedKey]:
-        return self._where(lambda k: k.account_id == account_id and k.kind is WrappedKeyKind.SIGNING)
+
+class InMemorySigningKeyRepository(_Repo):
+    table = "signing_keys"
+
+    async def get(self, key_id: UUID) -> SigningKey | None:
+        return self._rows.get(key_id)
+
+    async def live_for(self, account_id: UUID) -> SigningKey | None:
+        return next(iter(self._where(lambda k: k.live_account_id == account_id)), None)
+
+
+class InMemorySigningRequestRepository(_Repo):
+    table = "signing_requests"
+
+    async def get(self, request_id: UUID) -> SigningRequest | None:
+        return self._rows.get(request_id)
+
+    async def batch(self, batch_id: UUID) -> list[SigningRequest]:
+        return sorted(self._where(lambda r: r.batch_id == batch_id), key=lambda r: r.position)
+
+    async def delete_spent_before(self, moment: datetime) -> int:
+        gone = self._where(lambda r: (r.spent_at is not None and r.spent_at < moment)
+                           or r.created_at < moment - REQUEST_LIFETIME)
+        for r in gone:
+            del self._rows[r.id]
+        return len(gone)
 
 
 class InMemorySealRepository(_Repo):
@@ -826,8 +845,9 @@ class InMemoryUnitOfWork:
         self.audit = InMemoryAuditLog(self)
         self.outbox = InMemoryOutbox(self)
         self.certificates = InMemoryCertificateRepository(self)
-        self.certificate_pins = InMemoryCertificatePinRepository(self)
         self.wrapped_keys = InMemoryWrappedKeyRepository(self)
+        self.signing_keys = InMemorySigningKeyRepository(self)
+        self.signing_requests = InMemorySigningRequestRepository(self)
         self.seals = InMemorySealRepository(self)
         self.entitlements = InMemoryEntitlementRepository(self)
         self.trading_platforms = InMemoryTradingPlatformRepository(self)
@@ -1397,27 +1417,39 @@ class FakePublicKeyParser:
 
 
 class FakeDocumentSignatures:
-    """DocumentSignatures without a real certificate to embed: the "SignedData" is a marker holding the digest and
-    a real SM2 signature over it, so a test can still check what was signed (the real CMS is tested against
-    OpenSSL in tests/contract/test_scan_flows.py). The ciphertext check reads the GM/T 0009 DER shape."""
+    """DocumentSignatures without a real certificate to embed: the signed attributes are the real DER (the phone
+    parses them before it co-signs), the "SignedData" is a marker holding them and the signature over them, so a
+    test can still check what was signed (the real CMS is tested against OpenSSL in tests/contract and
+    tests/integration/ca). The ciphertext check reads the GM/T 0009 DER shape."""
 
     MARKER = b"fake-signed-data:"
 
     def __init__(self, sm2: Any) -> None:
         self._sm2 = sm2
 
-    def detached_signed_data(self, *, certificate_der: bytes, private_key: bytes, public_key: bytes,
-                             digest: bytes, signing_time: datetime) -> bytes:
+    def signed_attributes(self, digest: bytes, signing_time: datetime) -> bytes:
+        from adapters.ca.cms import signed_attributes
+
         if len(digest) != 32:
             raise ValueError("an SM3 digest is 32 bytes")
-        return self.MARKER + digest + self._sm2.sign(private_key, digest, public_key=public_key)
+        return signed_attributes(digest, signing_time).dump()
+
+    def signed_data(self, certificate_der: bytes, signed_attributes: bytes, signature: bytes) -> bytes:
+        return self.MARKER + len(signed_attributes).to_bytes(2, "big") + signed_attributes + signature
+
+    def detached_signed_data(self, *, certificate_der: bytes, private_key: bytes, public_key: bytes,
+                             digest: bytes, signing_time: datetime) -> bytes:
+        attributes = self.signed_attributes(digest, signing_time)
+        return self.signed_data(certificate_der, attributes,
+                                self._sm2.sign(private_key, attributes, public_key=public_key))
 
     @classmethod
     def opened(cls, signed_data: bytes) -> tuple[bytes, bytes]:
-        """(digest, signature) of a marker made above."""
+        """(signed attributes DER, signature over them) of a marker made above."""
         assert signed_data.startswith(cls.MARKER), signed_data[:40]
         rest = signed_data[len(cls.MARKER):]
-        return rest[:32], rest[32:]
+        size = int.from_bytes(rest[:2], "big")
+        return rest[2:2 + size], rest[2 + size:]
 
     def is_sm2_ciphertext(self, der: bytes) -> bool:
         def tlv(data: bytes, at: int) -> tuple[int, bytes, int]:

@@ -12,6 +12,7 @@ from adapters.ca.authority import CaConfig, Sm2CertificateAuthority
 from adapters.ca.cms import Sm2DocumentSignatures
 from adapters.ca.vault import Sm2KeyVault
 from adapters.clock import SystemClock
+from adapters.crypto.cosigning_hsm import SoftwareCoSigningHsm
 from adapters.crypto.sm2 import default_backend as sm2_default_backend
 from adapters.crypto.sm2.public_keys import Sm2PublicKeyParser
 from adapters.documents.admin_transfer_letters import PadesTransferLetterDocuments
@@ -57,19 +58,14 @@ from application.accounts.request_sms_code import RequestSmsCode
 from application.accounts.session_issuer import SessionIssuer
 from application.accounts.sms_codes import SMS_TOPIC, SmsCodes
 from application.certificates.certificate_services import CertificateServices
-from application.certificates.change_pin import ChangePin
 from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificate
 from application.certificates.claim_personal_certificate import ClaimPersonalCertificate
 from application.certificates.enterprise_certificates import ListEnterpriseCertificates
 from application.certificates.issue_dual_certificates import IssueDualCertificates
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
-from application.certificates.pin_gate import PinGate
-from application.certificates.reset_certificate_pin import ResetCertificatePin
 from application.certificates.revoke_certificate import RevokeCertificate
-from application.certificates.set_certificate_pin import SetCertificatePin
 from application.certificates.start_pin_reset_face import StartPinResetFace
-from application.certificates.verify_pin import VerifyPin
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.enterprises.change_cascade import OrgCascade
@@ -105,6 +101,9 @@ from application.seals.personal_name_seal import PersonalNameSeals
 from application.seals.read_seal_image import ReadSealImage
 from application.seals.revoke_seal import RevokeSeal
 from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
+from application.signing.cosigning import CoSigning
+from application.signing.enroll_signing_key import EnrollSigningKey
+from application.signing.reset_signing_key import ResetSigningKey
 from application.use_cases import UseCases
 
 
@@ -153,20 +152,19 @@ class Container(containers.DeclarativeContainer):
                                          policies)
     sealer = providers.Singleton(EvidenceSealer, cipher, secret_hasher)
 
-    # The certificate authority and the key vault (adapters/ca). The PIN KDF costs twice the password one.
+    # The certificate authority, the key vault (adapters/ca) and the co-signing module holding the server's share
+    # of every person's two-share signing key (SPEC §C).
     sm2_backend = providers.Singleton(sm2_default_backend)
     ca_store = providers.Singleton(SqlAlchemyCaStore, session_factory)
     certificate_authority = providers.Singleton(
         lambda s, store, ring, sm2, c: Sm2CertificateAuthority(store, ring, sm2, c,
                                                                CaConfig(base_url=s.base_url, sandbox=s.sandbox)),
         settings, ca_store, keyring, sm2_backend, clock)
-    key_vault = providers.Singleton(lambda s, ring, sm2: Sm2KeyVault(ring, sm2, scrypt_n=s.pin_scrypt_n),
-                                    settings, keyring, sm2_backend)
-    pin_gate = providers.Singleton(PinGate, uow.provider, key_vault, clock)
-    verify_pin = providers.Singleton(VerifyPin, pin_gate)
-    change_pin = providers.Singleton(ChangePin, uow.provider, pin_gate, key_vault, clock)
+    key_vault = providers.Singleton(Sm2KeyVault, keyring, sm2_backend)
+    cosigning_hsm = providers.Singleton(SoftwareCoSigningHsm, keyring, sm2_backend)
+    cosigning = providers.Singleton(CoSigning, uow.provider, cosigning_hsm, sm2_backend, clock)
     revoke_certificate = providers.Singleton(RevokeCertificate, uow.provider, clock)
-    issue_dual_certificates = providers.Singleton(IssueDualCertificates, uow.provider, pin_gate, key_vault,
+    issue_dual_certificates = providers.Singleton(IssueDualCertificates, uow.provider, key_vault,
                                                   certificate_authority, clock)
     issue_event_certificate = providers.Singleton(IssueEventCertificate, uow.provider, certificate_authority,
                                                   sm2_backend, clock)
@@ -175,14 +173,12 @@ class Container(containers.DeclarativeContainer):
     seal_images = providers.Singleton(lambda s: PillowSealImages(_checked_font(s.cjk_font)), settings)
     seal_maker = providers.Singleton(CaSealMaker, certificate_authority, sm2_backend)
     # §8.6: re-issue org certificates and re-make seals inside the approving transaction of a change.
-    org_cascade = providers.Singleton(OrgCascade, issue_dual_certificates, key_vault, seal_images, blobs)
+    org_cascade = providers.Singleton(OrgCascade, issue_dual_certificates, seal_images, blobs)
     certificate_use_cases = providers.Singleton(
-        lambda u, c, codes, h, face, sealer, blobs, images, pol, gate, vault, ca, issue, change, revoke, si, sm:
-        _certificate_use_cases(u, c, codes, h, face, sealer, blobs, images, pol, gate, vault, ca, issue, change,
-                               revoke, si, sm),
-        uow.provider, clock, sms_codes, secret_hasher, face_verifier, sealer, blobs, images, policies, pin_gate,
-        key_vault, certificate_authority, issue_dual_certificates, change_pin, revoke_certificate, seal_images,
-        seal_maker)
+        lambda u, c, codes, h, face, sealer, blobs, images, pol, cos, hsm, ca, issue, revoke, si, sm:
+        _certificate_use_cases(u, c, codes, h, face, sealer, blobs, images, pol, cos, hsm, ca, issue, revoke, si, sm),
+        uow.provider, clock, sms_codes, secret_hasher, face_verifier, sealer, blobs, images, policies, cosigning,
+        cosigning_hsm, certificate_authority, issue_dual_certificates, revoke_certificate, seal_images, seal_maker)
 
     # Commerce (adapters/sandbox/payments.py, invoices.py): the sandbox plays WeChat Pay, Alipay and the tax
     # platform; production adapters for them do not exist yet (adapters/vendors/payments.py refuses).
@@ -206,10 +202,10 @@ class Container(containers.DeclarativeContainer):
                                                          sm2),
         http_client, certificate_authority, sm2_backend)
     scan_use_cases = providers.Singleton(
-        lambda s, u, c, h, sm2, sig, gate, vault, blobs, feed: scan_use_cases(
-            u, c, hasher=h, sm2=sm2, signatures=sig, gate=gate, vault=vault, blobs=blobs, feed=feed,
+        lambda s, u, c, h, sm2, sig, cos, vault, blobs, feed: scan_use_cases(
+            u, c, hasher=h, sm2=sm2, signatures=sig, cosigning=cos, vault=vault, blobs=blobs, feed=feed,
             policy=s.scan_policy),
-        settings, uow.provider, clock, secret_hasher, sm2_backend, document_signatures, pin_gate, key_vault, blobs,
+        settings, uow.provider, clock, secret_hasher, sm2_backend, document_signatures, cosigning, key_vault, blobs,
         scan_feed)
 
     # Enterprises (SPEC §3): the four-element check, sandbox or the registry vendor's HTTP API.
@@ -313,33 +309,32 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
     )
 
 
-def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, images, policies, gate, vault, ca,
-                           issue, change_pin, revoke, seal_images, seal_maker) -> dict:
+def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, images, policies, cosigning, hsm, ca,
+                           issue, revoke, seal_images, seal_maker) -> dict:
     """The use cases of personal certificates and seals, as UseCases fields."""
     limit = policies.identity.upload_max_bytes
     name_seals = PersonalNameSeals(uow, seal_images, blobs, clock)
     return dict(
-        claim_personal_certificate=ClaimPersonalCertificate(uow, issue, gate, hasher, name_seals, clock),
-        claim_enterprise_certificate=ClaimEnterpriseCertificate(uow, issue, gate, clock),
+        claim_personal_certificate=ClaimPersonalCertificate(uow, issue, cosigning, hasher, name_seals, clock),
+        claim_enterprise_certificate=ClaimEnterpriseCertificate(uow, issue, cosigning, clock),
         list_enterprise_certificates=ListEnterpriseCertificates(uow, clock),
         certificate_services=CertificateServices(uow),
         list_my_certificates=ListMyCertificates(uow, clock),
         get_my_certificate=GetMyCertificate(uow, clock),
-        set_certificate_pin=SetCertificatePin(uow, codes, vault, clock),
-        change_certificate_pin=change_pin,
+        enroll_signing_key=EnrollSigningKey(uow, codes, hsm, ca, hasher, clock),
         start_pin_reset_face=StartPinResetFace(uow, faces, sealer, clock),
-        reset_certificate_pin=ResetCertificatePin(uow, codes, faces, vault, ca, hasher, clock),
+        reset_signing_key=ResetSigningKey(uow, codes, faces, hsm, ca, hasher, clock),
         revoke_certificate=revoke,
         list_my_seals=ListMySeals(uow, clock),
         get_my_seal=GetMySeal(uow, clock),
         list_signature_appearances=ListSignatureAppearances(uow, clock),
         name_signature_image=NameSignatureImage(uow, seal_images),
-        change_seal_face=ChangeSealFace(uow, gate, seal_images, images, blobs, clock, limit),
-        capture_handwritten_signature=CaptureHandwrittenSignature(uow, gate, images, blobs, clock, limit),
-        revoke_seal=RevokeSeal(uow, gate, clock),
+        change_seal_face=ChangeSealFace(uow, cosigning, seal_images, images, blobs, clock, limit),
+        capture_handwritten_signature=CaptureHandwrittenSignature(uow, cosigning, images, blobs, clock, limit),
+        revoke_seal=RevokeSeal(uow, cosigning, clock),
         export_seal=ExportSeal(uow, blobs, seal_maker, clock),
         read_seal_image=ReadSealImage(uow, blobs),
-        enterprise_seals=enterprise_seal_use_cases(uow, gate, seal_images, blobs, clock),
+        enterprise_seals=enterprise_seal_use_cases(uow, cosigning, seal_images, blobs, clock),
     )
 
 

@@ -35,7 +35,6 @@ class Settings:
     log_level: str = "INFO"
     trust_proxy: bool = False
     password_scrypt_n: int = 2**14
-    pin_scrypt_n: int = 2**15
     cjk_font: str | None = None  # "/path/font.ttc#index"; default: the bundled Noto Sans CJK SC
     policies: Policies = field(default_factory=Policies)
     commerce_policy: CommercePolicy = field(default_factory=CommercePolicy)
@@ -98,7 +97,6 @@ class Settings:
             log_level=e.get("SXQ_LOG_LEVEL", "INFO").upper(),
             trust_proxy=e.get("SXQ_TRUST_PROXY", "").lower() in ("1", "true", "yes"),
             password_scrypt_n=_int(e, "SXQ_PASSWORD_SCRYPT_N", 2**14),
-            pin_scrypt_n=_int(e, "SXQ_PIN_SCRYPT_N", 2**15),
             cjk_font=e.get("SXQ_CJK_FONT") or None,
             redis_url=e.get("SXQ_REDIS_URL") or None,
             policies=policies,

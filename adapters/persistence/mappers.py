@@ -36,6 +36,9 @@ def start_mappers() -> None:
     from adapters.persistence.mappers_ca import map_ca
 
     map_ca(mapper_registry)
+    from adapters.persistence.mappers_signing import map_signing
+
+    map_signing(mapper_registry)
     from adapters.persistence.mappers_commerce import map_commerce
 
     map_commerce(mapper_registry)

@@ -7,11 +7,9 @@ from sqlalchemy.orm import registry
 from adapters.persistence import tables_ca as t
 from application.certificates.ports import WrappedKey
 from domain.certificates.certificate import Certificate
-from domain.certificates.pin import CertificatePin
 
 
 def map_ca(mapper_registry: registry) -> None:
     m = mapper_registry.map_imperatively
     m(Certificate, t.certificates, version_id_col=t.certificates.c.version)
-    m(CertificatePin, t.certificate_pins, version_id_col=t.certificate_pins.c.version)
     m(WrappedKey, t.wrapped_keys)

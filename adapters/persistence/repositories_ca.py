@@ -1,4 +1,4 @@
-"""SQLAlchemy repositories of the certificate authority (certificates, PINs, wrapped keys) and the store of
+"""SQLAlchemy repositories of the certificate authority (certificates, wrapped keys) and the store of
 CA keys and published CRLs, which the CA adapter uses outside any unit of work."""
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence import tables_ca as t
-from application.certificates.ports import WrappedKey, WrappedKeyKind
+from application.certificates.ports import WrappedKey
 from domain.certificates.certificate import Certificate, CertificateStatus
-from domain.certificates.pin import CertificatePin
 
 
 class SqlAlchemyCertificateRepository:
@@ -56,17 +55,6 @@ class SqlAlchemyCertificateRepository:
         return list((await self._s.execute(q)).scalars())
 
 
-class SqlAlchemyCertificatePinRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
-
-    def add(self, pin: CertificatePin) -> None:
-        self._s.add(pin)
-
-    async def get(self, account_id: UUID) -> CertificatePin | None:
-        return await self._s.get(CertificatePin, account_id)
-
-
 class SqlAlchemyWrappedKeyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -76,11 +64,6 @@ class SqlAlchemyWrappedKeyRepository:
 
     async def get(self, certificate_id: UUID) -> WrappedKey | None:
         return await self._s.get(WrappedKey, certificate_id)
-
-    async def signing_keys_of(self, account_id: UUID) -> list[WrappedKey]:
-        c = t.wrapped_keys.c
-        q = select(WrappedKey).where(c.account_id == account_id, c.kind == WrappedKeyKind.SIGNING)
-        return list((await self._s.execute(q)).scalars())
 
 
 # ---------------------------------------------------------------- CA material (outside the unit of work)

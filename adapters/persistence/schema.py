@@ -3,7 +3,7 @@
 from adapters.persistence import (
     tables,  # noqa: F401  (accounts, identity, reviews, audit, outbox)
     tables_admin_transfers,  # noqa: F401  (§8.4 admin transfers)
-    tables_ca,  # noqa: F401  (CA keys, certificates, CRLs, wrapped keys, PINs)
+    tables_ca,  # noqa: F401  (CA keys, certificates, CRLs, wrapped keys)
     tables_commerce,  # noqa: F401  (platforms, plans, orders, payments, entitlements, bills, invoices)
     tables_enterprise_transfers,  # noqa: F401  (bank transfers, enterprise changes, sandbox deposits)
     tables_enterprises,  # noqa: F401  (enterprises, memberships, authorisation letters)
@@ -13,6 +13,7 @@ from adapters.persistence import (
     tables_scans,  # noqa: F401  (scan sessions, platform request nonces)
     tables_seals,  # noqa: F401  (seals and their face history)
     tables_service_applications,  # noqa: F401  (§6.3 member service applications)
+    tables_signing,  # noqa: F401  (SPEC §C signing keys and signing requests)
 )
 from adapters.persistence.tables import metadata
 

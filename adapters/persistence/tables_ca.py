@@ -1,6 +1,6 @@
 """Tables of the certificate authority, on the same metadata as tables.py: CA keys and certificates, the
 certificates we issue (with the to-be-signed bytes stored before signing), published CRLs, wrapped
-subscriber keys and certificate PINs. Revocations live on the certificate row (status, time, reason)."""
+subscriber keys. Revocations live on the certificate row (status, time, reason)."""
 
 from __future__ import annotations
 
@@ -95,14 +95,4 @@ wrapped_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=True),
     Index(None, "account_id", "kind"),
-)
-
-certificate_pins = Table(
-    "certificate_pins", metadata,
-    Column("account_id", Uuid, ForeignKey("accounts.id"), primary_key=True),
-    Column("verifier", LargeBinary, nullable=False),
-    Column("set_at", UtcDateTime, nullable=False),
-    Column("failed_attempts", Integer, nullable=False),
-    Column("locked_at", UtcDateTime, nullable=True),
-    Column("version", Integer, nullable=False),
 )

@@ -19,6 +19,7 @@ from adapters.persistence import repositories_members as rme
 from adapters.persistence import repositories_scans as rsc
 from adapters.persistence import repositories_seals as rse
 from adapters.persistence import repositories_service_applications as rsa
+from adapters.persistence import repositories_signing as rsi
 from adapters.persistence.repositories_grants import SqlAlchemyCertificateGrantRepository
 from application.ports import Clock
 from domain.errors import Conflict
@@ -62,8 +63,9 @@ class SqlAlchemyUnitOfWork:
         self.audit = r.SqlAlchemyAuditLog(s)
         self.outbox = r.SqlAlchemyOutbox(s, self._clock)
         self.certificates = rca.SqlAlchemyCertificateRepository(s)
-        self.certificate_pins = rca.SqlAlchemyCertificatePinRepository(s)
         self.wrapped_keys = rca.SqlAlchemyWrappedKeyRepository(s)
+        self.signing_keys = rsi.SqlAlchemySigningKeyRepository(s)
+        self.signing_requests = rsi.SqlAlchemySigningRequestRepository(s)
         self.seals = rse.SqlAlchemySealRepository(s)
         self.entitlements = rco.SqlAlchemyEntitlementRepository(s)
         self.trading_platforms = rco.SqlAlchemyTradingPlatformRepository(s)

@@ -10,13 +10,14 @@ from application.ports import UnitOfWork, UnitOfWorkFactory
 from domain.accounts.account import Account
 from domain.errors import Unauthenticated
 from domain.identity.identity import Identity
+from domain.signing.signing_key import SigningKey
 
 
 @dataclass(frozen=True)
 class AccountView:
     account: Account
     identity: Identity | None
-    has_certificate_pin: bool = False
+    signing_key: SigningKey | None = None
 
 
 async def load_account_view(uow: UnitOfWork, account_id: UUID) -> AccountView:
@@ -24,7 +25,7 @@ async def load_account_view(uow: UnitOfWork, account_id: UUID) -> AccountView:
     if account is None or not account.is_active:
         raise Unauthenticated("账号不存在或已注销")
     return AccountView(account, await uow.identities.for_account(account_id),
-                       await uow.certificate_pins.get(account_id) is not None)
+                       await uow.signing_keys.live_for(account_id))
 
 
 class GetMe:

@@ -2,11 +2,10 @@
 enterprise entitlement gets the enterprise's dual SM2 org pair (CN and O = the enterprise's name,
 organizationIdentifier = NTRCN-<credit code>, ETSI EN 319 412-1 semantics).
 
-The claimer's own certificate PIN confirms the claim (the first PIN is set here, as on a personal claim), but it
-does not protect the org keys: they are wrapped under the enterprise's key (see the key vault), so admins, the
-legal rep and granted members each prove their own PIN to use them and nobody shares one. One pair serves every
-platform of the enterprise: a later claim for another entitlement proves the PIN and returns the same pair, unless
-it was revoked or lapsed."""
+The claim is approved by the claimer's own co-signature (SPEC §C), two calls like every act a PIN approves. The org
+keys stay with us under the enterprise's key (see the key vault): admins, the legal rep and granted members each
+approve every use with their own co-signature, and nobody shares a PIN. One pair serves every platform of the
+enterprise: a later claim for another entitlement returns the same pair, unless it was revoked or lapsed."""
 
 from __future__ import annotations
 
@@ -20,11 +19,11 @@ from application.certificates.issue_dual_certificates import (
     IssueDualCertificatesCommand,
 )
 from application.certificates.personal import verified_identity
-from application.certificates.pin_gate import PinGate
 from application.certificates.ports import SubjectInfo
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.certified_access import certified_and_administered
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.signing.cosigning import Act, Approval, CoSigning, NeedsCoSignature, live_key
 from domain.certificates.certificate import (
     Certificate,
     CertificateStatus,
@@ -33,9 +32,11 @@ from domain.certificates.certificate import (
     RevocationReason,
 )
 from domain.certificates.claim import EntitlementRequired
-from domain.certificates.pin import Pin
+from domain.commerce.entitlement import Entitlement
 from domain.commerce.entitlement import HolderKind as EntitlementHolder
 from domain.enterprises.enterprise import Enterprise
+from domain.signing.cosignature import CoSignature
+from domain.signing.signing_request import SigningPurpose
 
 ORG_VALIDITY = timedelta(days=365)
 MAX_VALIDITY = timedelta(days=5 * 365)
@@ -65,7 +66,7 @@ class ClaimEnterpriseCertificateCommand:
     principal: Principal | None
     enterprise_id: UUID
     entitlement_id: UUID
-    pin: str
+    co_signature: CoSignature | None = None
     meta: RequestMeta | None = None
 
 
@@ -78,38 +79,54 @@ class ClaimedOrgCertificates:
 
 
 class ClaimEnterpriseCertificate:
-    def __init__(self, uow: UnitOfWorkFactory, issue: IssueDualCertificates, gate: PinGate, clock: Clock) -> None:
-        self._uow, self._issue, self._gate, self._clock = uow, issue, gate, clock
+    def __init__(self, uow: UnitOfWorkFactory, issue: IssueDualCertificates, cosigning: CoSigning,
+                 clock: Clock) -> None:
+        self._uow, self._issue, self._cosigning, self._clock = uow, issue, cosigning, clock
 
-    async def __call__(self, cmd: ClaimEnterpriseCertificateCommand) -> ClaimedOrgCertificates:
+    @staticmethod
+    def act(cmd: ClaimEnterpriseCertificateCommand, enterprise: Enterprise) -> Act:
+        return Act("certificate.claim_enterprise", SigningPurpose.CLAIM_ENTERPRISE_CERTIFICATE,
+                   {"enterpriseId": str(cmd.enterprise_id), "entitlementId": str(cmd.entitlement_id)},
+                   f"为{enterprise.name}（{enterprise.credit_code}）领取企业数字证书")
+
+    async def _check(self, uow: UnitOfWork, account_id: UUID, cmd: ClaimEnterpriseCertificateCommand
+                     ) -> tuple[Enterprise, Entitlement]:
+        """Everything that can be refused without the co-signature, so no attempt is spent on it."""
+        now = self._clock.now()
+        await verified_identity(uow, account_id)
+        enterprise = await certified_and_administered(uow, account_id, cmd.enterprise_id)
+        entitlement = await uow.entitlements.get(cmd.entitlement_id)
+        if (entitlement is None or entitlement.holder_kind is not EntitlementHolder.ENTERPRISE
+                or entitlement.holder_id != enterprise.id):
+            raise EntitlementRequired("未找到该企业可用的证书服务，请先为企业购买证书服务", field="entitlementId")
+        if not entitlement.is_active(now):
+            raise EntitlementRequired("该企业证书服务已过期或已失效", field="entitlementId")
+        await live_key(uow, account_id)
+        return enterprise, entitlement
+
+    async def __call__(self, cmd: ClaimEnterpriseCertificateCommand) -> ClaimedOrgCertificates | NeedsCoSignature:
         p = require_account(cmd.principal)
-        # Everything that can be refused without the PIN is refused first: no attempt is spent on it.
+        async with self._uow() as uow:
+            enterprise, entitlement = await self._check(uow, p.id, cmd)
+            act = self.act(cmd, enterprise)
+            if cmd.co_signature is None:
+                requests = await self._cosigning.ask(uow, p.id, act)
+                await uow.commit()
+                return NeedsCoSignature(requests)
+        approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         async with self._uow() as uow:
             now = self._clock.now()
-            await verified_identity(uow, p.id)
-            enterprise = await certified_and_administered(uow, p.id, cmd.enterprise_id)
-            entitlement = await uow.entitlements.get(cmd.entitlement_id)
-            if (entitlement is None or entitlement.holder_kind is not EntitlementHolder.ENTERPRISE
-                    or entitlement.holder_id != enterprise.id):
-                raise EntitlementRequired("未找到该企业可用的证书服务，请先为企业购买证书服务", field="entitlementId")
-            if not entitlement.is_active(now):
-                raise EntitlementRequired("该企业证书服务已过期或已失效", field="entitlementId")
-            pin_set = await uow.certificate_pins.get(p.id) is not None
             signing, encryption = await current_org_pair(uow, enterprise.id, now)
-        if not pin_set:
-            Pin(cmd.pin)  # the claimer's first PIN is set here: a weak one is refused before anything is made
-
         if signing is not None and encryption is not None:
-            await self._gate.prove(p.id, cmd.pin)
             async with self._uow() as uow:
-                self._audit(uow, p.id, enterprise, cmd, reused=True)
+                self._audit(uow, p.id, enterprise, cmd, approval, reused=True)
                 await uow.commit()
             return ClaimedOrgCertificates(enterprise, signing, encryption, reused=True)
 
         not_after = min(max(entitlement.valid_until, now + ORG_VALIDITY), now + MAX_VALIDITY)
-        issue_cmd = IssueDualCertificatesCommand(account_id=p.id, subject=org_subject(enterprise), pin=cmd.pin,
+        issue_cmd = IssueDualCertificatesCommand(account_id=p.id, subject=org_subject(enterprise),
                                                  not_after=not_after, enterprise_id=enterprise.id)
-        prepared = await self._issue.prepare_keys(issue_cmd)  # the PIN proof (or first PIN) and both key pairs
+        prepared = self._issue.prepare_keys(issue_cmd)  # both org key pairs, outside the transaction
         async with self._uow() as uow:
             # The rights are read again in the issuing transaction: a claimer demoted meanwhile gets nothing.
             enterprise = await certified_and_administered(uow, p.id, cmd.enterprise_id)
@@ -118,11 +135,12 @@ class ClaimEnterpriseCertificate:
             for cert in await active_org_certificates(uow, enterprise.id, now):
                 if cert.pair_id != pair.pair_id:  # a lone survivor of an older pair
                     cert.revoke(RevocationReason.SUPERSEDED, now)
-            self._audit(uow, p.id, enterprise, cmd, reused=False, serial=pair.signing.serial)
-            await self._issue.commit(uow, prepared)
+            self._audit(uow, p.id, enterprise, cmd, approval, reused=False, serial=pair.signing.serial)
+            await uow.commit()
         return ClaimedOrgCertificates(enterprise, pair.signing, pair.encryption, reused=False)
 
     def _audit(self, uow: UnitOfWork, account_id: UUID, enterprise: Enterprise,
-               cmd: ClaimEnterpriseCertificateCommand, **detail) -> None:
+               cmd: ClaimEnterpriseCertificateCommand, approval: Approval, **detail) -> None:
         audit(uow, "certificate.claimed", self._clock.now(), cmd.meta, account_id=account_id,
-              enterprise_id=str(enterprise.id), entitlement=str(cmd.entitlement_id), **detail)
+              enterprise_id=str(enterprise.id), entitlement=str(cmd.entitlement_id), evidence=approval.evidence(),
+              **detail)

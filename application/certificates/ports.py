@@ -9,7 +9,6 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.certificates.certificate import Certificate, CertificateUsage, HolderKind
-from domain.certificates.pin import CertificatePin
 
 # ---------------------------------------------------------------- certificate authority
 
@@ -59,12 +58,8 @@ class CertificateAuthority(Protocol):
 # ---------------------------------------------------------------- key vault
 
 
-class PinKey(Protocol):
-    """What a proven PIN yields (opaque; only the vault that made it can use it)."""
-
-
 class KeyUnwrapError(Exception):
-    """A wrapped key did not open: wrong PIN key, wrong context, or the bytes were tampered with."""
+    """A wrapped key did not open: wrong context, or the bytes were tampered with."""
 
 
 @dataclass(frozen=True)
@@ -74,28 +69,13 @@ class NewKeyPair:
 
 
 class KeyVault(Protocol):
-    """Signing keys: wrapped under a key derived from the PIN (slow, salted) and the master key together.
-    Encryption keys: escrowed under the master key. Every wrapped key is bound to its kind, its holder and
-    its public key. Private keys leave only through the open_* calls."""
+    """Keys we hold for others: escrowed encryption keys (under the master key) and organisation signing keys
+    (under the enterprise's key). Every wrapped key is bound to its kind, its holder and its public key. A
+    person's signing key is not here: it exists only as two shares (SPEC §C, application/signing)."""
 
-    async def new_pin(self, pin: str) -> tuple[bytes, PinKey]:
-        """A fresh verifier (salt and keyed check value) for the CertificatePin, and the key it yields."""
-        ...
-
-    async def unlock(self, pin: str, verifier: bytes) -> PinKey | None:
-        """The PIN key when `pin` matches the verifier, else None. Slow on purpose."""
-        ...
-
-    def new_signing_key_pair(self, pin_key: PinKey, holder: UUID | None) -> NewKeyPair: ...
-    def open_signing_key(self, wrapped: bytes, pin_key: PinKey, holder: UUID | None, public_key: bytes) -> bytes:
-        """Raises KeyUnwrapError."""
-        ...
-    def rewrap_signing_key(self, wrapped: bytes, old: PinKey, new: PinKey, holder: UUID | None,
-                           public_key: bytes) -> bytes: ...
     def new_escrowed_key_pair(self, holder: UUID | None) -> NewKeyPair: ...
     def new_org_signing_key_pair(self, enterprise_id: UUID) -> NewKeyPair:
-        """An org signing key under the enterprise's key: usable by whoever the enterprise authorises (admins,
-        the legal rep, granted members), each proving their own PIN, so no PIN is ever shared."""
+        """An org signing key under the enterprise's key, used only after the acting person's co-signature."""
         ...
     def open_org_signing_key(self, wrapped: bytes, enterprise_id: UUID, public_key: bytes) -> bytes: ...
     def open_escrowed_key(self, wrapped: bytes, holder: UUID | None, public_key: bytes) -> bytes: ...
@@ -105,7 +85,6 @@ class KeyVault(Protocol):
 
 
 class WrappedKeyKind(StrEnum):
-    SIGNING = "SIGNING"  # under PIN + master key
     ESCROWED = "ESCROWED"  # under the master key
     ORGANIZATION = "ORGANIZATION"  # an org signing key: under the enterprise's own master-derived key
 
@@ -137,12 +116,6 @@ class CertificateRepository(Protocol):
         ...
 
 
-class CertificatePinRepository(Protocol):
-    def add(self, pin: CertificatePin) -> None: ...
-    async def get(self, account_id: UUID) -> CertificatePin | None: ...
-
-
 class WrappedKeyRepository(Protocol):
     def add(self, key: WrappedKey) -> None: ...
     async def get(self, certificate_id: UUID) -> WrappedKey | None: ...
-    async def signing_keys_of(self, account_id: UUID) -> list[WrappedKey]: ...

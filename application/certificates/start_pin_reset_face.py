@@ -1,5 +1,5 @@
 """StartPinResetFace (§9.3 忘记证书密码): face liveness against the verified identity, the first half of
-a PIN reset; resetCertificatePin takes the passed token with an SMS code."""
+a signing-key reset (SPEC §C); resetSigningKey takes the passed token with an SMS code and a new device share."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from application.ports import (
     FaceVerifier,
     UnitOfWorkFactory,
 )
-from domain.certificates.pin import PinNotSet
 from domain.errors import ServiceUnavailable
 from domain.identity.documents import DocumentType
 from domain.identity.face import FaceCheck, FacePurpose
+from domain.signing.signing_key import SigningKeyRequired
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,8 @@ class StartPinResetFace:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
             identity = await verified_identity(uow, p.id)
-            if await uow.certificate_pins.get(p.id) is None:
-                raise PinNotSet("尚未设置证书密码，无需重置", field=None)
+            if await uow.signing_keys.live_for(p.id) is None:
+                raise SigningKeyRequired("尚未启用签名密钥，无需重置")
         number = None
         if identity.document_type is DocumentType.ID_CARD and identity.number_ciphertext:
             number = self._sealer.reveal_number(p.id, identity.number_ciphertext)

@@ -29,9 +29,7 @@ from application.certificates.claim_enterprise_certificate import (
 from application.certificates.issue_dual_certificates import (
     IssueDualCertificates,
     IssueDualCertificatesCommand,
-    PreparedKeys,
 )
-from application.certificates.ports import KeyVault
 from application.ports import BlobStore, UnitOfWork
 from application.seals.org_seal_access import SEAL_REVOKED_HOOKS, SealRevokedHook
 from application.seals.org_seal_faces import store_face
@@ -52,9 +50,9 @@ from domain.seals.seal import Seal, SealKind, SealStatus
 
 
 class OrgCascade:
-    def __init__(self, issue: IssueDualCertificates, vault: KeyVault, images: SealImages, blobs: BlobStore,
+    def __init__(self, issue: IssueDualCertificates, images: SealImages, blobs: BlobStore,
                  seal_revoked: Sequence[SealRevokedHook] = SEAL_REVOKED_HOOKS) -> None:
-        self._issue, self._vault, self._images, self._blobs = issue, vault, images, blobs
+        self._issue, self._images, self._blobs = issue, images, blobs
         self._seal_revoked = seal_revoked
 
     async def __call__(self, uow: UnitOfWork, event: EnterpriseInformationChanged) -> None:
@@ -80,10 +78,9 @@ class OrgCascade:
             cert.revoke(RevocationReason.AFFILIATION_CHANGED, now)
         claimer = signing.holder_account_id
         assert claimer is not None
-        cmd = IssueDualCertificatesCommand(account_id=claimer, subject=org_subject(enterprise), pin="",
+        cmd = IssueDualCertificatesCommand(account_id=claimer, subject=org_subject(enterprise),
                                            not_after=signing.not_after, enterprise_id=enterprise.id)
-        prepared = PreparedKeys(None, self._vault.new_org_signing_key_pair(enterprise.id),
-                                self._vault.new_escrowed_key_pair(enterprise.id))
+        prepared = self._issue.prepare_keys(cmd)
         pair = await self._issue.record(uow, cmd, prepared)
         audit(uow, "certificate.reissued", now, None, account_id=claimer, enterprise_id=str(enterprise.id),
               change_id=str(event.change_id), serial=pair.signing.serial, replaced=signing.serial)

@@ -19,6 +19,7 @@ from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.enterprises.types import EnterpriseType as Enterprise  # noqa: F401  (other contexts' name)
+from graphql_schema.signing.types import SigningKeyType
 
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType, UsableEnterpriseCertificate  # noqa: F401
@@ -71,7 +72,8 @@ class AccountType(Node, AccountCommerceFields):
     real_name_status: RealNameStatusEnum  # type: ignore[valid-type]
     identity: RealNameIdentity | None
     created_at: datetime
-    has_certificate_pin: bool = strawberry.field(description="Whether a certificate PIN (证书签署密码) is set.")
+    signing_key: SigningKeyType | None = strawberry.field(
+        description="The two-share signing key (SPEC §C); null until the phone enrols its key share.")
 
     @strawberry.field(description="The enterprises this account belongs to, with its role in each.")
     async def memberships(self, info: Info) -> list[_Membership]:
@@ -125,7 +127,8 @@ class AccountType(Node, AccountCommerceFields):
         return cls(
             id=to_global_id("Account", a.id), phone_masked=f"{a.phone[:3]}****{a.phone[-4:]}",
             entry_mode=a.entry_mode, real_name_status=i.status if i else RealNameStatus.UNVERIFIED,
-            identity=identity, created_at=a.created_at, has_certificate_pin=view.has_certificate_pin)
+            identity=identity, created_at=a.created_at,
+            signing_key=SigningKeyType.of(view.signing_key) if view.signing_key is not None else None)
 
 
 @strawberry.type(name="Session", description="A signed-in device, for the security centre.")

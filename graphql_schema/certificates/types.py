@@ -19,6 +19,7 @@ from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_query
 from graphql_schema.common.node import Node, from_global_id, to_global_id
 from graphql_schema.seals.types import SealType
+from graphql_schema.signing.types import SigningRequestType
 
 CertificateUsageEnum = strawberry.enum(CertificateUsage, name="CertificateUsage")
 
@@ -109,6 +110,8 @@ def _errors() -> list[UserError]:
 
 @strawberry.type
 class ClaimEnterpriseCertificatePayload:
+    signing_request: SigningRequestType | None = strawberry.field(
+        default=None, description="First call: what the phone must co-sign; nothing was issued yet.")
     signing_certificate: CertificateType | None = None
     encryption_certificate: CertificateType | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=_errors)
@@ -116,6 +119,8 @@ class ClaimEnterpriseCertificatePayload:
 
 @strawberry.type
 class ClaimPersonalCertificatePayload:
+    signing_request: SigningRequestType | None = strawberry.field(
+        default=None, description="First call: what the phone must co-sign; nothing was issued yet.")
     signing_certificate: CertificateType | None = None
     encryption_certificate: CertificateType | None = None
     personal_seal: SealType | None = None
@@ -123,24 +128,8 @@ class ClaimPersonalCertificatePayload:
 
 
 @strawberry.type
-class SetCertificatePinPayload:
-    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
-
-
-@strawberry.type
-class ChangeCertificatePinPayload:
-    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
-
-
-@strawberry.type
 class StartPinResetFaceVerificationPayload:
     face_verification: FaceVerificationTicket | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
-
-
-@strawberry.type
-class ResetCertificatePinPayload:
-    signing_certificate: CertificateType | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=_errors)
 
 

@@ -61,7 +61,7 @@ def settings(migrated_database: str, tmp_path_factory):
     from adapters.bootstrap.settings import Settings
 
     return Settings(mode="sandbox", data_dir=Path(tmp_path_factory.mktemp("data")),
-                    database_url=migrated_database, password_scrypt_n=2**10, pin_scrypt_n=2**10,
+                    database_url=migrated_database, password_scrypt_n=2**10,
                     master_key="00" * 32)
 
 

@@ -43,6 +43,8 @@ def _documents() -> dict[str, str]:
             ops[d.name.value] = print_ast(DocumentNode(definitions=(d, *used)))
     return ops
 
+from tests.support.phones import TEST_PIN, Phones, finish_enrolment  # noqa: E402
+
 
 class GraphQLError(AssertionError):
     pass
@@ -52,6 +54,58 @@ class GraphQLClient:
     def __init__(self, http) -> None:
         self.http = http
         self.token: str | None = None
+        self.phones = Phones()  # each signed-in account's phone, by the access token that enrolled it
+        self._owners: dict[str, str] = {}
+
+    # ---- the phone (SPEC §C): enrol a key share, co-sign the signing requests of a two-call act
+
+    async def enrol(self, phone: str, pin: str = TEST_PIN) -> dict[str, Any]:
+        """Enrols the signed-in account's key share (SMS of purpose CERTIFICATE_PIN) and keeps its phone."""
+        from sxq_phone import Phone
+
+        d = await self.op("RequestSmsCode", {"phone": phone, "purpose": "CERTIFICATE_PIN"})
+        assert d["requestSmsCode"]["userErrors"] == [], d
+        enrolment = Phone.start_enrolment()
+        r = (await self.op("EnrollSigningKey", {"smsCode": await self.latest_code(phone),
+                                                "devicePublicShare": enrolment.device_public_share_b64}))
+        r = r["enrollSigningKey"]
+        assert r["userErrors"] == [], r
+        self.phones.keep(phone, finish_enrolment(enrolment, pin, r["serverPublicShare"],
+                                                 r["signingKey"]["publicKey"]))
+        assert self.token is not None
+        self._owners[self.token] = phone
+        return r
+
+    def owner(self) -> str:
+        """The phone number whose phone co-signs for the current token."""
+        assert self.token in self._owners, "enrol the signed-in account first (gql.enrol)"
+        return self._owners[self.token]
+
+    def adopt(self, phone: str) -> None:
+        """The current token belongs to `phone`, whose phone was enrolled under another token."""
+        assert self.token is not None
+        self._owners[self.token] = phone
+
+    async def cosigned(self, operation: str, variables: dict[str, Any], field: str, screen, *,
+                       pin: str = TEST_PIN, files: dict[str, tuple[str, bytes, str]] | None = None
+                       ) -> dict[str, Any]:
+        """A two-call act: the first answer's signingRequest(s) are co-signed by the phone (checked against
+        `screen`, an OnScreen or an action name) and sent back with the same input. Returns the payload of the
+        second call, or of the first when it already refused."""
+        from sxq_phone import OnScreen
+
+        async def run(v: dict[str, Any]) -> dict[str, Any]:
+            data = await (self.upload(operation, v, files) if files else self.op(operation, v))
+            return data[field]
+
+        first = await run(variables)
+        if first["userErrors"]:
+            return first
+        many = "signingRequests" in first
+        requests = first["signingRequests"] if many else [first["signingRequest"]]
+        screen = OnScreen.act(screen) if isinstance(screen, str) else screen
+        signed = self.phones.co_sign_inputs(self.owner(), requests, screen, pin)
+        return await run({**variables, **({"coSignatures": signed} if many else {"coSignature": signed[0]})})
 
     def document(self, operation: str) -> str:
         return _documents()[operation]
@@ -109,4 +163,6 @@ class GraphQLClient:
         r = (await self.op("Register", {"phone": phone, "smsCode": code, "password": password}))["register"]
         assert r["userErrors"] == [], r
         self.token = r["session"]["accessToken"]
+        if self.phones.has(phone):
+            self._owners[self.token] = phone
         return r

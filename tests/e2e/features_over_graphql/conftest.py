@@ -25,7 +25,7 @@ def features_graphql_settings(migrated_database: str, tmp_path_factory):
     from adapters.bootstrap.settings import Settings
 
     return Settings(mode="sandbox", data_dir=tmp_path_factory.mktemp("features-graphql-data"),
-                    database_url=migrated_database, password_scrypt_n=2**10, pin_scrypt_n=2**10, master_key="00" * 32)
+                    database_url=migrated_database, password_scrypt_n=2**10, master_key="00" * 32)
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ from tests.e2e.features_over_graphql.driver_legal_rep import LegalRepInvitationG
 from tests.e2e.features_over_graphql.driver_members import EnterpriseMembersGraphQLDriver
 from tests.e2e.features_over_graphql.driver_service_applications import ServiceApplicationsGraphQLDriver
 from tests.support.graphql import GraphQLClient, GraphQLError
+from tests.support.phones import Phones
 
 T = TypeVar("T")
 
@@ -87,6 +88,9 @@ CHANGE_PHONE = """mutation DriverChangePhone($newPhone: String!, $smsCode: Strin
     account { id }
     userErrors { code field message }
   }
+}"""
+SCAN_SCREEN = """query DriverScanScreen($id: ID!) {
+  node(id: $id) { ... on ScanSession { tId platform { platformCode } documents { sm3Hex } envelopes { envelopeId } } }
 }"""
 SET_REGISTRY_ANSWER = """mutation DriverRegistryAnswer($idNumber: String!, $answer: String!) {
   sandbox { setIdentityRegistryAnswer(idNumber: $idNumber, answer: $answer) }
@@ -134,6 +138,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         self._callback_receiver: list[httpx.Request] | None = None  # what platforms' endpoints received (§7)
         self._last_platform_request: tuple = ()  # a platform's last signed request, for a replay
         self._appearances: dict[str, str] = {}  # appearance kind -> global id, from the last letter prepared
+        self._phones = Phones()  # each account's phone (SPEC §C), by account global id
 
     # ------------------------------------------------------------ plumbing
 
@@ -425,9 +430,99 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         ent = await personal_entitlement(container, self._local_id(me["id"], "Account"), days=days)
         return to_global_id("Entitlement", ent.id)
 
+    # ---- the phone (SPEC §C): the PIN stays on it; every act it approves is two calls with a co-signature
+
+    async def _account(self, session: Session) -> tuple[str, str]:
+        """(account global id, phone number) of the signed-in account."""
+        container, _ = await self._app()
+        me = (await self._query(SIGNED_IN, session=session))["me"]
+        async with container.uow() as uow:
+            account = await uow.accounts.get(self._local_id(me["id"], "Account"))
+        return me["id"], account.phone
+
+    async def enrol_signing_key(self, session: Session, pin: str, code: str) -> None:
+        from sxq_phone import Phone, PhoneError
+        from sxq_phone.pin import check_pin
+        from tests.support.phones import finish_enrolment
+
+        account, _phone = await self._account(session)
+        try:
+            check_pin(pin)  # the app refuses a weak PIN before anything leaves the phone
+        except PhoneError as err:
+            raise Refused("WEAK_PIN", str(err), "pin") from None
+        enrolment = Phone.start_enrolment()
+        r = await self._mutate("EnrollSigningKey", "enrollSigningKey",
+                               {"smsCode": code, "devicePublicShare": enrolment.device_public_share_b64}, session)
+        self._phones.keep(account, finish_enrolment(enrolment, pin, r["serverPublicShare"],
+                                                    r["signingKey"]["publicKey"]))
+
+    async def _ensure_phone(self, session: Session, pin: str) -> str:
+        account, phone = await self._account(session)
+        if not self._phones.has(account):
+            await self._op("RequestSmsCode", {"phone": phone, "purpose": "CERTIFICATE_PIN"}, session)
+            await self.enrol_signing_key(session, pin, await self._latest_code(phone, "CERTIFICATE_PIN"))
+        return account
+
+    async def _latest_code(self, phone: str, purpose: str) -> str:
+        msgs = (await self._query(SMS_OUTBOX, {"phone": phone}))["sandbox"]["smsMessages"]
+        return next(m["code"] for m in msgs if m["code"] and m["purpose"] == purpose)
+
+    async def _cosigned(self, session: Session, operation: str, field: str, variables: dict[str, Any], screen,
+                        pin: str, files: dict[str, bytes] | None = None) -> dict[str, Any]:
+        """The two calls of an act the PIN approves: the phone co-signs the first answer's signing requests."""
+        from sxq_phone import OnScreen
+
+        account = await self._ensure_phone(session, pin)
+
+        async def run(v: dict[str, Any]) -> dict[str, Any]:
+            if files is not None:
+                return await self._upload(operation, field, v, files, session)
+            return await self._mutate(operation, field, v, session)
+
+        first = await run(variables)
+        many = "signingRequests" in first
+        requests = first["signingRequests"] if many else [first["signingRequest"]]
+        screen = OnScreen.act(screen) if isinstance(screen, str) else screen
+        signed = self._phones.co_sign_inputs(account, requests, screen, pin)
+        return await run({**variables, **({"coSignatures": signed} if many else {"coSignature": signed[0]})})
+
+    async def signing_key_public_key(self, session: Session) -> bytes:
+        import base64
+
+        key = (await self._op("MySigningKey", session=session))["me"]["signingKey"]
+        return base64.b64decode(key["publicKey"])
+
+    async def certified_public_key(self, session: Session, certificate_id: str) -> bytes:
+        import base64
+
+        from asn1crypto import x509
+
+        certs = (await self._op("MyCertificates", session=session))["me"]["certificates"]
+        pem = next(c["pem"] for c in certs if c["id"] == certificate_id)
+        der = base64.b64decode("".join(pem.strip().splitlines()[1:-1]))
+        return bytes(x509.Certificate.load(der).public_key["public_key"])
+
+    async def audit_evidence(self, session: Session, kind: str) -> list[tuple[bytes, bytes]]:
+        """(statement, signature) pairs the audit log kept for the caller's acts of `kind`, oldest first."""
+        import base64
+
+        account, _phone = await self._account(session)
+        container, _ = await self._app()
+        events = tables.audit_events.c
+        async with container.engine().connect() as conn:
+            rows = (await conn.execute(select(events.detail).where(
+                events.kind == kind, events.account_id == self._local_id(account, "Account")).order_by(events.at)))
+            details = [r[0] for r in rows]
+        return [(base64.b64decode(x["message"]), base64.b64decode(x["signature"]))
+                for d in details if "evidence" in d for x in d["evidence"]["signed"]]
+
+    async def signing_key(self, session: Session) -> tuple[str, int] | None:
+        key = (await self._op("MySigningKey", session=session))["me"]["signingKey"]
+        return (key["status"], key["pinAttemptsLeft"]) if key is not None else None
+
     async def claim_certificate(self, session: Session, entitlement_id: str, pin: str) -> Claimed:
-        r = await self._mutate("ClaimPersonalCertificate", "claimPersonalCertificate",
-                               {"entitlementId": entitlement_id, "pin": pin}, session)
+        r = await self._cosigned(session, "ClaimPersonalCertificate", "claimPersonalCertificate",
+                                 {"entitlementId": entitlement_id}, "certificate.claim_personal", pin)
         seal = r["personalSeal"]
         return Claimed(r["signingCertificate"]["id"], r["encryptionCertificate"]["id"], seal["id"] if seal else None,
                        r["signingCertificate"]["subjectDn"])
@@ -436,20 +531,22 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         certs = (await self._op("MyCertificates", session=session))["me"]["certificates"]
         return [CertificateInfo(c["id"], c["usage"], c["status"]) for c in certs]
 
-    async def set_certificate_pin(self, session: Session, pin: str, code: str) -> None:
-        await self._mutate("SetCertificatePin", "setCertificatePin", {"pin": pin, "smsCode": code}, session)
-
-    async def change_certificate_pin(self, session: Session, old: str, new: str) -> None:
-        await self._mutate("ChangeCertificatePin", "changeCertificatePin", {"oldPin": old, "newPin": new}, session)
-
     async def start_pin_reset_face(self, session: Session) -> str:
         r = await self._mutate("StartPinResetFace", "startPinResetFaceVerification", None, session)
         return r["faceVerification"]["token"]
 
-    async def reset_certificate_pin(self, session: Session, code: str, face_token: str, new_pin: str) -> str | None:
-        r = await self._mutate("ResetCertificatePin", "resetCertificatePin",
-                               {"smsCode": code, "faceToken": face_token, "newPin": new_pin}, session)
-        return r["signingCertificate"]["id"] if r["signingCertificate"] else None
+    async def reset_signing_key(self, session: Session, code: str, face_token: str, new_pin: str) -> list[str]:
+        from sxq_phone import Phone
+        from tests.support.phones import finish_enrolment
+
+        account, _phone = await self._account(session)
+        enrolment = Phone.start_enrolment()
+        r = await self._mutate("ResetSigningKey", "resetSigningKey", {
+            "smsCode": code, "faceToken": face_token, "devicePublicShare": enrolment.device_public_share_b64},
+            session)
+        self._phones.keep(account, finish_enrolment(enrolment, new_pin, r["serverPublicShare"],
+                                                    r["signingKey"]["publicKey"]))
+        return [c["id"] for c in r["signingCertificates"]]
 
     async def revoke_certificate(self, session: Session, certificate_id: str, reason: str) -> None:
         await self._mutate("RevokeCertificate", "revokeCertificate",
@@ -461,19 +558,16 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
 
     async def change_seal_face(self, session: Session, seal_id: str, pin: str, style: str | None = None,
                                image: bytes | None = None) -> None:
-        variables = {"sealId": seal_id, "pin": pin, "style": style}
-        if image is None:
-            await self._mutate("ChangeSealFace", "changeSealFace", variables, session)
-            return
-        await self._upload("ChangeSealFace", "changeSealFace", variables, {"image": image}, session)
+        await self._cosigned(session, "ChangeSealFace", "changeSealFace", {"sealId": seal_id, "style": style},
+                             "seal.change_face", pin, {"image": image} if image is not None else None)
 
     async def capture_handwritten_signature(self, session: Session, image: bytes, pin: str) -> str:
-        r = await self._upload("CaptureHandwrittenSignature", "captureHandwrittenSignature", {"pin": pin},
-                               {"image": image}, session)
+        r = await self._cosigned(session, "CaptureHandwrittenSignature", "captureHandwrittenSignature", {},
+                                 "seal.capture_handwritten", pin, {"image": image})
         return r["seal"]["id"]
 
     async def revoke_seal(self, session: Session, seal_id: str, pin: str) -> None:
-        await self._mutate("RevokeSeal", "revokeSeal", {"sealId": seal_id, "pin": pin}, session)
+        await self._cosigned(session, "RevokeSeal", "revokeSeal", {"sealId": seal_id}, "seal.revoke", pin)
 
     async def signature_appearances(self, session: Session) -> list[str]:
         found = (await self._op("MySignatureAppearances", session=session))["me"]["signatureAppearances"]
@@ -774,9 +868,20 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
 
     async def confirm_scan_session(self, session: Session, session_id: str, certificate_id: str, pin: str,
                                    seal_id: str | None = None) -> str:
-        r = await self._mutate("ConfirmScanSession", "confirmScanSession", {
-            "sessionId": session_id, "certificateId": certificate_id, "sealId": seal_id, "pin": pin}, session)
+        r = await self._cosigned(session, "ConfirmScanSession", "confirmScanSession", {
+            "sessionId": session_id, "certificateId": certificate_id, "sealId": seal_id},
+            await self._scan_screen(session, session_id), pin)
         return r["session"]["status"]
+
+    async def _scan_screen(self, session: Session, session_id: str):
+        """What the app shows for a scanned session: the platform, the tId, the documents and envelopes."""
+        from sxq_phone import OnScreen
+
+        node = (await self._query(SCAN_SCREEN, {"id": session_id}, session))["node"]
+        if node is None:
+            return OnScreen.scan("", "")
+        return OnScreen.scan(node["tId"], node["platform"]["platformCode"], [d["sm3Hex"] for d in node["documents"]],
+                             [e["envelopeId"] for e in node["envelopes"]])
 
     async def decline_scan_session(self, session: Session, session_id: str) -> str:
         r = await self._mutate("DeclineScanSession", "declineScanSession", {"sessionId": session_id}, session)

@@ -67,7 +67,7 @@ async def test_openssl_queries_the_live_responder_named_in_the_certificate(live,
 
     base, db, data_dir = live
     container = build_container(Settings(mode="sandbox", data_dir=data_dir, database_url=db, master_key=MASTER_KEY,
-                                         public_url=base, password_scrypt_n=2**10, pin_scrypt_n=2**10))
+                                         public_url=base, password_scrypt_n=2**10))
     try:
         async with container.uow() as uow:
             account = Account(phone="13900000001", password_hash="x", created_at=container.clock().now())

@@ -38,7 +38,7 @@ async def _changed(app: FakeApp, *, seal_revoked=()):
     li = await app.verified_user("13900139000", "李四", ID_LI)
     await request(app, rep, enterprise.id, name=NEW_NAME, rep="李四", number=ID_LI)
     review = (await through_transfer(app, rep, enterprise.id)).review
-    cascade = OrgCascade(app.issue_dual_certificates, app.vault, app.seal_images, app.blobs,
+    cascade = OrgCascade(app.issue_dual_certificates, app.seal_images, app.blobs,
                          seal_revoked or SEAL_REVOKED_HOOKS)
     decide = DecideReview(app.uow, app.clock, review_outcomes((), on_enterprise_changed=(cascade,)))
     return rep, li, enterprise, claimed, official.seal, legal.seal, review, decide

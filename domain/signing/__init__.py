@@ -1,0 +1,1 @@
+"""The person's two-share SM2 signing key (SPEC §C) and the single-use requests it co-signs."""
