@@ -1,10 +1,13 @@
-"""§6.1.1 claiming a personal certificate, §9.3 the certificate PIN, revocation with CRL and OCSP over HTTP,
-and §9.1 personal seals — through the contract documents of certificates.graphql."""
+"""§6.1.1 claiming a personal certificate, §9.3 the certificate PIN on the phone and the two-share signing key
+(SPEC §C: enrol, co-sign, lock, reset), revocation with CRL and OCSP over HTTP, and §9.1 personal seals — through
+the contract documents of certificates.graphql and accounts.graphql, with sxq_phone as the phone."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
+from datetime import timedelta
 
 import pytest
 from asn1crypto import crl as acrl
@@ -42,8 +45,14 @@ async def entitlement(container, account_gid: str, **kw) -> str:
     return to_global_id("Entitlement", ent.id)
 
 
-async def claim(gql, ent_id, pin=PIN):
-    return (await gql.op("ClaimPersonalCertificate", {"entitlementId": ent_id, "pin": pin}))["claimPersonalCertificate"]
+async def claim(gql, ent_id, pin=PIN, phone=PHONE):
+    """Both calls of the claim; the first claim of a phone enrols its key share first (the app's first PIN)."""
+    if gql.token not in gql._owners and not gql.phones.has(phone):
+        await gql.enrol(phone, pin)
+    elif gql.token not in gql._owners:
+        gql.adopt(phone)
+    return await gql.cosigned("ClaimPersonalCertificate", {"entitlementId": ent_id}, "claimPersonalCertificate",
+                              "certificate.claim_personal", pin=pin)
 
 
 async def sms_code(gql, phone=PHONE, purpose="CERTIFICATE_PIN") -> str:
@@ -71,11 +80,13 @@ async def test_claim_then_my_certificates_and_the_name_seal(gql, container, clie
     assert {c["holder"]["__typename"] for c in me["certificates"]} == {"Account"}
     assert me["usableEnterpriseCertificates"] == []
 
-    # Another entitlement: the same certificates, the PIN proven.
+    # Another entitlement: the same certificates, approved by a fresh co-signature.
     again = await claim(gql, await entitlement(container, account))
     assert again["userErrors"] == [] and again["signingCertificate"]["id"] == sign["id"]
+    key = (await gql.op("MySigningKey"))["me"]["signingKey"]
+    assert base64.b64decode(key["publicKey"]) == bytes(cert.public_key["public_key"]), "the certified key is P"
     wrong = await claim(gql, await entitlement(container, account), "246802")
-    assert wrong["userErrors"][0]["code"] == "INVALID_CREDENTIALS" and "5" in wrong["userErrors"][0]["message"]
+    assert wrong["userErrors"][0]["code"] == "PIN_INCORRECT" and "5" in wrong["userErrors"][0]["message"]
 
     # The seal image is the owner's only.
     img = await client.get(seal["imageUrl"], headers={"Authorization": f"Bearer {gql.token}"})
@@ -86,61 +97,100 @@ async def test_claim_then_my_certificates_and_the_name_seal(gql, container, clie
 async def test_claim_refusals(gql, container):
     account = (await gql.register(PHONE))["account"]["id"]
     ent = await entitlement(container, account)
-    r = await claim(gql, ent)
-    assert r["userErrors"][0]["code"] == "IDENTITY_NOT_VERIFIED" and r["signingCertificate"] is None
+    r = (await gql.op("ClaimPersonalCertificate", {"entitlementId": ent}))["claimPersonalCertificate"]
+    assert r["userErrors"][0]["code"] == "IDENTITY_NOT_VERIFIED" and r["signingRequest"] is None
     gql.token = None
     account = await verified(gql, container, OTHER)
-    r = await claim(gql, ent)  # someone else's entitlement
+    mine = await entitlement(container, account)
+    r = (await gql.op("ClaimPersonalCertificate", {"entitlementId": mine}))["claimPersonalCertificate"]
+    assert r["userErrors"][0]["code"] == "SIGNING_KEY_REQUIRED", "no key share enrolled yet"
+    r = await claim(gql, ent, phone=OTHER)  # someone else's entitlement
     assert r["userErrors"][0] == {"code": "ENTITLEMENT_REQUIRED", "field": "entitlementId",
                                   "message": r["userErrors"][0]["message"]}
-    r = await claim(gql, "not-an-id")
+    r = await claim(gql, "not-an-id", phone=OTHER)
     assert r["userErrors"][0]["code"] == "NOT_FOUND"
-    mine = await entitlement(container, account)
-    for weak in ("111111", "123456", "98765"):
-        assert (await claim(gql, mine, weak))["userErrors"][0]["code"] == "INVALID_INPUT"
+    bad = {"requestId": to_global_id("SigningRequest", account_uuid(account)), "r": "0" * 64, "s1": "1" * 64}
+    r = (await gql.op("ClaimPersonalCertificate", {"entitlementId": mine, "coSignature": bad}))
+    assert r["claimPersonalCertificate"]["userErrors"][0]["field"] == "coSignature.r"
+    bad["r"] = "1" * 64
+    r = (await gql.op("ClaimPersonalCertificate", {"entitlementId": mine, "coSignature": bad}))
+    assert r["claimPersonalCertificate"]["userErrors"][0]["code"] == "SIGNING_REQUEST_INVALID"
     assert (await gql.op("MyCertificates"))["me"]["certificates"] == []
 
 
-async def test_pin_lock_after_six_wrong_pins_then_reset_by_sms_and_face(gql, container):
+async def test_enrolment_takes_no_pin_and_answers_the_server_share_once(gql, container):
+    from sxq_phone import Phone
+
+    await gql.register(PHONE)
+    assert (await gql.op("MySigningKey"))["me"]["signingKey"] is None
+    enrolment = Phone.start_enrolment()
+    code = await sms_code(gql)
+    off_curve = base64.b64encode(b"\x04" + b"\x01" * 64).decode()
+    r = (await gql.op("EnrollSigningKey", {"smsCode": code, "devicePublicShare": off_curve}))["enrollSigningKey"]
+    assert r["userErrors"][0] == {"code": "INVALID_KEY_SHARE", "field": "devicePublicShare",
+                                  "message": r["userErrors"][0]["message"]}
+    r = (await gql.op("EnrollSigningKey", {"smsCode": code, "devicePublicShare": enrolment.device_public_share_b64}))
+    r = r["enrollSigningKey"]
+    assert r["userErrors"] == [] and r["signingKey"]["status"] == "ACTIVE" and r["signingKey"]["pinAttemptsLeft"] == 6
+    phone = enrolment.finish(PIN, r["serverPublicShare"], r["signingKey"]["publicKey"], kdf_log_n=10)
+    me = (await gql.op("Me"))["me"]
+    assert me["signingKey"]["id"] == r["signingKey"]["id"]
+    key = (await gql.op("MySigningKey"))["me"]["signingKey"]
+    assert key["publicKey"] == phone.public_key_b64 and "serverPublicShare" not in json.dumps(key)
+
+
+async def test_wrong_pins_lock_the_key_then_reset_by_sms_and_face_reissues_the_signing_certificate(gql, container,
+                                                                                                    clock):
     account = await verified(gql, container)
     first = await claim(gql, await entitlement(container, account))
     ent = await entitlement(container, account)
     for left in (5, 4, 3, 2, 1):
-        e = (await gql.op("ChangeCertificatePin", {"oldPin": "246802", "newPin": "975310"}))
-        assert e["changeCertificatePin"]["userErrors"][0]["message"].endswith(f"还可尝试 {left} 次")
-    assert (await claim(gql, ent, "246802"))["userErrors"][0]["code"] == "LOGIN_LOCKED"
-    assert (await claim(gql, ent, PIN))["userErrors"][0]["code"] == "LOGIN_LOCKED", "the 7th is refused too"
+        e = await claim(gql, ent, "246802")
+        assert e["userErrors"][0]["code"] == "PIN_INCORRECT" and e["userErrors"][0]["message"].endswith(f"还可尝试 {left} 次")
+    assert (await claim(gql, ent, "246802"))["userErrors"][0]["code"] == "PIN_LOCKED"
+    assert (await claim(gql, ent, PIN))["userErrors"][0]["code"] == "PIN_LOCKED", "the 7th is refused too"
+    key = (await gql.op("MySigningKey"))["me"]["signingKey"]
+    assert (key["status"], key["pinAttemptsLeft"]) == ("LOCKED", 0)
 
     started = (await gql.op("StartPinResetFace"))["startPinResetFaceVerification"]
     assert started["userErrors"] == []
     token = started["faceVerification"]["token"]
     await gql.op("SandboxFinishFace", {"token": token, "pass": True})
     await container.face_verifier().wait_idle()
+    from sxq_phone import Phone
+
+    enrolment = Phone.start_enrolment()
+    clock.offset = clock.offset + timedelta(seconds=61)  # past the resend cooldown of the enrolment's code
     code = await sms_code(gql)
-    bad = (await gql.op("ResetCertificatePin", {"smsCode": code, "faceToken": token, "newPin": "000000"}))
-    assert bad["resetCertificatePin"]["userErrors"][0]["field"] == "newPin"
-    done = (await gql.op("ResetCertificatePin", {"smsCode": code, "faceToken": token, "newPin": NEW_PIN}))
-    r = done["resetCertificatePin"]
-    assert r["userErrors"] == [] and r["signingCertificate"]["id"] != first["signingCertificate"]["id"]
+    done = (await gql.op("ResetSigningKey", {"smsCode": code, "faceToken": token,
+                                             "devicePublicShare": enrolment.device_public_share_b64}))
+    r = done["resetSigningKey"]
+    assert r["userErrors"] == [] and r["signingKey"]["status"] == "ACTIVE" and r["signingKey"]["id"] != key["id"]
+    (reissued,) = r["signingCertificates"]
+    assert reissued["id"] != first["signingCertificate"]["id"]
+    gql.phones.keep(PHONE, enrolment.finish(NEW_PIN, r["serverPublicShare"], r["signingKey"]["publicKey"],
+                                            kdf_log_n=10))
 
     certs = {c["id"]: c for c in (await gql.op("MyCertificates"))["me"]["certificates"]}
     assert certs[first["signingCertificate"]["id"]]["status"] == "REVOKED"
     assert certs[first["encryptionCertificate"]["id"]]["status"] == "ACTIVE", "the escrowed key is kept"
     again = await claim(gql, ent, NEW_PIN)
-    assert again["userErrors"] == [] and again["signingCertificate"]["id"] == r["signingCertificate"]["id"]
-
-    changed = (await gql.op("ChangeCertificatePin", {"oldPin": NEW_PIN, "newPin": "975310"}))
-    assert changed["changeCertificatePin"]["userErrors"] == []
+    assert again["userErrors"] == [] and again["signingCertificate"]["id"] == reissued["id"]
+    assert (await claim(gql, ent, PIN))["userErrors"][0]["code"] == "PIN_INCORRECT", "the old share is gone"
 
 
-async def test_set_pin_for_an_account_without_one(gql, container):
-    await gql.register(PHONE)
-    code = await sms_code(gql)
-    r = (await gql.op("SetCertificatePin", {"pin": "123456", "smsCode": code}))["setCertificatePin"]
-    assert r["userErrors"][0]["code"] == "INVALID_INPUT"
-    r = (await gql.op("SetCertificatePin", {"pin": PIN, "smsCode": code}))["setCertificatePin"]
-    assert r["userErrors"] == []
-    assert (await gql.op("Me"))["me"]["hasCertificatePin"] is True
+async def test_a_replayed_co_signature_is_refused(gql, container):
+    account = await verified(gql, container)
+    await gql.enrol(PHONE)
+    ent = await entitlement(container, account)
+    first = (await gql.op("ClaimPersonalCertificate", {"entitlementId": ent}))["claimPersonalCertificate"]
+    from sxq_phone import OnScreen
+
+    (co,) = gql.phones.co_sign_inputs(PHONE, [first["signingRequest"]], OnScreen.act("certificate.claim_personal"))
+    ok = (await gql.op("ClaimPersonalCertificate", {"entitlementId": ent, "coSignature": co}))
+    assert ok["claimPersonalCertificate"]["userErrors"] == []
+    again = (await gql.op("ClaimPersonalCertificate", {"entitlementId": ent, "coSignature": co}))
+    assert again["claimPersonalCertificate"]["userErrors"][0]["code"] == "SIGNING_REQUEST_USED"
 
 
 def _ocsp_request(cert: ax509.Certificate, issuer: ax509.Certificate) -> bytes:
@@ -190,7 +240,7 @@ async def test_another_accounts_certificate_and_seal_ids_reveal_nothing(gql, con
     r = (await gql.op("RevokeCertificate", {"certificateId": sign_id, "reason": "KEY_COMPROMISE"}))
     assert r["revokeCertificate"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert (await gql.op("ExportSeal", {"sealId": seal["id"]}))["node"] is None
-    r = (await gql.op("RevokeSeal", {"sealId": seal["id"], "pin": PIN}))["revokeSeal"]
+    r = (await gql.op("RevokeSeal", {"sealId": seal["id"]}))["revokeSeal"]
     assert r["userErrors"][0]["code"] == "NOT_FOUND"
     assert (await client.get(seal["imageUrl"], headers={"Authorization": f"Bearer {gql.token}"})).status_code == 404
     gql.token = mine
@@ -212,28 +262,29 @@ async def test_personal_seals_faces_signature_revocation_and_export(gql, contain
     auth = {"Authorization": f"Bearer {gql.token}"}
     before = (await client.get(seal["imageUrl"], headers=auth)).content
 
-    changed = (await gql.op("ChangeSealFace", {"sealId": seal["id"], "style": "OVAL", "pin": PIN}))["changeSealFace"]
+    changed = await gql.cosigned("ChangeSealFace", {"sealId": seal["id"], "style": "OVAL"}, "changeSealFace",
+                                 "seal.change_face")
     assert changed["userErrors"] == [] and changed["seal"]["id"] == seal["id"]
     assert (await client.get(seal["imageUrl"], headers=auth)).content != before
-    org_style = (await gql.op("ChangeSealFace", {"sealId": seal["id"], "style": "CLASSIC", "pin": PIN}))
+    org_style = (await gql.op("ChangeSealFace", {"sealId": seal["id"], "style": "CLASSIC"}))
     assert org_style["changeSealFace"]["userErrors"][0]["field"] == "style"
-    uploaded = await gql.upload("ChangeSealFace", {"sealId": seal["id"], "pin": PIN},
-                                {"image": ("seal.png", image_bytes(), "image/png")})
-    assert uploaded["changeSealFace"]["userErrors"] == []
-    not_image = await gql.upload("ChangeSealFace", {"sealId": seal["id"], "pin": PIN},
+    uploaded = await gql.cosigned("ChangeSealFace", {"sealId": seal["id"]}, "changeSealFace", "seal.change_face",
+                                  files={"image": ("seal.png", image_bytes(), "image/png")})
+    assert uploaded["userErrors"] == []
+    not_image = await gql.upload("ChangeSealFace", {"sealId": seal["id"]},
                                  {"image": ("seal.pdf", b"%PDF-1.7 not an image", "application/pdf")})
     assert not_image["changeSealFace"]["userErrors"][0]["code"] == "INVALID_IMAGE"
 
-    sig = await gql.upload("CaptureHandwrittenSignature", {"pin": PIN},
-                           {"image": ("sig.jpg", image_bytes("JPEG"), "image/jpeg")})
-    sig = sig["captureHandwrittenSignature"]
+    sig = await gql.cosigned("CaptureHandwrittenSignature", {}, "captureHandwrittenSignature",
+                             "seal.capture_handwritten", files={"image": ("sig.jpg", image_bytes("JPEG"), "image/jpeg")})
     assert sig["userErrors"] == [] and sig["seal"]["kind"] == "HANDWRITTEN"
-    too_big = await gql.upload("CaptureHandwrittenSignature", {"pin": PIN},
+    too_big = await gql.upload("CaptureHandwrittenSignature", {},
                                {"image": ("big.png", b"\x89PNG" + b"\x00" * (5 * 1024 * 1024 + 10), "image/png")})
     assert too_big["captureHandwrittenSignature"]["userErrors"][0]["code"] == "FILE_TOO_LARGE"
-    wrong_pin = await gql.upload("CaptureHandwrittenSignature", {"pin": "246802"},
-                                 {"image": ("sig.png", image_bytes(), "image/png")})
-    assert wrong_pin["captureHandwrittenSignature"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
+    wrong_pin = await gql.cosigned("CaptureHandwrittenSignature", {}, "captureHandwrittenSignature",
+                                   "seal.capture_handwritten", pin="246802",
+                                   files={"image": ("sig.png", image_bytes(), "image/png")})
+    assert wrong_pin["userErrors"][0]["code"] == "PIN_INCORRECT"
 
     kinds = [a["kind"] for a in (await gql.op("MySignatureAppearances"))["me"]["signatureAppearances"]]
     assert kinds == ["PERSONAL_NAME", "HANDWRITTEN", "NAME_SIGNATURE"]
@@ -247,9 +298,9 @@ async def test_personal_seals_faces_signature_revocation_and_export(gql, contain
     signing_der = base64.b64decode("".join(r["signingCertificate"]["pem"].strip().splitlines()[1:-1]))
     assert parsed.holder_certs == (signing_der,)
 
-    revoked = (await gql.op("RevokeSeal", {"sealId": sig["seal"]["id"], "pin": PIN}))["revokeSeal"]
+    revoked = await gql.cosigned("RevokeSeal", {"sealId": sig["seal"]["id"]}, "revokeSeal", "seal.revoke")
     assert revoked["userErrors"] == [] and revoked["seal"]["status"] == "REVOKED" and revoked["seal"]["revokedAt"]
-    again = (await gql.op("RevokeSeal", {"sealId": sig["seal"]["id"], "pin": PIN}))["revokeSeal"]
+    again = (await gql.op("RevokeSeal", {"sealId": sig["seal"]["id"]}))["revokeSeal"]
     assert again["userErrors"][0]["code"] == "SEAL_NOT_ACTIVE"
     active = (await gql.op("MySeals"))["me"]["seals"]
     assert [s["kind"] for s in active] == ["PERSONAL_NAME"]
