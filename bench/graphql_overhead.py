@@ -69,6 +69,12 @@ def bare_app(settings):
     def iso(value):
         return value.isoformat() if value is not None else None
 
+    def signing_key_json(key) -> dict[str, Any] | None:
+        if key is None:  # the bench's account never enrols a phone, as GraphQL answers it: null
+            return None
+        return {"id": to_global_id("SigningKey", key.id), "status": key.status.name,
+                "pinAttemptsLeft": key.attempts_left}
+
     def account_json(view) -> dict[str, Any]:
         a, i = view.account, view.identity
         identity = None
@@ -82,7 +88,7 @@ def bare_app(settings):
             "entryMode": a.entry_mode.name if a.entry_mode else None,
             "realNameStatus": i.status.name if i else "UNVERIFIED",
             "identity": identity,
-            "hasCertificatePin": False,
+            "signingKey": signing_key_json(view.signing_key),
             "memberships": [],
         }
 
@@ -112,6 +118,9 @@ def serve(kind: str, port: int) -> int:
     """Child-process entry point: one uvicorn worker, quiet, loopback only."""
     import uvicorn
 
+    # The checkout, not only the installed packages: an editable install made before a package was added
+    # (sxq_phone) does not map it.
+    sys.path.insert(0, str(ROOT))
     settings = _settings()
     if kind == "graphql":
         from adapters.http.app import create_app

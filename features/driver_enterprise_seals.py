@@ -1,6 +1,7 @@
 """ApplicationDriver's acts of §8.2 (印章管理): making org seals, listing the enterprise's seals, changing a face and
-reading the face history. A mixin of features.driver.ApplicationDriver, which provides `app`, `_call` and
-`_principal`; revoking goes through the driver's `revoke_seal`."""
+reading the face history. A mixin of features.driver.ApplicationDriver, which provides `app`, `_call`, `_principal`
+and `_cosigned` (the two calls of an act, the phone co-signing with the PIN the scenario types); revoking goes
+through the driver's `revoke_seal`."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ class EnterpriseSealsDriver:
         from domain.seals.seal import SealKind
 
         principal = await self._principal(session)
-        view = await self._call(self.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
-            principal, enterprise_id, name, SealKind(kind), pin, seal_admin_member_id, _META)))
+        view = await self._cosigned(session, lambda co: self.app.enterprise_seals.create_enterprise_seal(
+            CreateEnterpriseSealCommand(principal, enterprise_id, name, SealKind(kind), co, seal_admin_member_id,
+                                        _META)), "seal.create_enterprise", pin)
         return await self._org_seal_info(principal, view)
 
     async def enterprise_seals(self, session, enterprise_id: Any, include_invalid: bool = False) -> list[OrgSealInfo]:
@@ -46,9 +48,10 @@ class EnterpriseSealsDriver:
         from application.seals.change_seal_face import ChangeSealFaceCommand
         from domain.seals.seal import SealStyle
 
-        await self._call(self.app.change_seal_face(ChangeSealFaceCommand(
-            await self._principal(session), seal_id, pin, style=SealStyle(style) if style else None,
-            surrounding_text=surrounding_text, info_code=info_code, meta=_META)))
+        principal = await self._principal(session)
+        await self._cosigned(session, lambda co: self.app.change_seal_face(ChangeSealFaceCommand(
+            principal, seal_id, co, style=SealStyle(style) if style else None,
+            surrounding_text=surrounding_text, info_code=info_code, meta=_META)), "seal.change_face", pin)
 
     async def seal_face_count(self, seal_id: Any) -> int:
         """The face history kept for signatures already made (not on the API: read from storage)."""

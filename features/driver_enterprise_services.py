@@ -74,8 +74,10 @@ class EnterpriseServicesDriver:
                                            pin: str) -> list[OrgCertificateInfo]:
         from application.certificates.claim_enterprise_certificate import ClaimEnterpriseCertificateCommand
 
-        r = await self._call(self.app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
-            await self._principal(session), enterprise_id, entitlement_id, pin, _META)))
+        p = await self._principal(session)
+        r = await self._cosigned(session, lambda co: self.app.claim_enterprise_certificate(
+            ClaimEnterpriseCertificateCommand(p, enterprise_id, entitlement_id, co, _META)),
+            "certificate.claim_enterprise", pin)
         return [OrgCertificateInfo(c.id, c.usage.value, c.subject_dn, c.status.value)
                 for c in (r.signing, r.encryption)]
 

@@ -1,5 +1,6 @@
 """GB/T 35275 / RFC 5652 detached SignedData over SM2/SM3 (the DocumentSignatures port of the scan services),
-and the GM/T 0009 ciphertext shape check.
+and the GM/T 0009 ciphertext shape check. The signed attributes and the SignedData are two steps, since a
+person's signature over the attributes is co-signed on the phone (SPEC §C).
 
 SignedData: version 1, digestAlgorithms {SM3}, encapContentInfo {id-data, no content}, the signing certificate,
 one SignerInfo (issuerAndSerialNumber, SM3, signed attributes contentType = id-data, messageDigest = the
@@ -32,15 +33,17 @@ class Sm2DocumentSignatures:
     def __init__(self, backend: Sm2Backend) -> None:
         self._backend = backend
 
-    def detached_signed_data(self, *, certificate_der: bytes, private_key: bytes, public_key: bytes,
-                             digest: bytes, signing_time: datetime) -> bytes:
-        register_sm_oids()
+    def signed_attributes(self, digest: bytes, signing_time: datetime) -> bytes:
         if len(digest) != 32:
             raise ValueError("an SM3 digest is 32 bytes")
+        return signed_attributes(digest, signing_time).dump()  # universal SET OF (0x31), RFC 5652 §5.4
+
+    def signed_data(self, certificate_der: bytes, signed_attributes: bytes, signature: bytes) -> bytes:
+        register_sm_oids()
         cert = x509.Certificate.load(certificate_der)
-        attrs = signed_attributes(digest, signing_time)
-        to_sign = attrs.dump()  # universal SET OF (0x31), as RFC 5652 §5.4 says the signature covers
-        signature = self._backend.sign(private_key, to_sign, public_key=public_key)
+        attrs = cms.CMSAttributes.load(signed_attributes, strict=True)
+        # Loaded, not rebuilt: the SignerInfo re-tags these very bytes [0] IMPLICIT, so the SET a verifier
+        # re-encodes is byte for byte the one that was signed.
         signer = cms.SignerInfo({
             "version": "v1",
             "sid": cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber({
@@ -58,6 +61,12 @@ class Sm2DocumentSignatures:
             "signer_infos": [signer],
         })
         return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+
+    def detached_signed_data(self, *, certificate_der: bytes, private_key: bytes, public_key: bytes,
+                             digest: bytes, signing_time: datetime) -> bytes:
+        to_sign = self.signed_attributes(digest, signing_time)
+        signature = self._backend.sign(private_key, to_sign, public_key=public_key)
+        return self.signed_data(certificate_der, to_sign, signature)
 
     def is_sm2_ciphertext(self, der: bytes) -> bool:
         try:

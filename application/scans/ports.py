@@ -29,13 +29,26 @@ class PlatformNonceRepository(Protocol):
 
 
 class DocumentSignatures(Protocol):
-    """GB/T 35275 (CMS) structures over SM2/SM3, and the GM/T 0009 ciphertext check."""
+    """GB/T 35275 (CMS) structures over SM2/SM3, and the GM/T 0009 ciphertext check.
+
+    A person's document signature is made in two steps, because the person's key signs on the phone (SPEC §C):
+    `signed_attributes` is what the phone co-signs, `signed_data` wraps the attributes and the finished
+    signature. An org key, which the server holds, signs in one step (`detached_signed_data`)."""
+
+    def signed_attributes(self, digest: bytes, signing_time: datetime) -> bytes:
+        """The DER SET OF the signed attributes contentType = id-data, signingTime and messageDigest = digest,
+        with the universal SET tag (0x31): exactly the bytes a CMS signature covers (RFC 5652 §5.4)."""
+        ...
+
+    def signed_data(self, certificate_der: bytes, signed_attributes: bytes, signature: bytes) -> bytes:
+        """DER ContentInfo(SignedData) without content: digestAlgorithm SM3, the signing certificate, one
+        SignerInfo carrying these signed attributes and this SM2-with-SM3 signature (DER r, s; ID
+        1234567812345678) over them."""
+        ...
 
     def detached_signed_data(self, *, certificate_der: bytes, private_key: bytes, public_key: bytes,
                              digest: bytes, signing_time: datetime) -> bytes:
-        """DER ContentInfo(SignedData) without content: digestAlgorithm SM3, signed attributes contentType,
-        messageDigest = digest and signingTime, SM2-with-SM3 signature (ID 1234567812345678) over their DER,
-        the signing certificate included."""
+        """Both steps with a key the server holds (an organisation's)."""
         ...
 
     def is_sm2_ciphertext(self, der: bytes) -> bool:

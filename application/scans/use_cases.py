@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.certificates.pin_gate import PinGate
 from application.certificates.ports import KeyVault
 from application.crypto.ports import Sm2Backend
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWorkFactory
@@ -19,6 +18,7 @@ from application.scans.platform_scan_session import GetPlatformScanSession
 from application.scans.policy import ScanPolicy
 from application.scans.ports import DocumentSignatures
 from application.scans.scan_qr_code import ScanQrCode
+from application.signing.cosigning import CoSigning
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,14 @@ class ScanUseCases:
 
 
 def scan_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, hasher: SecretHasher, sm2: Sm2Backend,
-                   signatures: DocumentSignatures, gate: PinGate, vault: KeyVault, blobs: BlobStore,
+                   signatures: DocumentSignatures, cosigning: CoSigning, vault: KeyVault, blobs: BlobStore,
                    feed: ScanSessionFeed | None, policy: ScanPolicy) -> ScanUseCases:
     return ScanUseCases(
         authenticate_platform=AuthenticatePlatform(uow, sm2, clock, policy),
         create_scan_session=CreateScanSession(uow, hasher, signatures, clock, policy),
         platform_scan_session=GetPlatformScanSession(uow, clock),
         scan_qr_code=ScanQrCode(uow, hasher, clock, feed),
-        confirm_scan_session=ConfirmScanSession(uow, gate, vault, sm2, signatures, blobs, hasher, clock, feed),
+        confirm_scan_session=ConfirmScanSession(uow, cosigning, vault, sm2, signatures, blobs, hasher, clock, feed),
         decline_scan_session=DeclineScanSession(uow, clock, feed),
         get_my_scan_session=GetMyScanSession(uow, clock),
         expire_scan_sessions=ExpireScanSessions(uow, clock, feed),

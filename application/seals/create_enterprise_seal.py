@@ -1,5 +1,5 @@
 """CreateEnterpriseSeal (§8.2.1 制作机构印章, §8.2.2 制作法人代表章): the admin or legal rep of a certified enterprise that
-holds an active org certificate makes one of its seals, confirmed with their own certificate PIN.
+holds an active org certificate makes one of its seals, approved by their own co-signature (two calls, SPEC §C).
 
 The seal admin (印章管理员) is a member of the enterprise chosen by id, the caller by default. The seal lives as long
 as the org signing certificate it is made under. One live 公章 and one live 法定代表人章 per enterprise: checked
@@ -13,7 +13,6 @@ from uuid import UUID
 
 from application.audit import audit
 from application.certificates.claim_enterprise_certificate import current_org_pair
-from application.certificates.pin_gate import PinGate
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.certified_access import certified_and_administered
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
@@ -21,6 +20,8 @@ from application.seals.list_my_seals import SealView
 from application.seals.org_seal_faces import store_face
 from application.seals.personal_name_seal import PNG
 from application.seals.ports import SealImages
+from application.seals.seal_acts import create_enterprise_act
+from application.signing.cosigning import CoSigning, NeedsCoSignature, live_key
 from domain.enterprises.enterprise import Enterprise
 from domain.errors import NotFound
 from domain.seals.org_seal import (
@@ -33,6 +34,7 @@ from domain.seals.org_seal import (
     single_key,
 )
 from domain.seals.seal import SealKind
+from domain.signing.cosignature import CoSignature
 
 
 @dataclass(frozen=True)
@@ -41,25 +43,33 @@ class CreateEnterpriseSealCommand:
     enterprise_id: UUID
     name: str
     kind: SealKind
-    pin: str
+    co_signature: CoSignature | None = None
     seal_admin_member_id: UUID | None = None  # a membership id; None: the caller
     meta: RequestMeta | None = None
 
 
 class CreateEnterpriseSeal:
-    def __init__(self, uow: UnitOfWorkFactory, gate: PinGate, images: SealImages, blobs: BlobStore,
+    def __init__(self, uow: UnitOfWorkFactory, cosigning: CoSigning, images: SealImages, blobs: BlobStore,
                  clock: Clock) -> None:
-        self._uow, self._gate, self._images, self._blobs, self._clock = uow, gate, images, blobs, clock
+        self._uow, self._cosigning, self._images, self._blobs, self._clock = uow, cosigning, images, blobs, clock
 
-    async def __call__(self, cmd: CreateEnterpriseSealCommand) -> SealView:
+    async def __call__(self, cmd: CreateEnterpriseSealCommand) -> SealView | NeedsCoSignature:
         p = require_account(cmd.principal)
         check_kind(cmd.kind)
         name = check_name(cmd.name)
-        # Everything refusable without the PIN is refused first: no attempt is spent on it.
+        # Everything refusable without the co-signature is refused first: no attempt is spent on it.
+        # Not committed: a lapsed seal gives up its one-of-a-kind place only when a successor is made.
         async with self._uow() as uow:
-            enterprise, admin_id = await self._checked(uow, p.id, cmd, name)
+            enterprise, _ = await self._checked(uow, p.id, cmd, name)
+            initial_face(cmd.kind, name, enterprise.name, enterprise.legal_rep_name)  # a name too long for the face
+            await live_key(uow, p.id)
+        act = create_enterprise_act(cmd.enterprise_id, name, cmd.kind, cmd.seal_admin_member_id, enterprise.name)
+        if cmd.co_signature is None:
+            return NeedsCoSignature([await self._cosigning.ask_statement(p.id, act)])
+        approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
+        async with self._uow() as uow:  # the face from the enterprise as it is now
+            enterprise, _ = await self._checked(uow, p.id, cmd, name)
         face = initial_face(cmd.kind, name, enterprise.name, enterprise.legal_rep_name)
-        await self._gate.prove(p.id, cmd.pin)
         blob = await store_face(self._images, self._blobs, face)
         try:
             async with self._uow() as uow:
@@ -74,7 +84,8 @@ class CreateEnterpriseSeal:
                 uow.seals.add(seal)
                 uow.seals.add_face(first_face)
                 audit(uow, "seal.created", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
-                      seal=str(seal.id), seal_kind=cmd.kind.value, seal_admin=str(admin_id))
+                      seal=str(seal.id), seal_kind=cmd.kind.value, seal_admin=str(admin_id),
+                      evidence=approval.evidence())
                 await uow.commit()
         except BaseException:
             await self._blobs.delete(blob)

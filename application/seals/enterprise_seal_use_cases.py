@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.certificates.pin_gate import PinGate
 from application.ports import BlobStore, Clock, UnitOfWorkFactory
 from application.seals.create_enterprise_seal import CreateEnterpriseSeal
 from application.seals.enterprise_seal_queries import ListEnterpriseSeals
 from application.seals.ports import SealImages
+from application.signing.cosigning import CoSigning
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class EnterpriseSealUseCases:
     list_enterprise_seals: ListEnterpriseSeals
 
 
-def enterprise_seal_use_cases(uow: UnitOfWorkFactory, gate: PinGate, images: SealImages, blobs: BlobStore,
+def enterprise_seal_use_cases(uow: UnitOfWorkFactory, cosigning: CoSigning, images: SealImages, blobs: BlobStore,
                               clock: Clock) -> EnterpriseSealUseCases:
-    return EnterpriseSealUseCases(create_enterprise_seal=CreateEnterpriseSeal(uow, gate, images, blobs, clock),
+    return EnterpriseSealUseCases(create_enterprise_seal=CreateEnterpriseSeal(uow, cosigning, images, blobs, clock),
                                   list_enterprise_seals=ListEnterpriseSeals(uow, clock))

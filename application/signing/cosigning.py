@@ -24,7 +24,7 @@ from application.context import RequestMeta
 from application.crypto.ports import Sm2Backend
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.signing.ports import CoSigningHsm
-from domain.errors import Conflict, InvalidInput
+from domain.errors import Conflict, DomainError, InvalidInput
 from domain.signing.cosignature import CoSignature, der_signature
 from domain.signing.signing_key import SigningKey, SigningKeyRequired
 from domain.signing.signing_request import SigningPurpose, SigningRequest, SigningRequestInvalid
@@ -154,7 +154,10 @@ class CoSigning:
             key.ensure_usable()
             signed, verified = [], True
             for request, co in zip(requests, co_signatures, strict=True):
-                nonce = request.spend(now)
+                try:
+                    nonce = request.spend(now)
+                except DomainError as err:  # used or expired: the client's field, nothing counted
+                    raise err.at(field) from None
                 s = self._hsm.finish(account_id, key.public_key, key.sealed_server_share, nonce, co.r, co.s1)
                 signature = der_signature(co.r, s) if s else b""
                 if not s or not self._sm2.verify(key.public_key, request.message, signature):

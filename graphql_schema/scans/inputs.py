@@ -6,6 +6,7 @@ import strawberry
 
 from graphql_schema.commerce.types import ScanOperationEnum
 from graphql_schema.scans.types import SealOwnerEnum, SealUseEnum
+from graphql_schema.signing.types import CoSignatureInput
 
 
 @strawberry.input
@@ -43,7 +44,9 @@ class ConfirmScanSessionInput:
     session_id: strawberry.ID
     certificate_id: strawberry.ID
     seal_id: strawberry.ID | None = None
-    pin: str
+    co_signatures: list[CoSignatureInput] | None = strawberry.field(
+        default=None, description="Absent: the first of the two calls (SPEC §C), answered with the signing "
+                                  "requests. Then one co-signature per request of that answer, same input.")
 
 
 @strawberry.input

@@ -9,6 +9,7 @@ from application.scans.confirm_scan_session import ConfirmScanSessionCommand
 from application.scans.create_scan_session import CreateScanSessionCommand, DocumentInput, EnvelopeInput
 from application.scans.decline_scan_session import DeclineScanSessionCommand
 from application.scans.scan_qr_code import ScanQrCodeCommand
+from application.signing.cosigning import NeedsCoSignature
 from domain.errors import DomainError
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
@@ -16,6 +17,7 @@ from graphql_schema.common.node import local_id, optional_local_id
 from graphql_schema.scans import inputs as i
 from graphql_schema.scans import types as t
 from graphql_schema.scans.queries import platform_of
+from graphql_schema.signing.types import SigningRequestType, co_signatures
 
 
 @strawberry.type
@@ -32,6 +34,9 @@ class ScanQrCodePayload:
 
 @strawberry.type
 class ConfirmScanSessionPayload:
+    signing_requests: list[SigningRequestType] | None = strawberry.field(
+        default=None, description="The first call's answer: what the phone must co-sign for this choice of "
+                                  "certificate and seal.")
     session: t.ScanSessionType | None = None
     pin_attempts_left: int | None = strawberry.field(default=None, description="After a wrong PIN: tries left "
                                                                                "before the PIN locks.")
@@ -72,21 +77,26 @@ class ScanMutations:
                                                                   view.usable_certificates, view.usable_seals))
         return await run_mutation(ScanQrCodePayload, act, input)
 
-    @strawberry.mutation(description="Confirms a scanned session with a certificate, a seal (SIGN) and the PIN.")
+    @strawberry.mutation(description="Confirms a scanned session with a certificate, a seal (SIGN) and the phone's "
+                                     "co-signatures: two calls with the same input (SPEC §C).")
     async def confirm_scan_session(self, info: Info, input: i.ConfirmScanSessionInput) -> ConfirmScanSessionPayload:
         ctx = info.context
 
         async def act() -> ConfirmScanSessionPayload:
             try:
-                session = await ctx.use_cases.scans.confirm_scan_session(ConfirmScanSessionCommand(
+                done = await ctx.use_cases.scans.confirm_scan_session(ConfirmScanSessionCommand(
                     ctx.principal, local_id(input.session_id, "ScanSession", "sessionId"),
                     local_id(input.certificate_id, "Certificate", "certificateId"),
-                    optional_local_id(input.seal_id, "Seal", "sealId"), input.pin))
+                    optional_local_id(input.seal_id, "Seal", "sealId"), co_signatures(input.co_signatures),
+                    ctx.meta))
             except DomainError as err:
                 if "attemptsLeft" not in err.details:
                     raise
                 return ConfirmScanSessionPayload(pin_attempts_left=err.details["attemptsLeft"],
                                                  user_errors=[UserError.from_domain(err)])
+            if isinstance(done, NeedsCoSignature):
+                return ConfirmScanSessionPayload(signing_requests=[SigningRequestType.of(r) for r in done.requests])
+            session = done
             now = ctx.use_cases.scans.clock.now()
             return ConfirmScanSessionPayload(session=t.ScanSessionType.of(session, session.status_at(now), now))
         return await run_mutation(ConfirmScanSessionPayload, act, input)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import strawberry
 
 from application.seals.create_enterprise_seal import CreateEnterpriseSealCommand
+from application.signing.cosigning import NeedsCoSignature
 from domain.errors import NotFound
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import run_mutation
 from graphql_schema.common.node import from_global_id
 from graphql_schema.seals.types import SealKindEnum, SealPayload, SealType
+from graphql_schema.signing.types import CoSignatureInput, SigningRequestType, co_signature
 
 
 @strawberry.input
@@ -20,9 +22,10 @@ class CreateEnterpriseSealInput:
     kind: SealKindEnum = strawberry.field(  # type: ignore[valid-type]
         description="OFFICIAL, CONTRACT, FINANCE, INVOICE, PERSONNEL, OTHER (its name is cut under the star, at "
                     "most 8 characters) or LEGAL_REP (the legal rep's square name seal).")
-    pin: str
     seal_admin_member_id: strawberry.ID | None = strawberry.field(
         default=None, description="The Member who manages and uses the seal; the caller when omitted.")
+    co_signature: CoSignatureInput | None = strawberry.field(
+        default=None, description="Second call: the caller's co-signature over the signingRequest of the first.")
 
 
 @strawberry.type
@@ -33,7 +36,8 @@ class CreateEnterpriseSealPayload(SealPayload):
 @strawberry.type
 class EnterpriseSealMutations:
     @strawberry.mutation(description="§8.2.1 制作机构印章 / §8.2.2 制作法人代表章: by the admin or legal rep of a certified "
-                                     "enterprise with an active org certificate, confirmed with the caller's own PIN. "
+                                     "enterprise with an active org certificate, approved by the caller's co-signature "
+                                     "(two calls, SPEC §C). "
                                      "One live OFFICIAL and one live LEGAL_REP seal per enterprise.")
     async def create_enterprise_seal(self, info: Info, input: CreateEnterpriseSealInput
                                      ) -> CreateEnterpriseSealPayload:
@@ -49,10 +53,12 @@ class EnterpriseSealMutations:
                 if ref is None:
                     raise NotFound("该成员不存在", field="sealAdminMemberId")
                 admin = ref[1]
-            view = await ctx.use_cases.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
+            r = await ctx.use_cases.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
                 principal=ctx.principal, enterprise_id=enterprise[1], name=input.name, kind=input.kind,
-                pin=input.pin, seal_admin_member_id=admin, meta=ctx.meta))
-            return CreateEnterpriseSealPayload(seal=SealType.of(view))
+                co_signature=co_signature(input.co_signature), seal_admin_member_id=admin, meta=ctx.meta))
+            if isinstance(r, NeedsCoSignature):
+                return CreateEnterpriseSealPayload(signing_request=SigningRequestType.one(r))
+            return CreateEnterpriseSealPayload(seal=SealType.of(r))
         return await run_mutation(CreateEnterpriseSealPayload, act, input)
 
 

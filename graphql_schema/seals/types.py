@@ -14,6 +14,7 @@ from domain.seals.seal import SealKind, SealStatus, SealStyle
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_query
 from graphql_schema.common.node import Node, to_global_id
+from graphql_schema.signing.types import SigningRequestType
 
 SealKindEnum = strawberry.enum(SealKind, name="SealKind")
 SealStatusEnum = strawberry.enum(SealStatus, name="SealStatus")
@@ -79,6 +80,8 @@ def _errors() -> list[UserError]:
 
 @strawberry.type
 class SealPayload:
+    signing_request: SigningRequestType | None = strawberry.field(
+        default=None, description="First call: what the phone must co-sign; nothing was changed yet.")
     seal: SealType | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=_errors)
 

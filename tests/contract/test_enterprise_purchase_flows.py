@@ -12,6 +12,7 @@ from tests.contract.test_certificates_flows import sms_code, verified
 from tests.contract.test_enterprise_flows import PHONE, ZHANG, create
 from tests.e2e.test_commerce import catalogue, pay
 from tests.support.data import id_number
+from tests.support.phones import WRONG_PIN
 
 LI = id_number("19850615", "320102", "441")
 ORG_CERTIFICATES = """query($id: ID!) {
@@ -48,10 +49,18 @@ async def test_the_legal_rep_buys_for_the_enterprise(gql, container):
     services = (await gql.op("MyServices"))["me"]["entitlements"]
     assert [(s["status"], s["holder"]) for s in services] == [
         ("ACTIVE", {"__typename": "Enterprise", "id": enterprise_id, "name": "北京数信科技有限公司"})]
-    # §6.2.1 the legal rep claims the org pair with their own PIN (the first claim sets it).
-    c = (await gql.op("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id, "entitlementId": services[0]["id"],
-                                                     "pin": "135790"}))["claimEnterpriseCertificate"]
-    assert c["userErrors"] == [], c
+    # §6.2.1 the legal rep claims the org pair in two calls, approved by their own phone's co-signature.
+    claim = {"enterpriseId": enterprise_id, "entitlementId": services[0]["id"]}
+    unenrolled = (await gql.op("ClaimEnterpriseCertificate", claim))["claimEnterpriseCertificate"]
+    assert [e["code"] for e in unenrolled["userErrors"]] == ["SIGNING_KEY_REQUIRED"], unenrolled
+    await gql.enrol(PHONE)
+    first = (await gql.op("ClaimEnterpriseCertificate", claim))["claimEnterpriseCertificate"]
+    assert first["userErrors"] == [] and first["signingCertificate"] is None, first
+    assert first["signingRequest"]["purpose"] == "CLAIM_ENTERPRISE_CERTIFICATE"
+    assert "北京数信科技有限公司" in first["signingRequest"]["display"]
+    c = await gql.cosigned("ClaimEnterpriseCertificate", claim, "claimEnterpriseCertificate",
+                           "certificate.claim_enterprise")
+    assert c["userErrors"] == [] and c["signingRequest"] is None, c
     signing = c["signingCertificate"]
     assert (signing["usage"], signing["status"]) == ("SIGNING", "ACTIVE")
     assert "北京数信科技有限公司" in signing["subjectDn"] and "NTRCN-" in signing["subjectDn"]
@@ -65,9 +74,9 @@ async def test_the_legal_rep_buys_for_the_enterprise(gql, container):
             (services[0]["id"], "ACTIVE", services[0]["platform"]["name"], services[0]["plan"]["name"])], cert
     mine = (await gql.op("MyCertificates"))["me"]
     assert mine["certificates"] == []  # org certificates are the enterprise's, not the claimer's
-    wrong_pin = (await gql.op("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id,
-                                                             "entitlementId": services[0]["id"], "pin": "246813"}))
-    assert [e["code"] for e in wrong_pin["claimEnterpriseCertificate"]["userErrors"]] == ["INVALID_CREDENTIALS"]
+    wrong_pin = await gql.cosigned("ClaimEnterpriseCertificate", claim, "claimEnterpriseCertificate",
+                                   "certificate.claim_enterprise", pin=WRONG_PIN)
+    assert [e["code"] for e in wrong_pin["userErrors"]] == ["PIN_INCORRECT"], wrong_pin
 
     # The personal plan is not an enterprise plan.
     wrong = (await gql.op("PlaceOrder", {"planIds": [ids["personal"]], "enterpriseId": enterprise_id}))
@@ -82,6 +91,5 @@ async def test_the_legal_rep_buys_for_the_enterprise(gql, container):
     assert (await gql.op("MyServices"))["me"]["entitlements"] == []
     outsider_view = (await gql.raw(ORG_CERTIFICATES, {"id": enterprise_id}))["data"]["enterprise"]
     assert outsider_view is None or outsider_view["certificates"] == []
-    refused = (await gql.op("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id,
-                                                           "entitlementId": services[0]["id"], "pin": "135790"}))
-    assert [e["code"] for e in refused["claimEnterpriseCertificate"]["userErrors"]] == ["NOT_FOUND"]
+    refused = (await gql.op("ClaimEnterpriseCertificate", claim))["claimEnterpriseCertificate"]
+    assert [e["code"] for e in refused["userErrors"]] == ["NOT_FOUND"] and refused["signingRequest"] is None

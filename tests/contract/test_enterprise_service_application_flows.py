@@ -6,6 +6,8 @@ member holds and claims their own certificate with. Refusals store nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from adapters.persistence import tables_commerce as tc
@@ -108,8 +110,10 @@ async def test_the_legal_rep_gifts_a_personal_plan_the_member_claims_their_certi
     [held] = (await gql.op("MyServices"))["me"]["entitlements"]
     assert (held["status"], held["plan"], held["holder"]["__typename"]) == ("ACTIVE", {"name": "personal 标准版"},
                                                                           "Account")
-    claimed = (await gql.op("ClaimPersonalCertificate", {"entitlementId": held["id"], "pin": "135790"}))
-    claimed = claimed["claimPersonalCertificate"]
+    clock.offset = clock.offset + timedelta(seconds=61)  # past any code sent to this phone earlier
+    await gql.enrol(LI_PHONE)
+    claimed = await gql.cosigned("ClaimPersonalCertificate", {"entitlementId": held["id"]},
+                                 "claimPersonalCertificate", "certificate.claim_personal")
     assert claimed["userErrors"] == [], claimed
     assert (claimed["signingCertificate"]["status"], claimed["encryptionCertificate"]["status"]) == (
         "ACTIVE", "ACTIVE")

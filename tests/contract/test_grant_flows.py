@@ -1,12 +1,14 @@
 """§8.5 certificate grants and §7.3 scanning with the company certificate, over HTTP with the contract documents:
 CreateCertificateGrant → ApproveCertificateGrant (SMS + signed letter) → PlaceOrder(grantId) → MyCertificates'
-usableEnterpriseCertificates → ScanQrCode (holderKind ENTERPRISE, enterprise { id name }) → ConfirmScanSession
-with the member's own PIN → the platform's result names the enterprise and the acting person →
-RevokeCertificateGrant. A third person's purchase is refused and stores nothing."""
+usableEnterpriseCertificates → ScanQrCode (holderKind ENTERPRISE, enterprise { id name }) → ConfirmScanSession,
+the member's own phone co-signing a consent to this use of the org key (SPEC §C) → the platform's result names
+the enterprise and the acting person and is signed by the org key → RevokeCertificateGrant. A third person's
+purchase is refused and stores nothing."""
 
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,12 +17,22 @@ import pytest
 from adapters.ca.x509 import public_key_of
 from adapters.crypto.sm2 import default_backend
 from graphql_schema.common.node import to_global_id
-from tests.contract.test_certificates_flows import PIN, claim, entitlement, sms_code, verified
+from tests.contract.test_certificates_flows import entitlement, sms_code, verified
 from tests.contract.test_enterprise_flows import PHONE
 from tests.contract.test_enterprise_purchase_flows import LI, certified, orders
-from tests.contract.test_scan_flows import cert_of, confirm, create, scan
+from tests.contract.test_scan_flows import (
+    ask,
+    cert_of,
+    claim_with_phone,
+    co_sign,
+    confirm,
+    create,
+    finish,
+    scan,
+)
 from tests.e2e.test_commerce import operator_token, pay
 from tests.support.data import id_number
+from tests.support.phones import WRONG_PIN
 from tests.support.platform import PlatformClient, register_platform
 
 sm2 = default_backend()
@@ -64,13 +76,16 @@ async def grant_scene(gql, container, platform, operations=("LOGIN", "SIGN")) ->
     placed = (await gql.op("PlaceOrder", {"planIds": [plan], "enterpriseId": enterprise_id}))["placeOrder"]
     await pay(gql, container, placed["order"]["id"])
     services = (await gql.op("MyServices"))["me"]["entitlements"]
-    org = (await gql.op("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id,
-                                                       "entitlementId": services[0]["id"], "pin": PIN}))
-    org_signing = org["claimEnterpriseCertificate"]["signingCertificate"]
+    await gql.enrol(PHONE)
+    org = await gql.cosigned("ClaimEnterpriseCertificate", {"enterpriseId": enterprise_id,
+                                                            "entitlementId": services[0]["id"]},
+                             "claimEnterpriseCertificate", "certificate.claim_enterprise")
+    assert org["userErrors"] == [], org
+    org_signing = org["signingCertificate"]
 
-    li_account = await verified(gql, container, LI_PHONE, "李四", LI)  # with his own certificate and PIN
+    li_account = await verified(gql, container, LI_PHONE, "李四", LI)  # with his own certificate and phone
     li = gql.token
-    assert (await claim(gql, await entitlement(container, li_account)))["userErrors"] == []
+    assert (await claim_with_phone(gql, LI_PHONE, await entitlement(container, li_account)))["userErrors"] == []
     await verified(gql, container, WANG_PHONE, "王五", id_number("19900307", "110101", "001"))
     wang = gql.token
     gql.token = rep
@@ -126,14 +141,25 @@ async def test_granted_member_logs_in_as_the_enterprise_and_the_grant_is_revoked
     offered = [u for u in seen["session"]["usableCertificates"] if u["holderKind"] == "ENTERPRISE"]
     assert [(u["certificate"]["id"], u["enterprise"]) for u in offered] == [
         (org_signing["id"], {"id": enterprise_id, "name": "北京数信科技有限公司"})]
-    done = await confirm(gql, seen["session"]["id"], org_signing["id"])
+    view = seen["session"]
+    wrong = await confirm(gql, view, org_signing["id"], pin=WRONG_PIN)  # his own PIN counts, not the company's
+    assert (wrong["userErrors"][0]["code"], wrong["pinAttemptsLeft"]) == ("PIN_INCORRECT", 5)
+    (request,) = await ask(gql, view, org_signing["id"])
+    consent = json.loads(base64.b64decode(request["message"]))
+    assert request["purpose"] == "SCAN_CONSENT" and consent["action"] == "scan.consent"
+    assert consent["input"] == {"tId": s["tId"], "platformCode": platform.code, "operation": "LOGIN",
+                                "certificateSerial": org_signing["serialNumber"], "creditCode": "91110108MA01ABCD1E"}
+    assert "北京数信科技有限公司" in request["display"]
+    org_key = public_key_of(cert_of(org_signing["pem"]))
+    assert base64.b64decode(request["publicKey"]) != org_key  # 李四's own key approves the use of the org key
+    done = await finish(gql, view, org_signing["id"], co_sign(gql, view, [request]))
     assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED", done
     res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
     h = res["holder"]
     assert (h["kind"], h["name"], h["creditCode"]) == ("ENTERPRISE", "北京数信科技有限公司", "91110108MA01ABCD1E")
     assert len(h["unifiedTransactionCode"]) == 32 and len(h["personalTransactionCode"]) == 32
-    assert sm2.verify(public_key_of(cert_of(res["signingCertificatePem"])), base64.b64decode(res["challenge"]),
-                      base64.b64decode(res["signature"]))
+    assert cert_of(res["signingCertificatePem"]).dump() == cert_of(org_signing["pem"]).dump()
+    assert sm2.verify(org_key, base64.b64decode(res["challenge"]), base64.b64decode(res["signature"]))
 
     gql.token = rep
     revoked = (await gql.op("RevokeCertificateGrant", {"grantId": grant["id"]}))["revokeCertificateGrant"]

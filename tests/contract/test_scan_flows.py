@@ -1,5 +1,7 @@
 """§7 scan services through the contract documents of platform.graphql and scan.graphql: signed platform
-requests, LOGIN / SIGN / ENCRYPT / DECRYPT end to end, callbacks signed and delivered, and the refusals."""
+requests, LOGIN / SIGN / ENCRYPT / DECRYPT end to end with the phone co-signing (SPEC §C; sxq_phone plays the
+app's key share), signatures verified by OpenSSL against the certificate, callbacks signed and delivered, and
+the refusals: wrong and locked PINs, replayed, partial or foreign co-signatures, parallel confirms."""
 
 from __future__ import annotations
 
@@ -21,8 +23,10 @@ from adapters.ca.x509 import public_key_of
 from adapters.crypto.sm2 import default_backend, public_key_to_pem
 from adapters.vendors.platform_callbacks import HttpPlatformCallbackSender, callback_signing_string
 from application.scans.callbacks import CALLBACK_TOPIC
-from tests.contract.test_certificates_flows import PIN, account_uuid, claim, entitlement, verified
+from sxq_phone import OnScreen, RefusedToSign
+from tests.contract.test_certificates_flows import PHONE, account_uuid, entitlement, verified
 from tests.support.data import id_number
+from tests.support.phones import TEST_PIN, WRONG_PIN
 from tests.support.platform import PlatformClient, TestPlatform, entitlement_on, register_platform, sm3_hex
 
 sm2 = default_backend()
@@ -42,11 +46,22 @@ def pc(client, platform):
     return PlatformClient(client, platform)
 
 
-async def holder(gql, container, platform, **ent):
-    """A verified account with its personal certificate pair and an entitlement on `platform`."""
-    account = await verified(gql, container)
-    r = await claim(gql, await entitlement(container, account))
-    assert r["userErrors"] == []
+async def claim_with_phone(gql, phone: str, ent_id: str) -> dict:
+    """The app enrols its key share (once) and claims the personal pair, co-signing the claim."""
+    if not gql.phones.has(phone):
+        await gql.enrol(phone)
+    else:
+        gql.adopt(phone)
+    return await gql.cosigned("ClaimPersonalCertificate", {"entitlementId": ent_id}, "claimPersonalCertificate",
+                              "certificate.claim_personal")
+
+
+async def holder(gql, container, platform, phone=PHONE, **ent):
+    """A verified account with its phone enrolled, its personal certificate pair and an entitlement on
+    `platform`."""
+    account = await verified(gql, container, phone=phone)
+    r = await claim_with_phone(gql, phone, await entitlement(container, account))
+    assert r["userErrors"] == [], r
     await entitlement_on(container, account_uuid(account), platform.id, **ent)
     certs = (await gql.op("MyCertificates"))["me"]["certificates"]
     return account, certs
@@ -62,9 +77,55 @@ async def scan(gql, qr):
     return (await gql.op("ScanQrCode", {"qrContent": qr}))["scanQrCode"]
 
 
-async def confirm(gql, session_id, cert_id, pin=PIN, seal_id=None):
-    return (await gql.op("ConfirmScanSession", {"sessionId": session_id, "certificateId": cert_id, "sealId": seal_id,
-                                                "pin": pin}))["confirmScanSession"]
+def screen(view) -> OnScreen:
+    """What the app shows for a scanned session (the scanQrCode answer): the phone checks every message
+    against it."""
+    return OnScreen.scan(view["tId"], view["platform"]["platformCode"], [d["sm3Hex"] for d in view["documents"]],
+                         [e["envelopeId"] for e in view["envelopes"]])
+
+
+def _input(view, cert_id, seal_id=None) -> dict:
+    return {"sessionId": view["id"], "certificateId": cert_id, "sealId": seal_id}
+
+
+async def confirm(gql, view, cert_id, pin=TEST_PIN, seal_id=None):
+    """Both calls: the signing requests, the phone co-signs them under `pin`, the same input again."""
+    return await gql.cosigned("ConfirmScanSession", _input(view, cert_id, seal_id), "confirmScanSession",
+                              screen(view), pin=pin)
+
+
+async def ask(gql, view, cert_id, seal_id=None) -> list[dict]:
+    """The first call only: the signing requests."""
+    r = (await gql.op("ConfirmScanSession", _input(view, cert_id, seal_id)))["confirmScanSession"]
+    assert r["userErrors"] == [] and r["session"] is None, r
+    return r["signingRequests"]
+
+
+def co_sign(gql, view, requests, pin=TEST_PIN) -> list[dict]:
+    return gql.phones.co_sign_inputs(gql.owner(), requests, screen(view), pin)
+
+
+async def finish(gql, view, cert_id, co_signatures, seal_id=None) -> dict:
+    """The second call only."""
+    return (await gql.op("ConfirmScanSession", {**_input(view, cert_id, seal_id),
+                                                "coSignatures": co_signatures}))["confirmScanSession"]
+
+
+def openssl_verifies(tmp_path, certificate_pem: str, message: bytes, signature: bytes) -> bool:
+    """`openssl pkeyutl -verify` with the public key of the certificate as the platform received it and the
+    GM/T 0009 signer ID."""
+    (tmp_path / "cert.pem").write_text(certificate_pem)
+    pub = subprocess.run(["openssl", "x509", "-in", str(tmp_path / "cert.pem"), "-pubkey", "-noout"],
+                         capture_output=True, text=True, timeout=30)
+    assert pub.returncode == 0, pub.stderr
+    (tmp_path / "pub.pem").write_text(pub.stdout)
+    (tmp_path / "msg").write_bytes(message)
+    (tmp_path / "sig.der").write_bytes(signature)
+    out = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(tmp_path / "pub.pem"),
+                          "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678",
+                          "-in", str(tmp_path / "msg"), "-sigfile", str(tmp_path / "sig.der")],
+                         capture_output=True, text=True, timeout=30)
+    return out.returncode == 0 and "Signature Verified Successfully" in out.stdout
 
 
 async def used(container, platform):
@@ -101,7 +162,8 @@ async def callbacks(container) -> list[dict]:
     return got
 
 
-async def test_login_end_to_end_with_a_verified_signature_and_a_signed_callback(gql, container, pc, platform):
+async def test_login_end_to_end_with_a_verified_signature_and_a_signed_callback(gql, container, pc, platform,
+                                                                                  tmp_path):
     _account, certs = await holder(gql, container, platform)
     signing = next(c for c in certs if c["usage"] == "SIGNING")
     s = await create(pc, operation="LOGIN")
@@ -112,8 +174,16 @@ async def test_login_end_to_end_with_a_verified_signature_and_a_signed_callback(
     assert view["platform"]["platformCode"] == platform.code and view["status"] == "SCANNED"
     assert [u["certificate"]["id"] for u in view["usableCertificates"]] == [signing["id"]]
     assert view["usableCertificates"][0]["holderKind"] == "PERSONAL"
-    done = await confirm(gql, view["id"], signing["id"])
-    assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED"
+    # The first call: one request, the LOGIN challenge for this tId and platform, to be co-signed by the key
+    # the signing certificate certifies.
+    (request,) = await ask(gql, view, signing["id"])
+    assert request["purpose"] == "SCAN_LOGIN" and request["display"] == f"登录 {view['platform']['name']}"
+    assert public_key_of(cert_of(signing["pem"])) == base64.b64decode(request["publicKey"])
+    assert set(json.loads(base64.b64decode(request["message"]))) == {"tId", "platformCode", "operation",
+                                                                     "signedAt"}
+    done = await finish(gql, view, signing["id"], co_sign(gql, view, [request]))
+    assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED", done
+    assert done["signingRequests"] is None and done["session"]["confirmedAt"]
     # The app reads the session again by its id (node); the platform's own signed requests cannot.
     node = "query($id: ID!) { node(id: $id) { ... on ScanSession { id status tId } } }"
     again = (await gql.raw(node, {"id": view["id"]}))["data"]["node"]
@@ -123,10 +193,17 @@ async def test_login_end_to_end_with_a_verified_signature_and_a_signed_callback(
     assert r["status"] == "CONFIRMED" and r["scannedAt"] and r["confirmedAt"]
     res = r["result"]
     challenge = base64.b64decode(res["challenge"])
+    assert challenge == base64.b64decode(request["message"])  # exactly what the phone co-signed
     bound = json.loads(challenge)
     assert bound["tId"] == s["tId"] and bound["platformCode"] == platform.code and bound["signedAt"]
     cert = cert_of(res["signingCertificatePem"])
-    assert sm2.verify(public_key_of(cert), challenge, base64.b64decode(res["signature"]))
+    signature = base64.b64decode(res["signature"])
+    assert sm2.verify(public_key_of(cert), challenge, signature)
+    if shutil.which("openssl"):  # the platform's view: the certificate it received, nothing of the shares
+        assert await asyncio.to_thread(openssl_verifies, tmp_path, res["signingCertificatePem"], challenge,
+                                       signature)
+        assert not await asyncio.to_thread(openssl_verifies, tmp_path, res["signingCertificatePem"],
+                                           challenge.replace(s["tId"].encode(), b"T" * len(s["tId"])), signature)
     assert res["encryptionCertificatePem"].startswith("-----BEGIN CERTIFICATE-----")
     h = res["holder"]
     assert h["kind"] == "PERSONAL" and h["name"] == "张三" and "*" in h["maskedIdNumber"]
@@ -157,15 +234,21 @@ async def test_sign_continuous_two_documents_cms_quota_and_bill(gql, container, 
     view = (await scan(gql, s["qrContent"]))["session"]
     assert [d["docId"] for d in view["documents"]] == ["D1", "D2"]
     seal = view["usableSeals"][0]
-    missing = await confirm(gql, view["id"], signing["id"])
-    assert missing["userErrors"][0]["field"] == "sealId"
-    done = await confirm(gql, view["id"], signing["id"], seal_id=seal["id"])
+    missing = await confirm(gql, view, signing["id"])
+    assert missing["userErrors"][0]["field"] == "sealId" and missing["signingRequests"] is None
+    requests = await ask(gql, view, signing["id"], seal["id"])
+    # Per document, in order: its raw hash, then the CMS signed attributes over it.
+    assert [r["purpose"] for r in requests] == ["SCAN_DOCUMENT", "SCAN_SIGNED_ATTRIBUTES"] * 2
+    assert [base64.b64decode(r["message"]).hex() for r in requests[::2]] == [d["sm3Hex"] for d in docs]
+    assert requests[0]["display"] == "签署《标书1.pdf》"
+    co_signed_attributes = [base64.b64decode(r["message"]) for r in requests[1::2]]
+    done = await finish(gql, view, signing["id"], co_sign(gql, view, requests), seal["id"])
     assert done["userErrors"] == [], done
     res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
     cert = cert_of(res["signingCertificatePem"])
     pub = public_key_of(cert)
     assert [x["docId"] for x in res["signatures"]] == ["D1", "D2"]
-    for doc, sig in zip(docs, res["signatures"], strict=True):
+    for doc, sig, attributes in zip(docs, res["signatures"], co_signed_attributes, strict=True):
         digest = bytes.fromhex(doc["sm3Hex"])
         assert sm2.verify(pub, digest, base64.b64decode(sig["signature"]))
         der = base64.b64decode(sig["signedDataDer"])
@@ -179,6 +262,7 @@ async def test_sign_continuous_two_documents_cms_quota_and_bill(gql, container, 
         assert sd["encap_content_info"]["content"].native is None
         assert sd["certificates"][0].chosen.dump() == cert.dump()
         to_be_signed = signed_attributes_der(der)
+        assert to_be_signed == attributes  # the SignerInfo carries exactly the attributes the phone co-signed
         assert to_be_signed[0] == 0x31
         assert sm2.verify(pub, to_be_signed, si["signature"].native)
         assert base64.b64decode(sig["sealImagePng"]).startswith(b"\x89PNG")
@@ -199,8 +283,8 @@ async def test_sign_continuous_two_documents_cms_quota_and_bill(gql, container, 
     assert [(b.operation, b.count) for b in bills] == [("SIGN", 2)]
     s2 = await create(pc, operation="SIGN", documents=docs, continuous=True)
     view2 = (await scan(gql, s2["qrContent"]))["session"]
-    refused = await confirm(gql, view2["id"], signing["id"], seal_id=seal["id"])
-    assert refused["userErrors"][0]["code"] == "QUOTA_EXHAUSTED"
+    refused = await confirm(gql, view2, signing["id"], seal_id=seal["id"])
+    assert refused["userErrors"][0]["code"] == "QUOTA_EXHAUSTED" and refused["signingRequests"] is None
     r2 = (await pc.op("ScanSessionByTid", {"tId": s2["tId"]}))["platformScanSession"]
     assert r2["status"] == "SCANNED" and r2["result"] is None
     assert (await used(container, platform)).signs_used == 2
@@ -213,20 +297,27 @@ async def test_encrypt_and_decrypt(gql, container, pc, platform):
     enc = next(c for c in certs if c["usage"] == "ENCRYPTION")
     s = await create(pc, operation="ENCRYPT")
     view = (await scan(gql, s["qrContent"]))["session"]
-    assert (await confirm(gql, view["id"], signing["id"]))["userErrors"] == []
+    assert (await confirm(gql, view, signing["id"]))["userErrors"] == []
     res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
     enc_cert = cert_of(res["encryptionCertificatePem"])
+    assert json.loads(base64.b64decode(res["challenge"]))["operation"] == "ENCRYPT"
     assert sm2.verify(public_key_of(cert_of(res["signingCertificatePem"])), base64.b64decode(res["challenge"]),
                       base64.b64decode(res["signature"]))
 
-    # A bidder encrypted a bid key to the holder's encryption certificate; the platform gets it re-encrypted.
+    # A bidder encrypted a bid key to the holder's encryption certificate; the platform gets it re-encrypted,
+    # once the holder co-signed a consent naming the session and the envelope.
     bid_key = bytes(range(16))
     envelope = base64.b64encode(sm2.encrypt(public_key_of(enc_cert), bid_key)).decode()
     s = await create(pc, operation="DECRYPT", envelopes=[{"envelopeId": "BID-1", "sm2CipherDer": envelope}])
     view = (await scan(gql, s["qrContent"]))["session"]
     assert view["envelopes"] == [{"envelopeId": "BID-1"}]
     assert [u["certificate"]["id"] for u in view["usableCertificates"]] == [enc["id"]]
-    assert (await confirm(gql, view["id"], enc["id"]))["userErrors"] == []
+    (request,) = await ask(gql, view, enc["id"])
+    consent = json.loads(base64.b64decode(request["message"]))
+    assert request["purpose"] == "SCAN_CONSENT" and consent["action"] == "scan.consent"
+    assert consent["input"] == {"tId": s["tId"], "platformCode": platform.code, "operation": "DECRYPT",
+                                "envelopes": ["BID-1"]}
+    assert (await finish(gql, view, enc["id"], co_sign(gql, view, [request])))["userErrors"] == []
     res = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["result"]
     (k,) = res["decryptedKeys"]
     assert k["envelopeId"] == "BID-1"
@@ -281,8 +372,9 @@ async def test_bad_input_other_platforms_tid_second_scan_wrong_pin_and_decline(g
         "platformScanSession"] is None
 
     view = (await scan(gql, s["qrContent"]))["session"]
-    wrong = await confirm(gql, view["id"], signing["id"], pin="999999")
-    assert wrong["userErrors"][0]["code"] == "INVALID_CREDENTIALS" and wrong["pinAttemptsLeft"] == 5
+    wrong = await confirm(gql, view, signing["id"], pin=WRONG_PIN)
+    assert wrong["userErrors"][0]["code"] == "PIN_INCORRECT" and wrong["pinAttemptsLeft"] == 5
+    assert wrong["userErrors"][0]["field"] == "coSignatures" and wrong["session"] is None
     # a second account cannot take the session
     mine = gql.token
     await verified(gql, container, phone="13698765432", name="李四", number=id_number(seq="456"))
@@ -291,9 +383,75 @@ async def test_bad_input_other_platforms_tid_second_scan_wrong_pin_and_decline(g
     gql.token = mine
     declined = (await gql.op("DeclineScanSession", {"sessionId": view["id"]}))["declineScanSession"]
     assert declined["userErrors"] == [] and declined["session"]["status"] == "DECLINED"
-    late = await confirm(gql, view["id"], signing["id"])
+    late = await confirm(gql, view, signing["id"])
     assert late["userErrors"][0]["code"] == "SCAN_SESSION_CLOSED"
     assert (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]["status"] == "DECLINED"
+
+
+async def test_six_wrong_pins_lock_the_key_and_the_session_stays_scanned(gql, container, pc, platform):
+    _account, certs = await holder(gql, container, platform)
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    s = await create(pc, operation="LOGIN")
+    view = (await scan(gql, s["qrContent"]))["session"]
+    for left in (5, 4, 3, 2, 1):
+        wrong = await confirm(gql, view, signing["id"], pin=WRONG_PIN)
+        assert (wrong["userErrors"][0]["code"], wrong["pinAttemptsLeft"]) == ("PIN_INCORRECT", left), wrong
+    locked = await confirm(gql, view, signing["id"], pin=WRONG_PIN)
+    assert (locked["userErrors"][0]["code"], locked["pinAttemptsLeft"]) == ("PIN_LOCKED", 0), locked
+    # Even the right PIN: the first call already refuses, no request is made for a locked key.
+    right = (await gql.op("ConfirmScanSession", _input(view, signing["id"])))["confirmScanSession"]
+    assert right["userErrors"][0]["code"] == "PIN_LOCKED" and right["signingRequests"] is None
+    assert right["pinAttemptsLeft"] == 0
+    r = (await pc.op("ScanSessionByTid", {"tId": s["tId"]}))["platformScanSession"]
+    assert r["status"] == "SCANNED" and r["result"] is None
+
+
+async def test_co_signatures_replayed_partial_or_made_for_another_session_are_refused(gql, container, pc,
+                                                                                     platform):
+    _account, certs = await holder(gql, container, platform, sign_quota=10)
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    docs = [{"docId": f"D{i}", "fileName": f"标书{i}.pdf", "sm3Hex": sm3_hex(f"doc {i}".encode())} for i in (1, 2)]
+    s = await create(pc, operation="SIGN", documents=docs, continuous=True)
+    view = (await scan(gql, s["qrContent"]))["session"]
+    seal = view["usableSeals"][0]["id"]
+    requests = await ask(gql, view, signing["id"], seal)
+    co = co_sign(gql, view, requests)
+    partial = await finish(gql, view, signing["id"], co[:3], seal)
+    assert [(e["code"], e["field"]) for e in partial["userErrors"]] == [("SIGNING_REQUEST_INVALID", "coSignatures")]
+
+    other = await create(pc, operation="SIGN", documents=docs, continuous=True)
+    other_view = (await scan(gql, other["qrContent"]))["session"]
+    foreign = await finish(gql, other_view, signing["id"], co, seal)
+    assert foreign["userErrors"][0]["code"] == "SIGNING_REQUEST_INVALID"
+    assert foreign["userErrors"][0]["field"].startswith("coSignatures.0")
+
+    done = await finish(gql, view, signing["id"], co, seal)
+    assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED", done
+    # Replayed on the other session (same documents): the requests are spent and named another session.
+    again = await finish(gql, other_view, signing["id"], co, seal)
+    assert again["userErrors"][0]["code"] in ("SIGNING_REQUEST_INVALID", "SIGNING_REQUEST_USED")
+    # A wrong-PIN batch replayed is refused as used, and not counted twice.
+    wrong_requests = await ask(gql, other_view, signing["id"], seal)
+    wrong = co_sign(gql, other_view, wrong_requests, pin=WRONG_PIN)
+    first = await finish(gql, other_view, signing["id"], wrong, seal)
+    assert (first["userErrors"][0]["code"], first["pinAttemptsLeft"]) == ("PIN_INCORRECT", 5)
+    replayed = await finish(gql, other_view, signing["id"], wrong, seal)
+    assert replayed["userErrors"][0]["code"] == "SIGNING_REQUEST_USED" and replayed["pinAttemptsLeft"] is None
+    key = (await gql.op("MySigningKey"))["me"]["signingKey"]
+    assert key["pinAttemptsLeft"] == 5 and key["status"] == "ACTIVE"
+    assert (await confirm(gql, other_view, signing["id"], seal_id=seal))["session"]["status"] == "CONFIRMED"
+
+
+async def test_the_phone_refuses_a_login_challenge_for_another_session(gql, container, pc, platform):
+    _account, certs = await holder(gql, container, platform)
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    shown = (await scan(gql, (await create(pc, operation="LOGIN"))["qrContent"]))["session"]
+    other = (await scan(gql, (await create(pc, operation="LOGIN"))["qrContent"]))["session"]
+    requests = await ask(gql, other, signing["id"])
+    # The server (or someone between) hands the phone another session's challenge while the app shows this one.
+    with pytest.raises(RefusedToSign):
+        co_sign(gql, shown, requests)
+    assert (await confirm(gql, shown, signing["id"]))["session"]["status"] == "CONFIRMED"
 
 
 async def test_expiry_then_scan_is_refused_and_the_worker_tells_the_platform(gql, container, pc, platform, clock):
@@ -315,13 +473,34 @@ async def test_only_one_of_two_concurrent_confirms_wins(gql, container, pc, plat
     signing = next(c for c in certs if c["usage"] == "SIGNING")
     s = await create(pc, operation="LOGIN")
     view = (await scan(gql, s["qrContent"]))["session"]
-    a, b = await asyncio.gather(confirm(gql, view["id"], signing["id"]), confirm(gql, view["id"], signing["id"]))
+    a, b = await asyncio.gather(confirm(gql, view, signing["id"]), confirm(gql, view, signing["id"]))
     outcomes = sorted([bool(a["userErrors"]), bool(b["userErrors"])])
     assert outcomes == [False, True], (a, b)
     loser = a if a["userErrors"] else b
     assert loser["userErrors"][0]["code"] in ("SCAN_SESSION_CLOSED", "CONFLICT")
     got = await callbacks(container)
     assert [json.loads(g["body"])["type"] for g in got].count("CONFIRMED") == 1
+
+
+@pytest.mark.parametrize("parallel", [2, 20])
+async def test_parallel_identical_finishes_confirm_exactly_once(gql, container, pc, platform, parallel):
+    await holder(gql, container, platform)
+    certs = (await gql.op("MyCertificates"))["me"]["certificates"]
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    s = await create(pc, operation="LOGIN")
+    view = (await scan(gql, s["qrContent"]))["session"]
+    co = co_sign(gql, view, await ask(gql, view, signing["id"]))
+    outcomes = await asyncio.gather(*(finish(gql, view, signing["id"], co) for _ in range(parallel)))
+    won = [o for o in outcomes if not o["userErrors"]]
+    assert len(won) == 1 and won[0]["session"]["status"] == "CONFIRMED", outcomes
+    assert {o["userErrors"][0]["code"] for o in outcomes if o["userErrors"]} <= {
+        "SIGNING_REQUEST_USED", "SCAN_SESSION_CLOSED", "CONFLICT"}, outcomes
+    got = await callbacks(container)
+    assert [json.loads(g["body"])["type"] for g in got].count("CONFIRMED") == 1
+    ent = await used(container, platform)
+    async with container.uow() as uow:
+        bills = (await uow.bill_records.page_for_order(ent.order_id, first=50, after=None)).items
+    assert [(b.operation, b.count) for b in bills] == [("LOGIN", 1)]
 
 
 def test_hash_helper_is_sm3():

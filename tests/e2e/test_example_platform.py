@@ -16,7 +16,8 @@ from examples.trading_platform.app import create_app as create_platform_app
 from examples.trading_platform.app import sample_pdf
 from examples.trading_platform.platform import RelyingParty
 from examples.trading_platform.register import register_with_operator_api
-from tests.contract.test_certificates_flows import PIN, account_uuid, claim, entitlement, verified
+from tests.contract.test_certificates_flows import PHONE, account_uuid, entitlement, verified
+from tests.contract.test_scan_flows import claim_with_phone, confirm
 from tests.support.platform import entitlement_on
 from tests.support.ws import collect, serving, subscription
 
@@ -40,7 +41,7 @@ async def world(app, container, gql):
                 http, sxq_url, username="catalogue", password="Oper4tor!x", platform_code=CODE,
                 name="示例交易平台", region="北京市", callback_url=f"{rp_url}/sxq/callback", private_key=key)
             account = await verified(gql, container)
-            assert (await claim(gql, await entitlement(container, account)))["userErrors"] == []
+            assert (await claim_with_phone(gql, PHONE, await entitlement(container, account)))["userErrors"] == []
             async with container.uow() as uow:
                 platform = await uow.trading_platforms.by_code(CODE)
             await entitlement_on(container, account_uuid(account), platform.id)
@@ -55,16 +56,17 @@ async def _deliver(container) -> None:
 
 
 async def _scan_and_confirm(gql, qr: str, certs, *, seal: bool = False) -> None:
-    """The app: scan, take the certificate the server offers for this operation, confirm with the PIN."""
+    """The app: scan, take the certificate the server offers for this operation, confirm: the first call lists
+    what to co-sign, the phone (sxq_phone) checks it against the screen and co-signs under the PIN, the
+    second call sends the co-signatures."""
     seen = (await gql.op("ScanQrCode", {"qrContent": qr}))["scanQrCode"]
     assert seen["userErrors"] == [], seen
     view = seen["session"]
     cert = view["usableCertificates"][0]["certificate"]
     assert cert["id"] in {c["id"] for c in certs}
     seal_id = view["usableSeals"][0]["id"] if seal and view["usableSeals"] else None
-    done = (await gql.op("ConfirmScanSession", {"sessionId": view["id"], "certificateId": cert["id"],
-                                                "sealId": seal_id, "pin": PIN}))["confirmScanSession"]
-    assert done["userErrors"] == [], done
+    done = await confirm(gql, view, cert["id"], seal_id=seal_id)
+    assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED", done
 
 
 async def test_login_callback_verified_and_the_page_follows_it(world, gql, container):

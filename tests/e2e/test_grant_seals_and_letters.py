@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.contract.test_certificates_flows import PIN, sms_code
+from tests.contract.test_certificates_flows import sms_code
 from tests.contract.test_enterprise_flows import PHONE
 from tests.contract.test_grant_flows import grant_scene
 from tests.support.platform import register_platform
@@ -37,8 +37,10 @@ async def _get(client, url: str, token: str | None) -> tuple[int, bytes]:
 async def test_a_grant_naming_a_seal_its_letter_and_its_end_with_the_seal(gql, container, client, platform, clock):
     w = await grant_scene(gql, container, platform)
     gql.token = w.rep
-    made = (await gql.op("CreateEnterpriseSeal", {"enterpriseId": w.enterprise_id, "name": "合同专用章",
-                                                  "kind": "CONTRACT", "pin": PIN}))["createEnterpriseSeal"]
+    gql.adopt(PHONE)  # the legal rep's phone co-signs (enrolled when the org certificate was claimed)
+    made = await gql.cosigned("CreateEnterpriseSeal", {"enterpriseId": w.enterprise_id, "name": "合同专用章",
+                                                       "kind": "CONTRACT"}, "createEnterpriseSeal",
+                              "seal.create_enterprise")
     assert made["userErrors"] == [], made
     seal = made["seal"]["id"]
     grant_input = {"enterpriseId": w.enterprise_id, "memberId": w.members["李四"], "platformId": w.platform_id,
@@ -77,7 +79,7 @@ async def test_a_grant_naming_a_seal_its_letter_and_its_end_with_the_seal(gql, c
     status, signed = await _get(client, letter["signedDocumentUrl"], w.li)
     assert status == 200 and signed.startswith(pdf) and hashlib.sha256(signed).hexdigest() == letter["signedSha256"]
 
-    revoked = (await gql.op("RevokeSeal", {"sealId": seal, "pin": PIN}))["revokeSeal"]
+    revoked = await gql.cosigned("RevokeSeal", {"sealId": seal}, "revokeSeal", "seal.revoke")
     assert revoked["userErrors"] == [], revoked
     ended = (await gql.raw(NODE, {"id": grant["id"]}))["data"]["node"]
     assert (ended["status"], ended["endReason"], ended["seals"][0]["status"]) == (

@@ -107,19 +107,11 @@ async def test_confirmation_codes_need_a_signed_in_owner(gql):
     assert r["userErrors"] == []
 
 
-async def test_me_tells_whether_a_certificate_pin_is_set(gql, container):
-    from datetime import UTC, datetime
-
-    from domain.certificates.pin import CertificatePin
-    from graphql_schema.common.node import from_global_id
-
-    r = await gql.register(OLD)
-    assert (await gql.op("Me"))["me"]["hasCertificatePin"] is False
-    account_id = from_global_id(r["account"]["id"], "Account")[1]
-    async with container.uow() as uow:
-        uow.certificate_pins.add(CertificatePin(account_id=account_id, verifier=b"\x00" * 32,
-                                                set_at=datetime.now(UTC)))
-        await uow.commit()
-    assert (await gql.op("Me"))["me"]["hasCertificatePin"] is True
+async def test_me_shows_the_signing_key_once_the_phone_enrols_it(gql):
+    await gql.register(OLD)
+    assert (await gql.op("Me"))["me"]["signingKey"] is None
+    enrolled = await gql.enrol(OLD)
+    key = (await gql.op("Me"))["me"]["signingKey"]
+    assert key == {"id": enrolled["signingKey"]["id"], "status": "ACTIVE", "pinAttemptsLeft": 6}
     login = (await gql.op("LoginWithPassword", {"phone": OLD, "password": PASSWORD}))["loginWithPassword"]
-    assert login["account"]["hasCertificatePin"] is True
+    assert login["account"]["signingKey"] == key

@@ -1,5 +1,6 @@
 """The scan-service fakes agree with the real adapters where the use cases can tell: the GM/T 0009 ciphertext
-check of DocumentSignatures (the fake's CMS is a marker, the real one is checked in tests/contract)."""
+check and the signed attributes of DocumentSignatures (the fake's SignedData is a marker, the real one is checked
+in tests/contract and tests/integration/ca)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,16 @@ def test_the_fake_ciphertext_check_agrees_with_the_real_one(name, der):
     assert FakeDocumentSignatures(sm2).is_sm2_ciphertext(der) == Sm2DocumentSignatures(sm2).is_sm2_ciphertext(der)
 
 
-def test_the_fake_signed_data_carries_a_real_signature_over_the_digest():
+def test_the_fake_signed_data_carries_the_real_attributes_and_a_real_signature_over_them():
     key = sm2.generate_private_key()
     pub = sm2.public_key(key)
     digest = bytes(range(32))
-    marker = FakeDocumentSignatures(sm2).detached_signed_data(certificate_der=b"fake-der:1", private_key=key,
-                                                             public_key=pub, digest=digest,
-                                                             signing_time=datetime.now(UTC))
+    now = datetime.now(UTC)
+    fake, real = FakeDocumentSignatures(sm2), Sm2DocumentSignatures(sm2)
+    attributes = fake.signed_attributes(digest, now)
+    assert attributes == real.signed_attributes(digest, now)  # what the phone parses is the real DER
+    marker = fake.detached_signed_data(certificate_der=b"fake-der:1", private_key=key, public_key=pub,
+                                       digest=digest, signing_time=now)
     inside, signature = FakeDocumentSignatures.opened(marker)
-    assert inside == digest and sm2.verify(pub, digest, signature)
+    assert inside == attributes and sm2.verify(pub, attributes, signature)
+    assert FakeDocumentSignatures.opened(fake.signed_data(b"fake-der:1", attributes, b"sig")) == (attributes, b"sig")

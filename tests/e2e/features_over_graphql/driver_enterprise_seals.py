@@ -1,5 +1,6 @@
 """GraphQLDriver's acts of §8.2 with the contract documents (CreateEnterpriseSeal, ChangeSealFace, ExportSeal) and
-Enterprise.seals: a mixin of GraphQLDriver, which provides `_app`, `_mutate`, `_op`, `_query` and `_local_id`."""
+Enterprise.seals: a mixin of GraphQLDriver, which provides `_app`, `_cosigned` (the two calls of an act, the phone
+co-signing with the PIN the scenario types), `_op`, `_query` and `_local_id`."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ ENTERPRISE_SEALS = """query($id: ID!, $includeInvalid: Boolean) {
 class EnterpriseSealsGraphQLDriver:
     async def create_enterprise_seal(self, session, enterprise_id: str, name: str, kind: str, pin: str,
                                      seal_admin_member_id: str | None = None) -> OrgSealInfo:
-        r = await self._mutate("CreateEnterpriseSeal", "createEnterpriseSeal",
-                               {"enterpriseId": enterprise_id, "name": name, "kind": kind, "pin": pin,
-                                "sealAdminMemberId": seal_admin_member_id}, session)
+        r = await self._cosigned(session, "CreateEnterpriseSeal", "createEnterpriseSeal",
+                                 {"enterpriseId": enterprise_id, "name": name, "kind": kind,
+                                  "sealAdminMemberId": seal_admin_member_id}, "seal.create_enterprise", pin)
         seal = next(s for s in await self.enterprise_seals(session, enterprise_id) if s.id == r["seal"]["id"])
         assert (seal.name, seal.kind, seal.status) == (r["seal"]["name"], r["seal"]["kind"], r["seal"]["status"])
         return seal
@@ -32,9 +33,9 @@ class EnterpriseSealsGraphQLDriver:
 
     async def change_org_seal_face(self, session, seal_id: str, pin: str, style: str | None = None,
                                    surrounding_text: str | None = None, info_code: str | None = None) -> None:
-        await self._mutate("ChangeSealFace", "changeSealFace",
-                           {"sealId": seal_id, "pin": pin, "style": style, "surroundingText": surrounding_text,
-                            "infoCode": info_code}, session)
+        await self._cosigned(session, "ChangeSealFace", "changeSealFace",
+                             {"sealId": seal_id, "style": style, "surroundingText": surrounding_text,
+                              "infoCode": info_code}, "seal.change_face", pin)
 
     async def seal_face_count(self, seal_id: str) -> int:
         """The face history kept for signatures already made (not on the API: read from storage)."""

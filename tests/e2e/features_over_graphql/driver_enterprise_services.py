@@ -42,8 +42,9 @@ class EnterpriseServicesGraphQLDriver:
 
     async def claim_enterprise_certificate(self, session, enterprise_id: str, entitlement_id: str,
                                            pin: str) -> list[OrgCertificateInfo]:
-        r = await self._mutate("ClaimEnterpriseCertificate", "claimEnterpriseCertificate",
-                               {"enterpriseId": enterprise_id, "entitlementId": entitlement_id, "pin": pin}, session)
+        r = await self._cosigned(session, "ClaimEnterpriseCertificate", "claimEnterpriseCertificate",
+                                 {"enterpriseId": enterprise_id, "entitlementId": entitlement_id},
+                                 "certificate.claim_enterprise", pin)
         return [OrgCertificateInfo(c["id"], c["usage"], c["subjectDn"], c["status"])
                 for c in (r["signingCertificate"], r["encryptionCertificate"])]
 

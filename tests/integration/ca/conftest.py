@@ -18,7 +18,6 @@ from domain.accounts.session import PrincipalKind
 from domain.certificates.certificate import HolderKind
 
 SIGNER_ID = "1234567812345678"
-PIN = "135790"
 
 
 class OpenSsl:
@@ -68,13 +67,28 @@ def new_account(container):
     return make
 
 
+async def issue_dual(container, cmd: IssueDualCertificatesCommand) -> DualPair:
+    """As the claims do it: the keys outside the transaction, then both certificates in one."""
+    issue = container.issue_dual_certificates()
+    prepared = issue.prepare_keys(cmd)
+    async with container.uow() as uow:
+        pair = await issue.record(uow, cmd, prepared)
+        await uow.commit()
+    return pair
+
+
 @pytest.fixture
 def issue_pair(container):
-    async def issue(account_id: UUID, *, pin: str = PIN, subject: SubjectInfo | None = None,
-                    days: int = 365) -> DualPair:
+    """A person's dual pair. The CA only certifies the signing public key (a person's two-share key in
+    production); here it is a plain key pair, and `signing_private_key` is there for tests that need its half."""
+    async def issue(account_id: UUID, *, signing_private_key: bytes | None = None,
+                    subject: SubjectInfo | None = None, days: int = 365) -> DualPair:
+        sm2 = container.sm2_backend()
+        private_key = signing_private_key or sm2.generate_private_key()
         subject = subject or SubjectInfo(HolderKind.PERSON, "张三", "3101XXXXXXXXXX1234")
-        return await container.issue_dual_certificates()(IssueDualCertificatesCommand(
-            account_id, subject, pin, container.clock().now() + timedelta(days=days)))
+        return await issue_dual(container, IssueDualCertificatesCommand(
+            account_id, subject, container.clock().now() + timedelta(days=days),
+            signing_public_key=sm2.public_key(private_key)))
 
     return issue
 

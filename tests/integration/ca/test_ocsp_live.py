@@ -20,7 +20,7 @@ from application.certificates.ports import SubjectInfo
 from application.certificates.revoke_certificate import RevokeCertificateCommand
 from domain.accounts.account import Account
 from domain.certificates.certificate import HolderKind
-from tests.integration.ca.conftest import principal
+from tests.integration.ca.conftest import issue_dual, principal
 
 # A subprocess on its own SQLite file, whatever the configured database: the PostgreSQL run skips it.
 pytestmark = pytest.mark.own_database
@@ -73,9 +73,10 @@ async def test_openssl_queries_the_live_responder_named_in_the_certificate(live,
             account = Account(phone="13900000001", password_hash="x", created_at=container.clock().now())
             uow.accounts.add(account)
             await uow.commit()
-        pair = await container.issue_dual_certificates()(IssueDualCertificatesCommand(
-            account.id, SubjectInfo(HolderKind.PERSON, "赵六", "ID-LIVE"), "135790",
-            container.clock().now() + timedelta(days=30)))
+        sm2 = container.sm2_backend()
+        pair = await issue_dual(container, IssueDualCertificatesCommand(
+            account.id, SubjectInfo(HolderKind.PERSON, "赵六", "ID-LIVE"), container.clock().now() + timedelta(days=30),
+            signing_public_key=sm2.public_key(sm2.generate_private_key())))
         async with httpx.AsyncClient(base_url=base, timeout=5) as http:
             openssl.write("issuing.pem", (await http.get("/ca/certs/issuing.pem")).text)
             openssl.write("root.pem", (await http.get("/ca/certs/root.pem")).text)

@@ -18,12 +18,16 @@ from application.scans.create_scan_session import (
 )
 from application.scans.decline_scan_session import DeclineScanSessionCommand
 from application.scans.scan_qr_code import ScanQrCodeCommand, ScanView
+from application.signing.cosigning import NeedsCoSignature
 from domain.commerce.entitlement import ScanOperation
 from domain.scans.session import ScanSession
-from tests.app_fixture import SCAN_PIN, FakeApp, ScanHolder
+from domain.signing.cosignature import CoSignature
+from sxq_phone import OnScreen
+from tests.app_fixture import DEFAULT_META, SCAN_PIN, FakeApp, ScanHolder
+from tests.support.phones import WRONG_PIN
 from tests.support.platform import TestPlatform
 
-WRONG_PIN = "246802"
+__all__ = ["WRONG_PIN", "Scene", "documents", "scene", "sm3_hex"]
 
 
 def sm3_hex(data: bytes) -> str:
@@ -65,13 +69,41 @@ class Scene:
         who = holder or self.holder
         return await self.app.scans.scan_qr_code(ScanQrCodeCommand(who.principal, created.qr_content))
 
+    def screen(self, view: ScanView | ScanSession) -> OnScreen:
+        """What the app shows for the scanned session, which the phone checks every message against."""
+        session = _session(view)
+        return OnScreen.scan(session.t_id, self.platform.code, [d.sm3_hex for d in session.scan_documents],
+                             [e.envelope_id for e in session.scan_envelopes])
+
+    def command(self, view: ScanView | ScanSession, co: tuple[CoSignature, ...] | None = None, *,
+                certificate_id: UUID | None = None, seal_id: UUID | None = None,
+                holder: ScanHolder | None = None) -> ConfirmScanSessionCommand:
+        who = holder or self.holder
+        return ConfirmScanSessionCommand(who.principal, _session(view).id, certificate_id or who.signing_id,
+                                         seal_id, co, DEFAULT_META)
+
     async def confirm(self, view: ScanView | ScanSession, *, certificate_id: UUID | None = None,
                       seal_id: UUID | None = None, pin: str = SCAN_PIN, holder: ScanHolder | None = None
                       ) -> ScanSession:
+        """Both calls, the holder's phone co-signing in between with `pin`."""
         who = holder or self.holder
-        session = view.session if isinstance(view, ScanView) else view
-        return await self.app.scans.confirm_scan_session(ConfirmScanSessionCommand(
-            who.principal, session.id, certificate_id or who.signing_id, seal_id, pin))
+        return await self.app.cosigned(who.user, lambda co: self.app.scans.confirm_scan_session(self.command(
+            view, co, certificate_id=certificate_id, seal_id=seal_id, holder=who)), self.screen(view), pin)
+
+    async def ask(self, view: ScanView | ScanSession, **kw: Any) -> NeedsCoSignature:
+        """The first call only."""
+        asked = await self.app.scans.confirm_scan_session(self.command(view, **kw))
+        assert isinstance(asked, NeedsCoSignature), asked
+        return asked
+
+    def co_sign(self, view: ScanView | ScanSession, asked: NeedsCoSignature, *, pin: str = SCAN_PIN,
+                holder: ScanHolder | None = None) -> tuple[CoSignature, ...]:
+        who = holder or self.holder
+        return tuple(self.app.phones.co_sign(who.user.account_id, asked.requests, self.screen(view), pin))
+
+    async def finish(self, view: ScanView | ScanSession, co: tuple[CoSignature, ...], **kw: Any) -> ScanSession:
+        """The second call only."""
+        return await self.app.scans.confirm_scan_session(self.command(view, co, **kw))
 
     async def decline(self, view: ScanView) -> ScanSession:
         return await self.app.scans.decline_scan_session(
@@ -90,6 +122,10 @@ class Scene:
     def callbacks_in_outbox(self, t_id: str | None = None) -> list[dict[str, Any]]:
         return [m.payload for m in self.app.db.outbox_messages()
                 if m.topic == CALLBACK_TOPIC and (t_id is None or m.payload["tId"] == t_id)]
+
+
+def _session(view: ScanView | ScanSession) -> ScanSession:
+    return view.session if isinstance(view, ScanView) else view
 
 
 async def scene(app: FakeApp, **holder: Any) -> Scene:

@@ -11,10 +11,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from application.certificates.claim_enterprise_certificate import (
-    ClaimEnterpriseCertificateCommand,
-    current_org_pair,
-)
+from application.certificates.claim_enterprise_certificate import current_org_pair
 from application.certificates.revoke_certificate import RevokeCertificateCommand
 from application.commerce.pay_order import PayOrderCommand
 from application.commerce.place_order import PlaceOrderCommand
@@ -31,10 +28,13 @@ from domain.commerce.payment import PaymentChannel
 from domain.enterprises.enterprise import Membership
 from domain.errors import DomainError, ErrorCode
 from domain.grants.grant import GrantStatus
-from tests.app_fixture import DEFAULT_META, ID_LI, ID_WANG, SCAN_PIN, FakeApp, ScanHolder, User
-from tests.fakes import Snapshot
+from domain.scans.session import ScanStatus
+from domain.signing.signing_key import PinIncorrect
+from domain.signing.signing_request import SigningPurpose, SigningRequestInvalid
+from tests.app_fixture import DEFAULT_META, ID_LI, ID_WANG, FakeApp, ScanHolder, User
+from tests.fakes import FakeDocumentSignatures, Snapshot
 from tests.support.platform import TestPlatform
-from tests.unit.application.scan_helpers import Scene, documents
+from tests.unit.application.scan_helpers import WRONG_PIN, Scene, documents
 
 IGNORED = ("audit", "sms", "outbox")
 
@@ -43,7 +43,7 @@ IGNORED = ("audit", "sms", "outbox")
 class Grants:
     scene: Scene  # the platform, and the legal rep (张三, also the admin) as its holder
     enterprise_id: UUID
-    member: ScanHolder  # 李四, a plain member with his own certificate (PIN SCAN_PIN)
+    member: ScanHolder  # 李四, a plain member with his own certificate and phone (PIN SCAN_PIN)
     membership_id: UUID
     plan_id: UUID  # the enterprise plan on the platform
 
@@ -110,8 +110,7 @@ async def world(app: FakeApp) -> Grants:
     await g.pay(rep.user, order.id)
     async with app.uow() as uow:
         (ent,) = await uow.entitlements.for_holder(HolderKind.ENTERPRISE, enterprise.id)
-    await app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
-        rep.principal, enterprise.id, ent.id, SCAN_PIN, DEFAULT_META))
+    await app.claim_enterprise(rep.user, enterprise.id, ent.id)
     member = await app.scan_holder(None, phone="13900139000", legal_name="李四", number=ID_LI)
     membership = Membership(enterprise_id=enterprise.id, account_id=member.user.account_id,
                             joined_at=app.clock.now())
@@ -216,10 +215,20 @@ async def test_the_member_logs_in_and_signs_as_the_enterprise_with_their_own_pin
     view = await s.scan(await s.create("LOGIN"), w.member)
     org = [u for u in view.usable_certificates if u.enterprise_id == w.enterprise_id]
     assert [u.certificate.id for u in org] == [signing.id] and org[0].holder_kind is SubjectType.ENTERPRISE
-    with pytest.raises(DomainError) as wrong:
-        await s.confirm(view, certificate_id=signing.id, pin="000000", holder=w.member)
-    assert wrong.value.code is ErrorCode.INVALID_CREDENTIALS
-    await s.confirm(view, certificate_id=signing.id, holder=w.member)
+    with pytest.raises(PinIncorrect) as wrong:
+        await s.confirm(view, certificate_id=signing.id, pin=WRONG_PIN, holder=w.member)
+    assert wrong.value.code is ErrorCode.PIN_INCORRECT and wrong.value.details["attemptsLeft"] == 5
+    # The member's own key co-signs one consent to this use of the org key; the org key signs on the server.
+    asked = await s.ask(view, certificate_id=signing.id, holder=w.member)
+    (request,) = asked.requests
+    consent = json.loads(request.message)
+    assert request.purpose is SigningPurpose.SCAN_CONSENT and consent["action"] == "scan.consent"
+    assert consent["input"] == {"tId": view.session.t_id, "platformCode": s.platform.code, "operation": "LOGIN",
+                                "certificateSerial": signing.serial.upper(), "creditCode": "91110108MA01ABCD1E"}
+    assert consent["account"] == str(w.member.user.account_id)
+    assert request.display == f"以北京数信科技有限公司的企业证书登录 {s.platform.name}"
+    assert request.public_key != signing.public_key  # the member's key, not the enterprise's
+    await s.finish(view, s.co_sign(view, asked, holder=w.member), certificate_id=signing.id, holder=w.member)
     result = (await s.stored(view.session.t_id)).result
     holder = result["holder"]
     assert (holder["kind"], holder["name"], holder["creditCode"], holder["actingPersonName"]) == (
@@ -228,13 +237,43 @@ async def test_the_member_logs_in_and_signs_as_the_enterprise_with_their_own_pin
     assert app.sm2.verify(signing.public_key, base64.b64decode(result["challenge"]),
                           base64.b64decode(result["signature"]))
     assert json.loads(base64.b64decode(result["challenge"]))["tId"] == view.session.t_id
+    (event,) = [e for e in app.db.rows("audit") if e.kind == "scan.confirmed"]
+    assert base64.b64decode(event.detail["evidence"]["signed"][0]["message"]) == request.message
 
-    sign_view = await s.scan(await s.create("SIGN", documents=documents(2), continuous=True), w.member)
-    await s.confirm(sign_view, certificate_id=signing.id, holder=w.member)
+    docs = documents(2)
+    sign_view = await s.scan(await s.create("SIGN", documents=docs, continuous=True), w.member)
+    asked = await s.ask(sign_view, certificate_id=signing.id, holder=w.member)
+    (request,) = asked.requests
+    assert json.loads(request.message)["input"]["documents"] == [d.sm3_hex for d in docs]
+    assert "《标书1.pdf》" in request.display and "《标书2.pdf》" in request.display
+    await s.finish(sign_view, s.co_sign(sign_view, asked, holder=w.member), certificate_id=signing.id,
+                   holder=w.member)
+    signed = (await s.stored(sign_view.session.t_id)).result["signatures"]
+    for doc, sig in zip(docs, signed, strict=True):
+        assert app.sm2.verify(signing.public_key, bytes.fromhex(doc.sm3_hex), base64.b64decode(sig["signature"]))
+        attrs, cms_signature = FakeDocumentSignatures.opened(base64.b64decode(sig["signedDataDer"]))
+        assert app.sm2.verify(signing.public_key, attrs, cms_signature)
     async with app.uow() as uow:
         ents = await uow.entitlements.for_holder(HolderKind.ENTERPRISE, w.enterprise_id)
     bills = [b for b in app.db.rows("bill_records") if b.entitlement_id in {e.id for e in ents}]
     assert sum(e.signs_used for e in ents) == 2 and sorted(b.operation for b in bills) == ["LOGIN", "SIGN"]
+
+
+async def test_requests_made_for_the_org_certificate_do_not_confirm_with_the_personal_one(app):
+    w = await world(app)
+    await w.active()
+    signing, _enc = await w.org_pair()
+    s = w.scene
+    await app.entitlement_on(w.member.user, s.platform.id)  # his own certificate is usable here too
+    view = await s.scan(await s.create("LOGIN"), w.member)
+    asked = await s.ask(view, certificate_id=signing.id, holder=w.member)
+    co = s.co_sign(view, asked, holder=w.member)
+    with pytest.raises(SigningRequestInvalid) as err:
+        await s.finish(view, co, certificate_id=w.member.signing_id, holder=w.member)
+    assert err.value.code is ErrorCode.SIGNING_REQUEST_INVALID
+    assert (await s.stored(view.session.t_id)).status is ScanStatus.SCANNED
+    done = await s.finish(view, co, certificate_id=signing.id, holder=w.member)
+    assert done.status is ScanStatus.CONFIRMED
 
 
 @pytest.mark.parametrize("ending", ["other_operation", "revoked", "member_removed", "certificate_revoked",
@@ -268,19 +307,19 @@ async def test_outside_the_grant_the_org_certificate_is_neither_offered_nor_usab
     assert [u.certificate.id for u in usable] == ([signing.id] if ending == "other_operation" else [])
 
 
-async def test_a_grant_revoked_while_the_pin_is_checked_is_not_used(app, monkeypatch):
+async def test_a_grant_revoked_while_the_phone_co_signs_is_not_used(app, monkeypatch):
     w = await world(app)
     g = await w.active()
     signing, _enc = await w.org_pair()
     view = await w.scene.scan(await w.scene.create("LOGIN"), w.member)
-    prove = app.pin_gate.prove
+    approve = app.cosigning.approve
 
-    async def prove_then_revoke(account_id, pin):
-        proven = await prove(account_id, pin)
+    async def approve_then_revoke(*args, **kwargs):
+        approval = await approve(*args, **kwargs)
         await app.grants.revoke_certificate_grant(RevokeCertificateGrantCommand(w.rep.principal, g.id))
-        return proven
+        return approval
 
-    monkeypatch.setattr(app.pin_gate, "prove", prove_then_revoke)
+    monkeypatch.setattr(app.cosigning, "approve", approve_then_revoke)
     with pytest.raises(CertificateNotUsable):
         await w.scene.confirm(view, certificate_id=signing.id, holder=w.member)
     assert (await w.scene.stored(view.session.t_id)).result is None

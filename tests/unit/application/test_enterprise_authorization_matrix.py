@@ -45,14 +45,16 @@ from application.identity.submit_manual_verification import UploadedImage
 from application.seals.change_seal_face import ChangeSealFaceCommand
 from application.seals.create_enterprise_seal import CreateEnterpriseSealCommand
 from application.seals.revoke_seal import RevokeSealCommand
+from application.seals.seal_acts import CHANGE_FACE, CREATE_ENTERPRISE, REVOKE
 from application.seals.signature_appearances import AppearanceKind
+from application.signing.cosigning import NeedsCoSignature
 from domain.accounts.sms import SmsPurpose
-from domain.certificates.pin import CertificatePin
 from domain.commerce.entitlement import Entitlement, HolderKind, ScanOperation
 from domain.enterprises.enterprise import Membership
 from domain.enterprises.members import MemberRole
 from domain.errors import DomainError, Unauthenticated
 from domain.seals.seal import SealKind, SealStyle
+from sxq_phone import OnScreen
 from tests.app_fixture import (
     CREDIT_CODE_2,
     DEFAULT_META,
@@ -71,7 +73,6 @@ ID_QIAN = id_number("19930202", "110101", "626")
 ACCOUNT = "6222020200112233445"
 BANK = "中国工商银行北京海淀支行"
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PIN = "135790"
 # Not the enterprise's state: the audit trail (refusals are audited) and the SMS codes the acts request first.
 IGNORED = ("audit", "sms", "outbox")
 
@@ -186,23 +187,40 @@ async def _enterprise_entitlement(w: World):
     return ent.id
 
 
-async def _org_certificate(w: World) -> None:
-    """§8.2 needs the org certificate; everyone has a certificate PIN, so only the role decides."""
+async def _cosigned(w: World, p: Principal | None, action: str, run: Callable[[object], Awaitable[object]]):
+    """Both calls of an act a co-signature approves (SPEC §C). A refused role is refused at the first call, before
+    any request is made; an allowed one gets a request, its phone co-signs, and it goes again."""
+    first = await run(None)
+    assert isinstance(first, NeedsCoSignature), first
+    (co,) = w.app.phones.co_sign(p.id, first.requests, OnScreen.act(action))
+    return await run(co)
+
+
+async def _enrol_everyone(w: World) -> None:
+    """Everyone has an enrolled signing key, so only the role decides."""
     for user in w.people.values():
-        verifier, _key = await w.app.vault.new_pin(PIN)
-        async with w.app.uow() as uow:
-            uow.certificate_pins.add(CertificatePin(account_id=user.account_id, verifier=verifier,
-                                                    set_at=w.app.clock.now()))
-            await uow.commit()
-    await w.app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
-        w.people["legal_rep"].principal, w.certified, await _enterprise_entitlement(w), PIN, DEFAULT_META))
+        if not w.app.phones.has(user.account_id):
+            await w.app.enrol(user)
+
+
+async def _claimable(w: World):
+    await _enrol_everyone(w)
+    return await _enterprise_entitlement(w)
+
+
+async def _org_certificate(w: World) -> None:
+    """§8.2 needs the org certificate."""
+    await _enrol_everyone(w)
+    await w.app.claim_enterprise(w.people["legal_rep"], w.certified, await _enterprise_entitlement(w))
 
 
 async def _org_seal(w: World):
     """A contract seal the legal rep made (and administers): the admin and legal rep manage it, nobody else."""
     await _org_certificate(w)
-    view = await w.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
-        w.people["legal_rep"].principal, w.certified, "合同专用章", SealKind.CONTRACT, PIN, meta=DEFAULT_META))
+    rep = w.people["legal_rep"]
+    view = await _cosigned(w, rep.principal, CREATE_ENTERPRISE, lambda co: (
+        w.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
+            rep.principal, w.certified, "合同专用章", SealKind.CONTRACT, co, meta=DEFAULT_META))))
     return view.seal.id
 
 
@@ -319,15 +337,17 @@ CASES: list[tuple[str, set[str], Callable[[World], Awaitable[object]], Act]] = [
     ("placeOrder(enterpriseId)", {"legal_rep", "admin"}, _enterprise_plan,
      lambda w, p, plan_id, t: w.app.commerce.place_order(PlaceOrderCommand(
          p, [plan_id], enterprise_id=_pick(w, t, w.certified)))),
-    ("claimEnterpriseCertificate", {"legal_rep", "admin"}, _enterprise_entitlement,
-     lambda w, p, ent_id, t: w.app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
-         p, _pick(w, t, w.certified), ent_id, PIN, DEFAULT_META))),
+    ("claimEnterpriseCertificate", {"legal_rep", "admin"}, _claimable,
+     lambda w, p, ent_id, t: _cosigned(w, p, "certificate.claim_enterprise", lambda co: (
+         w.app.claim_enterprise_certificate(ClaimEnterpriseCertificateCommand(
+             p, _pick(w, t, w.certified), ent_id, co, DEFAULT_META))))),
     ("createEnterpriseSeal", {"legal_rep", "admin"}, _org_certificate,
-     lambda w, p, s, t: w.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
-         p, _pick(w, t, w.certified), "合同专用章", SealKind.CONTRACT, PIN, meta=DEFAULT_META))),
+     lambda w, p, s, t: _cosigned(w, p, CREATE_ENTERPRISE, lambda co: (
+         w.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
+             p, _pick(w, t, w.certified), "合同专用章", SealKind.CONTRACT, co, meta=DEFAULT_META))))),
     ("changeSealFace(org seal)", {"legal_rep", "admin"}, _org_seal,
-     lambda w, p, seal_id, t: w.app.change_seal_face(ChangeSealFaceCommand(
-         p, _pick(w, t, seal_id), PIN, style=SealStyle.DOUBLE_RING, meta=DEFAULT_META))),
+     lambda w, p, seal_id, t: _cosigned(w, p, CHANGE_FACE, lambda co: w.app.change_seal_face(ChangeSealFaceCommand(
+         p, _pick(w, t, seal_id), co, style=SealStyle.DOUBLE_RING, meta=DEFAULT_META)))),
     ("applyForEnterpriseService", {"legal_rep", "admin", "member"}, _enterprise_plan,
      lambda w, p, plan_id, t: w.app.enterprises.services.apply_for_enterprise_service(
          ApplyForEnterpriseServiceCommand(p, _pick(w, t, w.certified), plan_id, DEFAULT_META))),
@@ -342,7 +362,8 @@ CASES: list[tuple[str, set[str], Callable[[World], Awaitable[object]], Act]] = [
      lambda w, p, plan_id, t: w.app.enterprises.services.gift_service(GiftServiceCommand(
          p, _pick(w, t, w.certified), w.member_of_certified, [plan_id], DEFAULT_META))),
     ("revokeSeal(org seal)", {"legal_rep", "admin"}, _org_seal,
-     lambda w, p, seal_id, t: w.app.revoke_seal(RevokeSealCommand(p, _pick(w, t, seal_id), PIN, DEFAULT_META))),
+     lambda w, p, seal_id, t: _cosigned(w, p, REVOKE, lambda co: w.app.revoke_seal(RevokeSealCommand(
+         p, _pick(w, t, seal_id), co, DEFAULT_META)))),
     # §8.5 certificate grants: the grantor (here the admin) or the member pays; the legal rep alone signs.
     ("createCertificateGrant", {"legal_rep", "admin"}, _grantable,
      lambda w, p, s, t: w.app.grants.create_certificate_grant(_grant_command(w, p, s[0], _pick(w, t, w.certified)))),

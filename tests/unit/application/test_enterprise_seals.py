@@ -1,9 +1,12 @@
-"""§8.2 org seals with the in-memory fakes: making them (after the org certificate, by the admin or legal rep, with
-the PIN, one live 公章), changing a face (earlier faces stay), revoking (final, hooks in the same transaction),
-exporting, listing, and a removed member losing their seal-admin role."""
+"""§8.2 org seals with the in-memory fakes: making them (after the org certificate, by the admin or legal rep,
+approved by their co-signature in two calls, one live 公章), changing a face (earlier faces stay), revoking (final,
+hooks in the same transaction), exporting, listing, and a removed member losing their seal-admin role."""
 
 from __future__ import annotations
 
+import base64
+import json
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -13,32 +16,64 @@ from application.seals import org_seal_access
 from application.seals.change_seal_face import ChangeSealFaceCommand
 from application.seals.create_enterprise_seal import CreateEnterpriseSealCommand
 from application.seals.revoke_seal import RevokeSealCommand
-from domain.certificates.pin import CertificatePin
+from application.signing.cosigning import NeedsCoSignature
+from domain.commerce.entitlement import Entitlement, HolderKind
 from domain.errors import DomainError, ErrorCode
 from domain.seals.seal import SealKind, SealStatus, SealStyle
+from domain.signing.signing_request import SigningPurpose
+from sxq_phone import OnScreen
 from tests.app_fixture import DEFAULT_META, FakeApp
 from tests.fakes import Snapshot
-from tests.unit.application.test_claim_enterprise_certificate import PIN, claim, enterprise_entitlement
+from tests.support.phones import WRONG_PIN
 from tests.unit.application.test_enterprise_orders import _enterprise, _member
+
+CREATE, CHANGE_FACE, REVOKE = "seal.create_enterprise", "seal.change_face", "seal.revoke"
+
+
+async def enterprise_entitlement(app: FakeApp, enterprise_id, *, days: int = 365):
+    now = app.clock.now()
+    ent = Entitlement(holder_kind=HolderKind.ENTERPRISE, holder_id=enterprise_id, platform_id=uuid4(),
+                      plan_id=uuid4(), order_id=uuid4(), operations=["LOGIN", "SIGN"], valid_from=now,
+                      valid_until=now + timedelta(days=days))
+    async with app.uow() as uow:
+        uow.entitlements.add(ent)
+        await uow.commit()
+    return ent
 
 
 async def _with_org_certificate(app: FakeApp):
     rep, enterprise = await _enterprise(app)
+    await app.enrol(rep)
     ent = await enterprise_entitlement(app, enterprise.id)
-    claimed = await claim(app, rep, enterprise.id, ent.id)
+    claimed = await app.claim_enterprise(rep, enterprise.id, ent.id)
     return rep, enterprise, claimed
 
 
-def create(app, user, enterprise_id, kind=SealKind.CONTRACT, name="合同专用章", pin=PIN, admin_member=None):
-    return app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
-        user.principal, enterprise_id, name, kind, pin, admin_member, DEFAULT_META))
+def create_command(user, enterprise_id, kind=SealKind.CONTRACT, name="合同专用章", admin_member=None, co=None):
+    return CreateEnterpriseSealCommand(user.principal, enterprise_id, name, kind, co, admin_member, DEFAULT_META)
 
 
-async def set_pin(app, user, pin=PIN):
-    verifier, _key = await app.vault.new_pin(pin)
+def create(app, user, enterprise_id, kind=SealKind.CONTRACT, name="合同专用章", admin_member=None):
+    """Both calls; a refusal of the first call is raised as is."""
+    return app.cosigned(user, lambda co: app.enterprise_seals.create_enterprise_seal(
+        create_command(user, enterprise_id, kind, name, admin_member, co)), CREATE)
+
+
+def revoke(app, user, seal_id):
+    return app.cosigned(user, lambda co: app.revoke_seal(RevokeSealCommand(user.principal, seal_id, co, DEFAULT_META)),
+                        REVOKE)
+
+
+def statement_of(event) -> dict:
+    (signed,) = event.detail["evidence"]["signed"]
+    return json.loads(base64.b64decode(signed["message"]))
+
+
+async def verifies(app, account_id, event) -> bool:
     async with app.uow() as uow:
-        uow.certificate_pins.add(CertificatePin(account_id=user.account_id, verifier=verifier, set_at=app.clock.now()))
-        await uow.commit()
+        key = await uow.signing_keys.live_for(account_id)
+    (signed,) = event.detail["evidence"]["signed"]
+    return app.sm2.verify(key.public_key, base64.b64decode(signed["message"]), base64.b64decode(signed["signature"]))
 
 
 async def _membership_id(app, enterprise_id, account_id):
@@ -113,12 +148,85 @@ async def test_a_plain_member_cannot_make_a_seal_and_an_outsider_learns_nothing(
     assert app.db.rows("seals") == [s for s in app.db.rows("seals") if s.holder_enterprise_id is None]
 
 
+async def test_the_first_call_makes_only_a_signing_request(app):
+    rep, enterprise, _ = await _with_org_certificate(app)
+    before = Snapshot.of(app.db, ignore=("audit", "signing_requests"))
+    first = await app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id))
+    assert isinstance(first, NeedsCoSignature)
+    (request,) = first.requests
+    assert request.purpose is SigningPurpose.CREATE_ENTERPRISE_SEAL
+    assert request.display == "制作印章：合同专用章（北京数信科技有限公司）"
+    assert Snapshot.of(app.db, ignore=("audit", "signing_requests")) == before
+
+
+async def test_the_audit_keeps_the_statement_and_a_signature_that_verifies(app):
+    rep, enterprise, _ = await _with_org_certificate(app)
+    li = await _member(app, enterprise.id)
+    member_id = await _membership_id(app, enterprise.id, li.account_id)
+    seal = (await create(app, rep, enterprise.id, admin_member=member_id)).seal
+    [event] = app.db.audit_events("seal.created")
+    statement = statement_of(event)
+    assert statement["action"] == CREATE and statement["account"] == str(rep.account_id)
+    assert statement["input"] == {"enterpriseId": str(enterprise.id), "name": "合同专用章", "kind": "CONTRACT",
+                                  "sealAdminMemberId": str(member_id)}
+    assert await verifies(app, rep.account_id, event)
+    await revoke(app, rep, seal.id)
+    [event] = app.db.audit_events("seal.revoked")
+    assert statement_of(event)["input"] == {"sealId": str(seal.id)} and await verifies(app, rep.account_id, event)
+
+
 async def test_a_wrong_pin_makes_nothing_and_is_counted(app):
     rep, enterprise, _ = await _with_org_certificate(app)
-    await _refused(create(app, rep, enterprise.id, pin="246813"), ErrorCode.INVALID_CREDENTIALS)
+    first = await app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id))
+    (co,) = app.phones.co_sign(rep.account_id, first.requests, OnScreen.act(CREATE), WRONG_PIN)
+    told = await _refused(app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id, co=co)),
+                          ErrorCode.PIN_INCORRECT)
+    assert told.details["attemptsLeft"] == 5
     assert [s for s in app.db.rows("seals") if s.is_org] == []
     async with app.uow() as uow:
-        assert (await uow.certificate_pins.get(rep.account_id)).failed_attempts == 1
+        assert (await uow.signing_keys.live_for(rep.account_id)).attempts_left == 5
+
+
+async def test_a_co_signature_for_another_seal_or_replayed_is_refused(app):
+    rep, enterprise, _ = await _with_org_certificate(app)
+    # A request to make a contract seal answered to making a finance seal: another act.
+    first = await app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id))
+    (co,) = app.phones.co_sign(rep.account_id, first.requests, OnScreen.act(CREATE))
+    await _refused(app.enterprise_seals.create_enterprise_seal(create_command(
+        rep, enterprise.id, SealKind.FINANCE, "财务专用章", co=co)), ErrorCode.SIGNING_REQUEST_INVALID)
+    await app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id, co=co))
+    await _refused(app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id, co=co)),
+                   ErrorCode.SIGNING_REQUEST_USED)
+    assert len([s for s in app.db.rows("seals") if s.is_org]) == 1
+    # A revoke request of one seal answered for another.
+    other = (await create(app, rep, enterprise.id, SealKind.FINANCE, "财务专用章")).seal
+    seal = next(s for s in app.db.rows("seals") if s.is_org and s.id != other.id)
+    first = await app.revoke_seal(RevokeSealCommand(rep.principal, seal.id))
+    (co,) = app.phones.co_sign(rep.account_id, first.requests, OnScreen.act(REVOKE))
+    await _refused(app.revoke_seal(RevokeSealCommand(rep.principal, other.id, co)), ErrorCode.SIGNING_REQUEST_INVALID)
+    await _refused(app.change_seal_face(ChangeSealFaceCommand(rep.principal, seal.id, co, style=SealStyle.AGED)),
+                   ErrorCode.SIGNING_REQUEST_INVALID)
+    assert {s.status for s in app.db.rows("seals") if s.is_org} == {SealStatus.ACTIVE}
+
+
+async def test_a_seal_revoked_between_the_calls_is_refused_and_its_place_is_kept_by_the_successor(app):
+    rep, enterprise, _ = await _with_org_certificate(app)
+    seal = (await create(app, rep, enterprise.id, SealKind.OFFICIAL, "公章")).seal
+    first = await app.revoke_seal(RevokeSealCommand(rep.principal, seal.id))
+    (co,) = app.phones.co_sign(rep.account_id, first.requests, OnScreen.act(REVOKE))
+    await revoke(app, rep, seal.id)
+    await _refused(app.revoke_seal(RevokeSealCommand(rep.principal, seal.id, co)), ErrorCode.SEAL_NOT_ACTIVE)
+    # Two first calls for a 公章; the second to finish finds the place taken.
+    one = await app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id, SealKind.OFFICIAL,
+                                                                           "公章"))
+    two = await app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id, SealKind.OFFICIAL,
+                                                                           "公章"))
+    (co1,) = app.phones.co_sign(rep.account_id, one.requests, OnScreen.act(CREATE))
+    (co2,) = app.phones.co_sign(rep.account_id, two.requests, OnScreen.act(CREATE))
+    await app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id, SealKind.OFFICIAL, "公章",
+                                                                     co=co1))
+    await _refused(app.enterprise_seals.create_enterprise_seal(create_command(
+        rep, enterprise.id, SealKind.OFFICIAL, "公章", co=co2)), ErrorCode.SEAL_KIND_TAKEN, "kind")
 
 
 async def test_a_second_official_seal_is_refused_until_the_first_is_revoked(app):
@@ -127,24 +235,28 @@ async def test_a_second_official_seal_is_refused_until_the_first_is_revoked(app)
     await _refused(create(app, rep, enterprise.id, SealKind.OFFICIAL, "新公章"), ErrorCode.SEAL_KIND_TAKEN, "kind")
     await create(app, rep, enterprise.id, SealKind.CONTRACT, "合同专用章")
     await create(app, rep, enterprise.id, SealKind.CONTRACT, "合同专用章")  # other kinds may repeat
-    await app.revoke_seal(RevokeSealCommand(rep.principal, first.seal.id, PIN, DEFAULT_META))
+    await revoke(app, rep, first.seal.id)
     second = await create(app, rep, enterprise.id, SealKind.OFFICIAL, "新公章")
     assert second.seal.single_key == f"{enterprise.id}:OFFICIAL"
 
 
-async def test_bad_input_is_refused_before_the_pin(app):
+async def test_bad_input_is_refused_at_the_first_call(app):
     rep, enterprise, _ = await _with_org_certificate(app)
-    await _refused(create(app, rep, enterprise.id, SealKind.PERSONAL_NAME, "名章"), ErrorCode.INVALID_INPUT, "kind")
-    await _refused(create(app, rep, enterprise.id, name="  "), ErrorCode.INVALID_INPUT, "name")
-    await _refused(create(app, rep, enterprise.id, SealKind.OTHER, "一个很长很长的其他印章名称"),
-                   ErrorCode.INVALID_INPUT, "name")
-    await _refused(create(app, rep, enterprise.id, admin_member=uuid4()), ErrorCode.NOT_FOUND, "sealAdminMemberId")
-    async with app.uow() as uow:
-        assert (await uow.certificate_pins.get(rep.account_id)).failed_attempts == 0
+    before = Snapshot.of(app.db)
+
+    def first(**kw):
+        return app.enterprise_seals.create_enterprise_seal(create_command(rep, enterprise.id, **kw))
+
+    await _refused(first(kind=SealKind.PERSONAL_NAME, name="名章"), ErrorCode.INVALID_INPUT, "kind")
+    await _refused(first(name="  "), ErrorCode.INVALID_INPUT, "name")
+    await _refused(first(kind=SealKind.OTHER, name="一个很长很长的其他印章名称"), ErrorCode.INVALID_INPUT, "name")
+    await _refused(first(admin_member=uuid4()), ErrorCode.NOT_FOUND, "sealAdminMemberId")
+    assert Snapshot.of(app.db) == before, "not even a signing request"
 
 
-def change(app, user, seal_id, pin=PIN, **kw):
-    return app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, pin, meta=DEFAULT_META, **kw))
+def change(app, user, seal_id, **kw):
+    return app.cosigned(user, lambda co: app.change_seal_face(ChangeSealFaceCommand(
+        user.principal, seal_id, co, meta=DEFAULT_META, **kw)), CHANGE_FACE)
 
 
 async def test_a_face_change_keeps_the_earlier_face_and_checks_the_information_code(app):
@@ -152,7 +264,7 @@ async def test_a_face_change_keeps_the_earlier_face_and_checks_the_information_c
     li = await _member(app, enterprise.id)
     seal = (await create(app, rep, enterprise.id,
                          admin_member=await _membership_id(app, enterprise.id, li.account_id))).seal
-    await set_pin(app, li)  # the seal admin confirms with their own PIN
+    await app.enrol(li)  # the seal admin approves with their own co-signature
     await _refused(change(app, li, seal.id, info_code="12345"), ErrorCode.INVALID_INPUT, "infoCode")
     await _refused(change(app, li, seal.id, style=SealStyle.OVAL), ErrorCode.INVALID_INPUT, "style")
     await _refused(change(app, li, seal.id), ErrorCode.INVALID_INPUT, "style")
@@ -167,6 +279,11 @@ async def test_a_face_change_keeps_the_earlier_face_and_checks_the_information_c
     new, _ = await app.blobs.get(faces[1].image_blob_id)
     assert old.endswith("org-seal:CLASSIC:北京数信科技有限公司:合同专用章:".encode())
     assert new.endswith("org-seal:DOUBLE_RING:北京数信科技有限公司:合同专用章:1101080012345".encode())
+    [event] = app.db.audit_events("seal.face_changed")
+    assert statement_of(event)["input"] == {"sealId": str(seal.id), "style": "DOUBLE_RING",
+                                            "surroundingText": "北京数信科技有限公司", "infoCode": "1101080012345",
+                                            "imageSha256": None}
+    assert event.account_id == li.account_id and await verifies(app, li.account_id, event)
 
 
 async def test_a_plain_member_who_is_not_the_seal_admin_cannot_change_or_revoke(app):
@@ -174,7 +291,7 @@ async def test_a_plain_member_who_is_not_the_seal_admin_cannot_change_or_revoke(
     li = await _member(app, enterprise.id)
     seal = (await create(app, rep, enterprise.id)).seal
     await _refused(change(app, li, seal.id, style=SealStyle.AGED), ErrorCode.NOT_ENTERPRISE_ADMIN, "sealId")
-    await _refused(app.revoke_seal(RevokeSealCommand(li.principal, seal.id, PIN, DEFAULT_META)),
+    await _refused(app.revoke_seal(RevokeSealCommand(li.principal, seal.id, meta=DEFAULT_META)),
                    ErrorCode.NOT_ENTERPRISE_ADMIN, "sealId")
     assert await app.get_my_seal(li.principal, seal.id) is None
     assert await app.read_seal_image(li.principal, seal.id) is None
@@ -191,13 +308,13 @@ async def test_revoking_is_final_and_runs_the_hooks_in_the_same_transaction(app)
 
     org_seal_access.SEAL_REVOKED_HOOKS.append(hook)
     try:
-        view = await app.revoke_seal(RevokeSealCommand(rep.principal, seal.id, PIN, DEFAULT_META))
+        view = await revoke(app, rep, seal.id)
     finally:
         org_seal_access.SEAL_REVOKED_HOOKS.remove(hook)
     assert view.status is SealStatus.REVOKED and seen == [(seal.id, SealStatus.REVOKED)]
-    await _refused(app.revoke_seal(RevokeSealCommand(rep.principal, seal.id, PIN, DEFAULT_META)),
+    await _refused(app.revoke_seal(RevokeSealCommand(rep.principal, seal.id)), ErrorCode.SEAL_NOT_ACTIVE)
+    await _refused(app.change_seal_face(ChangeSealFaceCommand(rep.principal, seal.id, style=SealStyle.AGED)),
                    ErrorCode.SEAL_NOT_ACTIVE)
-    await _refused(change(app, rep, seal.id, style=SealStyle.AGED), ErrorCode.SEAL_NOT_ACTIVE)
     assert await app.export_seal(rep.principal, seal.id) is None
     listed = await app.enterprise_seals.list_enterprise_seals(rep.principal, enterprise.id)
     assert listed == []
@@ -215,7 +332,7 @@ async def test_a_hook_that_refuses_leaves_the_seal_active(app):
     org_seal_access.SEAL_REVOKED_HOOKS.append(refuse)
     try:
         with pytest.raises(DomainError):
-            await app.revoke_seal(RevokeSealCommand(rep.principal, seal.id, PIN, DEFAULT_META))
+            await revoke(app, rep, seal.id)
     finally:
         org_seal_access.SEAL_REVOKED_HOOKS.remove(refuse)
     async with app.uow() as uow:

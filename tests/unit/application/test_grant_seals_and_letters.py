@@ -19,16 +19,22 @@ from domain.errors import DomainError, ErrorCode
 from domain.grants.grant import GrantEndReason, GrantStatus
 from domain.scans.session import SealOwner
 from domain.seals.seal import SealKind
-from tests.app_fixture import DEFAULT_META, ID_WANG, SCAN_PIN, FakeApp
+from tests.app_fixture import DEFAULT_META, ID_WANG, FakeApp
 from tests.fakes import Snapshot
 from tests.unit.application.scan_helpers import documents
 from tests.unit.application.test_certificate_grants import IGNORED, Grants, world
 
 
 async def _seal(w: Grants, kind: SealKind = SealKind.CONTRACT, name: str = "合同专用章"):
-    created = await w.app.enterprise_seals.create_enterprise_seal(CreateEnterpriseSealCommand(
-        w.rep.principal, w.enterprise_id, name, kind, SCAN_PIN, None, DEFAULT_META))
+    created = await w.app.cosigned(w.rep, lambda co: w.app.enterprise_seals.create_enterprise_seal(
+        CreateEnterpriseSealCommand(w.rep.principal, w.enterprise_id, name, kind, co, None, DEFAULT_META)),
+        "seal.create_enterprise")
     return created.seal
+
+
+def _revoke(w: Grants, seal_id):
+    return w.app.cosigned(w.rep, lambda co: w.app.revoke_seal(RevokeSealCommand(
+        w.rep.principal, seal_id, co, DEFAULT_META)), "seal.revoke")
 
 
 def _create(w: Grants, seal_ids, operations=(ScanOperation.LOGIN, ScanOperation.SIGN)):
@@ -57,10 +63,10 @@ async def test_a_grant_naming_a_seal_offers_that_seal_alone_and_ends_when_it_is_
     _view, offered = await _signing_seals(w)
     assert offered == {contract.id}  # not the finance seal
 
-    await app.revoke_seal(RevokeSealCommand(w.rep.principal, finance.id, SCAN_PIN, DEFAULT_META))
+    await _revoke(w, finance.id)
     assert (await w.stored(naming.id)).status is GrantStatus.ACTIVE  # a seal it does not name
 
-    await app.revoke_seal(RevokeSealCommand(w.rep.principal, contract.id, SCAN_PIN, DEFAULT_META))
+    await _revoke(w, contract.id)
     ended = await w.stored(naming.id)
     assert (ended.status, ended.end_reason) == (GrantStatus.ENDED, GrantEndReason.SEAL_REVOKED.value)
     assert [e for e in app.db.audit_events("grant.ended") if e.detail.get("reason") == "SEAL_REVOKED"]
@@ -71,7 +77,7 @@ async def test_a_grant_naming_no_seal_survives_a_seal_revocation_and_offers_the_
     contract, finance = await _seal(w), await _seal(w, SealKind.FINANCE, "财务专用章")
     grant = await _activate(w, (await _create(w, [])).id)
     assert (await _signing_seals(w))[1] == {contract.id, finance.id}
-    await app.revoke_seal(RevokeSealCommand(w.rep.principal, contract.id, SCAN_PIN, DEFAULT_META))
+    await _revoke(w, contract.id)
     assert (await w.stored(grant.id)).status is GrantStatus.ACTIVE
     view, offered = await _signing_seals(w)
     assert offered == {finance.id}
@@ -82,22 +88,22 @@ async def test_a_grant_naming_no_seal_survives_a_seal_revocation_and_offers_the_
     await w.scene.confirm(view, certificate_id=signing.id, seal_id=finance.id, holder=w.member)
 
 
-async def test_a_seal_revoked_while_the_pin_is_checked_is_not_used(app: FakeApp, monkeypatch):
+async def test_a_seal_revoked_while_the_co_signature_is_checked_is_not_used(app: FakeApp, monkeypatch):
     w = await world(app)
     contract = await _seal(w)
     await _activate(w, (await _create(w, [])).id)
     view, _offered = await _signing_seals(w)
     signing, _enc = await w.org_pair()
-    prove = app.pin_gate.prove
+    approve = app.cosigning.approve
 
-    async def prove_then_revoke(account_id, pin):
-        proven = await prove(account_id, pin)
-        async with app.uow() as uow:  # revoked meanwhile (not through RevokeSeal: it proves a PIN through this gate)
+    async def approve_then_revoke(*args, **kwargs):
+        approval = await approve(*args, **kwargs)
+        async with app.uow() as uow:  # revoked meanwhile (not through RevokeSeal: it approves through this too)
             (await uow.seals.get(contract.id)).revoke(app.clock.now())
             await uow.commit()
-        return proven
+        return approval
 
-    monkeypatch.setattr(app.pin_gate, "prove", prove_then_revoke)
+    monkeypatch.setattr(app.cosigning, "approve", approve_then_revoke)
     with pytest.raises(DomainError) as refused:
         await w.scene.confirm(view, certificate_id=signing.id, seal_id=contract.id, holder=w.member)
     assert refused.value.code is ErrorCode.SEAL_NOT_ACTIVE
@@ -120,7 +126,7 @@ async def test_named_seals_must_be_active_seals_of_the_enterprise_and_need_sign(
     elif case == "foreign":  # a personal seal: not the enterprise's
         seal_id = next(v.seal.id for v in await app.list_my_seals(w.member.principal))
     elif case == "revoked":
-        await app.revoke_seal(RevokeSealCommand(w.rep.principal, seal.id, SCAN_PIN, DEFAULT_META))
+        await _revoke(w, seal.id)
     before = Snapshot.of(app.db, ignore=IGNORED)
     blobs = len(app.blobs.blobs)
     with pytest.raises(DomainError) as refused:

@@ -1,136 +1,76 @@
-"""The PIN reset (SMS + face liveness → new PIN, new signing certificate, escrowed encryption key kept) and
-the personal seals: faces, handwritten signature, revocation, listing, export, appearances."""
+"""The personal seals: faces, handwritten signature, revocation, listing, export, appearances. Changing a face,
+capturing a signature and revoking are two calls approved by the holder's co-signature (SPEC §C)."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
-from application.certificates.claim_personal_certificate import ClaimPersonalCertificateCommand
-from application.certificates.reset_certificate_pin import ResetCertificatePinCommand
-from application.certificates.start_pin_reset_face import StartPinResetFaceCommand
 from application.identity.submit_manual_verification import UploadedImage
 from application.seals.capture_handwritten_signature import CaptureHandwrittenSignatureCommand
 from application.seals.change_seal_face import ChangeSealFaceCommand
 from application.seals.revoke_seal import RevokeSealCommand
 from application.seals.signature_appearances import AppearanceKind
-from domain.accounts.sms import SmsPurpose
-from domain.certificates.certificate import CertificateStatus, CertificateUsage, RevocationReason
-from domain.certificates.claim import IdentityNotVerified
-from domain.certificates.pin import PinLocked, WrongPin
-from domain.errors import ErrorCode, FaceFailed, FaceTokenInvalid, FileTooLarge, InvalidImage, NotFound
-from domain.identity.face import FacePurpose
+from application.signing.cosigning import NeedsCoSignature
+from domain.errors import ErrorCode, FileTooLarge, InvalidImage, NotFound
 from domain.seals.seal import FaceSource, SealNotActive, SealStatus, SealStyle, SealStyleNotAllowed
+from domain.signing.signing_key import PinIncorrect, SigningKeyRequired
+from domain.signing.signing_request import SigningPurpose, SigningRequestInvalid, SigningRequestUsed
+from sxq_phone import OnScreen
 from tests.app_fixture import DEFAULT_META, ID_LI
 from tests.fakes import Snapshot, jpeg, png
+from tests.support.phones import WRONG_PIN
 
-PIN = "135790"
+REVOKE, CHANGE_FACE, CAPTURE = "seal.revoke", "seal.change_face", "seal.capture_handwritten"
 
 
 async def holder(app):
     user = await app.verified_user()
+    await app.enrol(user)
     ent = await app.personal_entitlement(user)
-    got = await app.claim_personal_certificate(ClaimPersonalCertificateCommand(user.principal, ent.id, PIN))
+    got = await app.claim_personal(user, ent.id)
     return user, got
 
 
-async def lock(app, user, got):
-    ent = await app.personal_entitlement(user)
-    for _ in range(6):
-        with pytest.raises((WrongPin, PinLocked)):
-            await app.claim_personal_certificate(ClaimPersonalCertificateCommand(user.principal, ent.id, "246802"))
+def change_face(app, user, seal_id, **kwargs):
+    return app.cosigned(user, lambda co: app.change_seal_face(ChangeSealFaceCommand(
+        user.principal, seal_id, co, meta=DEFAULT_META, **kwargs)), CHANGE_FACE)
 
 
-async def passed_reset_face(app, user) -> str:
-    ticket = await app.start_pin_reset_face(StartPinResetFaceCommand(user.principal, DEFAULT_META))
-    app.faces.finish(ticket.token, passed=True)
-    return ticket.token
+def capture(app, user, image):
+    return app.cosigned(user, lambda co: app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
+        user.principal, image, co, DEFAULT_META)), CAPTURE)
 
 
-# ---------------------------------------------------------------- PIN reset
+def revoke(app, user, seal_id):
+    return app.cosigned(user, lambda co: app.revoke_seal(RevokeSealCommand(user.principal, seal_id, co, DEFAULT_META)),
+                        REVOKE)
 
 
-async def test_reset_unlocks_with_a_new_pin_and_reissues_only_the_signing_certificate(app):
-    user, got = await holder(app)
-    await lock(app, user, got)
-    token = await passed_reset_face(app, user)
-    assert app.db.face_checks()[-1].purpose is FacePurpose.PIN_RESET
-    code = await app.send_code(user.phone, SmsPurpose.CERTIFICATE_PIN, principal=user.principal)
-    new_cert = await app.reset_certificate_pin(ResetCertificatePinCommand(user.principal, code, token, "975310"))
-    assert new_cert.usage is CertificateUsage.SIGNING and new_cert.status is CertificateStatus.ACTIVE
-    assert new_cert.pair_id == got.encryption.pair_id and new_cert.subject_dn == got.signing.subject_dn
-    old = app.db.tables["certificates"][got.signing.id]
-    assert old.status is CertificateStatus.REVOKED and old.revocation_reason is RevocationReason.SUPERSEDED
-    assert app.db.tables["certificates"][got.encryption.id].status is CertificateStatus.ACTIVE
-    pin = app.db.tables["certificate_pins"][user.account_id]
-    assert not pin.is_locked and pin.failed_attempts == 0
-    # The new PIN opens; the next claim reuses the new signing certificate with the kept encryption one.
-    again = await app.claim_personal_certificate(ClaimPersonalCertificateCommand(
-        user.principal, (await app.personal_entitlement(user)).id, "975310"))
-    assert again.reused and again.signing.id == new_cert.id and again.encryption.id == got.encryption.id
-    # The escrowed encryption key still opens.
-    wrapped = app.db.tables["wrapped_keys"][got.encryption.id]
-    assert app.vault.open_escrowed_key(wrapped.blob, user.account_id, got.encryption.public_key)
+def statement_of(event) -> dict:
+    (signed,) = event.detail["evidence"]["signed"]
+    return json.loads(base64.b64decode(signed["message"]))
 
 
-async def test_change_pin_after_a_reset_skips_the_revoked_key(app):
-    from application.certificates.change_pin import ChangePinCommand
-
-    user, got = await holder(app)
-    token = await passed_reset_face(app, user)
-    code = await app.send_code(user.phone, SmsPurpose.CERTIFICATE_PIN, principal=user.principal)
-    await app.reset_certificate_pin(ResetCertificatePinCommand(user.principal, code, token, "975310"))
-    assert await app.change_certificate_pin(ChangePinCommand(user.principal, "975310", "864209")) == 1
-
-
-async def test_reset_with_a_failed_or_foreign_face_or_a_wrong_code_changes_nothing(app):
-    user, got = await holder(app)
-    ticket = await app.start_pin_reset_face(StartPinResetFaceCommand(user.principal))
-    app.faces.finish(ticket.token, passed=False)
-    code = await app.send_code(user.phone, SmsPurpose.CERTIFICATE_PIN, principal=user.principal)
-    before = Snapshot.of(app.db, ignore=("audit", "face_checks", "sms"))
-    with pytest.raises(FaceFailed):
-        await app.reset_certificate_pin(ResetCertificatePinCommand(user.principal, code, ticket.token, "975310"))
-    # The face check of the real-name verification is not one for a PIN reset.
-    real_name_token = app.db.face_checks()[0].token  # the REAL_NAME check of the identity
-    with pytest.raises(FaceTokenInvalid):
-        await app.reset_certificate_pin(ResetCertificatePinCommand(user.principal, code, real_name_token, "975310"))
-    token = await passed_reset_face(app, user)
-    with pytest.raises(Exception) as err:
-        await app.reset_certificate_pin(ResetCertificatePinCommand(user.principal, "000000", token, "975310"))
-    assert err.value.code is ErrorCode.SMS_CODE_INVALID
-    app.clock.advance(minutes=16)
-    with pytest.raises(FaceTokenInvalid):
-        await app.reset_certificate_pin(ResetCertificatePinCommand(user.principal, code, token, "975310"))
-    assert Snapshot.of(app.db, ignore=("audit", "face_checks", "sms")) == before
+async def verifies(app, account_id, event) -> bool:
+    """The audit event's evidence: a statement and an SM2 signature over it under the person's signing key."""
+    async with app.uow() as uow:
+        key = await uow.signing_keys.live_for(account_id)
+    (signed,) = event.detail["evidence"]["signed"]
+    assert event.detail["evidence"]["signingKeyId"] == str(key.id)
+    return app.sm2.verify(key.public_key, base64.b64decode(signed["message"]), base64.b64decode(signed["signature"]))
 
 
-async def test_a_face_token_of_another_account_is_refused(app):
-    user, _ = await holder(app)
-    other = await app.verified_user("13900139000", "李四", ID_LI)
-    from application.certificates.set_certificate_pin import SetCertificatePinCommand
-
-    code = await app.send_code(other.phone, SmsPurpose.CERTIFICATE_PIN, principal=other.principal)
-    await app.set_certificate_pin(SetCertificatePinCommand(other.principal, "975310", code))
-    theirs = await passed_reset_face(app, other)
-    code = await app.send_code(user.phone, SmsPurpose.CERTIFICATE_PIN, principal=user.principal)
-    with pytest.raises(FaceTokenInvalid):
-        await app.reset_certificate_pin(ResetCertificatePinCommand(user.principal, code, theirs, "864209"))
-
-
-async def test_starting_a_reset_needs_a_verified_identity(app):
-    user = await app.register_user()
-    with pytest.raises(IdentityNotVerified):
-        await app.start_pin_reset_face(StartPinResetFaceCommand(user.principal))
-
-
-# ---------------------------------------------------------------- personal seals
+# ---------------------------------------------------------------- faces
 
 
 async def test_change_the_name_seal_face_from_a_template_keeps_the_face_history(app):
     user, got = await holder(app)
     seal = got.personal_seal
     app.clock.advance(minutes=1)
-    view = await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal.id, PIN, style=SealStyle.OVAL))
+    view = await change_face(app, user, seal.id, style=SealStyle.OVAL)
     assert view.seal.style is SealStyle.OVAL
     data, _ = await app.read_seal_image(user.principal, seal.id)
     assert b"seal:OVAL:" in data
@@ -139,13 +79,36 @@ async def test_change_the_name_seal_face_from_a_template_keeps_the_face_history(
     assert [f.style for f in faces] == [SealStyle.RECTANGLE, SealStyle.OVAL]
     first, _ = await app.read_seal_image(user.principal, seal.id, faces[0].id)
     assert b"seal:RECTANGLE:" in first, "the earlier face stays for signatures already made"
+    [event] = app.db.audit_events("seal.face_changed")
+    assert statement_of(event)["input"] == {"sealId": str(seal.id), "style": "OVAL", "surroundingText": None,
+                                            "infoCode": None, "imageSha256": None}
+    assert await verifies(app, user.account_id, event)
 
 
-async def test_change_the_name_seal_face_to_an_uploaded_image(app):
+async def test_change_the_name_seal_face_to_an_uploaded_image_names_the_image_in_the_statement(app):
+    import hashlib
+
     user, got = await holder(app)
-    view = await app.change_seal_face(ChangeSealFaceCommand(user.principal, got.personal_seal.id, PIN,
-                                                            image=UploadedImage(jpeg(), "seal.jpg")))
+    image = jpeg()
+    view = await change_face(app, user, got.personal_seal.id, image=UploadedImage(image, "seal.jpg"))
     assert view.seal.content_type == "image/jpeg" and view.seal.style is None
+    [event] = app.db.audit_events("seal.face_changed")
+    assert statement_of(event)["input"]["imageSha256"] == hashlib.sha256(image).hexdigest()
+
+
+async def test_the_first_call_changes_nothing_but_makes_a_signing_request(app):
+    user, got = await holder(app)
+    before = Snapshot.of(app.db, ignore=("audit", "signing_requests"))
+    requests = len(app.db.rows("signing_requests"))
+    first = await app.change_seal_face(ChangeSealFaceCommand(user.principal, got.personal_seal.id,
+                                                             style=SealStyle.OVAL))
+    assert isinstance(first, NeedsCoSignature)
+    (request,) = first.requests
+    assert request.purpose is SigningPurpose.CHANGE_SEAL_FACE and request.display == "变更印章印模：张三"
+    message = json.loads(request.message)
+    assert message["action"] == CHANGE_FACE and message["account"] == str(user.account_id)
+    assert Snapshot.of(app.db, ignore=("audit", "signing_requests")) == before
+    assert len(app.db.rows("signing_requests")) == requests + 1
 
 
 @pytest.mark.parametrize("kwargs, error", [
@@ -155,61 +118,159 @@ async def test_change_the_name_seal_face_to_an_uploaded_image(app):
     ({"image": UploadedImage(png(6 * 1024 * 1024), "big.png")}, ErrorCode.FILE_TOO_LARGE),
     ({"style": SealStyle.OVAL, "surrounding_text": "某某公司"}, ErrorCode.INVALID_INPUT),
 ])
-async def test_bad_face_changes_are_refused_before_the_pin_and_change_nothing(app, kwargs, error):
+async def test_bad_face_changes_are_refused_at_the_first_call_and_change_nothing(app, kwargs, error):
     user, got = await holder(app)
     before = Snapshot.of(app.db)
     with pytest.raises(Exception) as err:
-        await app.change_seal_face(ChangeSealFaceCommand(user.principal, got.personal_seal.id, PIN, **kwargs))
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, got.personal_seal.id, **kwargs))
     assert err.value.code is error
+    assert Snapshot.of(app.db) == before, "not even a signing request"
+
+
+async def test_a_wrong_pin_changes_no_face_and_says_how_many_attempts_are_left(app):
+    user, got = await holder(app)
+    seal_id = got.personal_seal.id
+    first = await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, style=SealStyle.SQUARE))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(CHANGE_FACE), WRONG_PIN)
+    faces = len(app.db.rows("seal_faces"))
+    with pytest.raises(PinIncorrect) as err:
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, co, style=SealStyle.SQUARE))
+    assert err.value.code is ErrorCode.PIN_INCORRECT and err.value.details["attemptsLeft"] == 5
+    assert app.db.tables["seals"][seal_id].style is SealStyle.RECTANGLE
+    assert len(app.db.rows("seal_faces")) == faces and app.db.audit_events("seal.face_changed") == []
+
+
+async def test_a_co_signature_for_another_act_or_another_seal_is_refused(app):
+    user, got = await holder(app)
+    seal_id = got.personal_seal.id
+    # A revoke request answered to changeSealFace.
+    first = await app.revoke_seal(RevokeSealCommand(user.principal, seal_id))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(REVOKE))
+    with pytest.raises(SigningRequestInvalid) as err:
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, co, style=SealStyle.OVAL))
+    assert err.value.code is ErrorCode.SIGNING_REQUEST_INVALID and err.value.field == "coSignature.requestId"
+    # The same act for another seal (the handwritten signature): the binding differs.
+    signature = await capture(app, user, UploadedImage(png(), "sig.png"))
+    first = await app.revoke_seal(RevokeSealCommand(user.principal, seal_id))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(REVOKE))
+    with pytest.raises(SigningRequestInvalid):
+        await app.revoke_seal(RevokeSealCommand(user.principal, signature.seal.id, co))
+    # A changed choice on the second call is another act too.
+    first = await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, style=SealStyle.OVAL))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(CHANGE_FACE))
+    with pytest.raises(SigningRequestInvalid):
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, co, style=SealStyle.SQUARE))
+    assert app.db.tables["seals"][seal_id].status is SealStatus.ACTIVE
+    assert app.db.tables["seals"][seal_id].style is SealStyle.RECTANGLE
+
+
+async def test_a_replayed_co_signature_is_refused(app):
+    user, got = await holder(app)
+    seal_id = got.personal_seal.id
+    first = await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, style=SealStyle.OVAL))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(CHANGE_FACE))
+    await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, co, style=SealStyle.OVAL))
+    faces = len(app.db.rows("seal_faces"))
+    with pytest.raises(SigningRequestUsed) as err:
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, co, style=SealStyle.OVAL))
+    assert err.value.code is ErrorCode.SIGNING_REQUEST_USED
+    assert len(app.db.rows("seal_faces")) == faces
+
+
+async def test_without_an_enrolled_signing_key_nothing_is_asked(app):
+    user, got = await holder(app)
+    other = await app.verified_user("13900139000", "李四", ID_LI)
+    before = Snapshot.of(app.db)
+    with pytest.raises(SigningKeyRequired):
+        await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
+            other.principal, UploadedImage(png(), "sig.png")))
     assert Snapshot.of(app.db) == before
 
 
-async def test_a_wrong_pin_changes_no_face(app):
-    user, got = await holder(app)
-    with pytest.raises(WrongPin):
-        await app.change_seal_face(ChangeSealFaceCommand(user.principal, got.personal_seal.id, "246802",
-                                                         style=SealStyle.SQUARE))
-    assert app.db.tables["seals"][got.personal_seal.id].style is SealStyle.RECTANGLE
+# ---------------------------------------------------------------- handwritten signature
 
 
 async def test_capture_a_handwritten_signature_then_recapture_it(app):
+    import hashlib
+
     user, got = await holder(app)
-    first = await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
-        user.principal, UploadedImage(png(), "sig.png"), PIN))
+    image = png()
+    first = await capture(app, user, UploadedImage(image, "sig.png"))
     assert first.seal.kind.value == "HANDWRITTEN" and first.seal.valid_until == got.signing.not_after
-    second = await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
-        user.principal, UploadedImage(jpeg(), "sig.jpg"), PIN))
+    second = await capture(app, user, UploadedImage(jpeg(), "sig.jpg"))
     assert second.seal.id == first.seal.id
     async with app.uow() as uow:
         assert [f.source for f in await uow.seals.faces_of(first.seal.id)] == [FaceSource.UPLOAD] * 2
+    event = app.db.audit_events("seal.handwritten_captured")[0]
+    statement = statement_of(event)
+    assert statement["action"] == CAPTURE and statement["input"] == {"imageSha256": hashlib.sha256(image).hexdigest()}
+    assert await verifies(app, user.account_id, event)
+
+
+async def test_a_capture_answered_with_another_image_is_refused(app):
+    user, _ = await holder(app)
+    first = await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
+        user.principal, UploadedImage(png(), "sig.png")))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(CAPTURE))
+    with pytest.raises(SigningRequestInvalid):
+        await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
+            user.principal, UploadedImage(jpeg(), "sig.jpg"), co))
+    assert [s for s in app.db.rows("seals") if s.kind.value == "HANDWRITTEN"] == []
 
 
 @pytest.mark.parametrize("image, error", [(None, InvalidImage), (UploadedImage(b"GIF89a....", "a.gif"), InvalidImage),
                                           (UploadedImage(png(5 * 1024 * 1024 + 1), "big.png"), FileTooLarge)])
-async def test_bad_signature_uploads_are_refused(app, image, error):
+async def test_bad_signature_uploads_are_refused_at_the_first_call(app, image, error):
     user, _ = await holder(app)
     before = Snapshot.of(app.db)
     with pytest.raises(error) as err:
-        await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(user.principal, image, PIN))
+        await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(user.principal, image))
     assert err.value.field == "image"
     assert Snapshot.of(app.db) == before
+
+
+# ---------------------------------------------------------------- revocation
 
 
 async def test_revoke_a_seal_is_final_and_it_stays_listed_as_invalid(app):
     user, got = await holder(app)
     seal_id = got.personal_seal.id
-    with pytest.raises(WrongPin):
-        await app.revoke_seal(RevokeSealCommand(user.principal, seal_id, "246802"))
-    view = await app.revoke_seal(RevokeSealCommand(user.principal, seal_id, PIN))
+    view = await revoke(app, user, seal_id)
     assert view.status is SealStatus.REVOKED
     assert await app.list_my_seals(user.principal) == []
     listed = await app.list_my_seals(user.principal, include_invalid=True)
     assert [(v.seal.id, v.status) for v in listed] == [(seal_id, SealStatus.REVOKED)]
+    [event] = app.db.audit_events("seal.revoked")
+    statement = statement_of(event)
+    assert statement["action"] == REVOKE and statement["input"] == {"sealId": str(seal_id)}
+    assert await verifies(app, user.account_id, event)
     with pytest.raises(SealNotActive):
-        await app.revoke_seal(RevokeSealCommand(user.principal, seal_id, PIN))
+        await app.revoke_seal(RevokeSealCommand(user.principal, seal_id))
     with pytest.raises(SealNotActive):
-        await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, PIN, style=SealStyle.OVAL))
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, style=SealStyle.OVAL))
     assert await app.export_seal(user.principal, seal_id) is None
+
+
+async def test_a_wrong_pin_revokes_nothing(app):
+    user, got = await holder(app)
+    seal_id = got.personal_seal.id
+    first = await app.revoke_seal(RevokeSealCommand(user.principal, seal_id))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(REVOKE), WRONG_PIN)
+    with pytest.raises(PinIncorrect) as err:
+        await app.revoke_seal(RevokeSealCommand(user.principal, seal_id, co))
+    assert err.value.details["attemptsLeft"] == 5
+    assert app.db.tables["seals"][seal_id].status is SealStatus.ACTIVE
+
+
+async def test_a_seal_revoked_between_the_two_calls_is_refused_at_commit(app):
+    user, got = await holder(app)
+    seal_id = got.personal_seal.id
+    first = await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, style=SealStyle.OVAL))
+    (co,) = app.phones.co_sign(user.account_id, first.requests, OnScreen.act(CHANGE_FACE))
+    await revoke(app, user, seal_id)
+    with pytest.raises(SealNotActive):
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, seal_id, co, style=SealStyle.OVAL))
+    assert app.db.tables["seals"][seal_id].style is SealStyle.RECTANGLE
 
 
 async def test_expired_seals_are_listed_as_invalid(app):
@@ -222,12 +283,13 @@ async def test_expired_seals_are_listed_as_invalid(app):
 async def test_another_accounts_seal_is_not_found_anywhere(app):
     user, got = await holder(app)
     other = await app.verified_user("13900139000", "李四", ID_LI)
+    await app.enrol(other)
     seal_id = got.personal_seal.id
     before = Snapshot.of(app.db)
     with pytest.raises(NotFound):
-        await app.revoke_seal(RevokeSealCommand(other.principal, seal_id, PIN))
+        await app.revoke_seal(RevokeSealCommand(other.principal, seal_id))
     with pytest.raises(NotFound):
-        await app.change_seal_face(ChangeSealFaceCommand(other.principal, seal_id, PIN, style=SealStyle.OVAL))
+        await app.change_seal_face(ChangeSealFaceCommand(other.principal, seal_id, style=SealStyle.OVAL))
     assert await app.get_my_seal(other.principal, seal_id) is None
     assert await app.read_seal_image(other.principal, seal_id) is None
     assert await app.export_seal(other.principal, seal_id) is None
@@ -250,10 +312,10 @@ async def test_signature_appearances_offer_seals_signature_and_the_name_signatur
     user2 = await app.register_user("13700137000")
     assert await app.list_signature_appearances(user2.principal) == []
     assert await app.name_signature_image(user2.principal) is None
+    await app.enrol(user)
     ent = await app.personal_entitlement(user)
-    await app.claim_personal_certificate(ClaimPersonalCertificateCommand(user.principal, ent.id, PIN))
-    await app.capture_handwritten_signature(CaptureHandwrittenSignatureCommand(
-        user.principal, UploadedImage(png(), "s.png"), PIN))
+    await app.claim_personal(user, ent.id)
+    await capture(app, user, UploadedImage(png(), "s.png"))
     kinds = [a.kind for a in await app.list_signature_appearances(user.principal)]
     assert kinds == [AppearanceKind.PERSONAL_NAME, AppearanceKind.HANDWRITTEN, AppearanceKind.NAME_SIGNATURE]
 
@@ -261,5 +323,5 @@ async def test_signature_appearances_offer_seals_signature_and_the_name_signatur
 async def test_styles_of_org_seals_are_not_for_personal_ones(app):
     user, got = await holder(app)
     with pytest.raises(SealStyleNotAllowed):
-        await app.change_seal_face(ChangeSealFaceCommand(user.principal, got.personal_seal.id, PIN,
+        await app.change_seal_face(ChangeSealFaceCommand(user.principal, got.personal_seal.id,
                                                          style=SealStyle.AGED))
