@@ -42,6 +42,7 @@ from application.seals.read_seal_image import ReadSealImage
 from application.seals.revoke_seal import RevokeSeal
 from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
 from application.signing.enroll_signing_key import EnrollSigningKey
+from application.signing.prune_signing_requests import PruneSigningRequests
 from application.signing.reset_signing_key import ResetSigningKey
 
 
@@ -83,6 +84,7 @@ class UseCases:
     enroll_signing_key: EnrollSigningKey  # SPEC §C
     start_pin_reset_face: StartPinResetFace
     reset_signing_key: ResetSigningKey
+    prune_signing_requests: PruneSigningRequests
     revoke_certificate: RevokeCertificate
     list_my_seals: ListMySeals
     get_my_seal: GetMySeal

@@ -249,7 +249,7 @@ class FakeApp:
         self.phones = Phones()
         self.seal_images = FakeSealImages()
         self.seal_maker = FakeSealMaker()
-        self.issue_dual_certificates = IssueDualCertificates(uow, self.vault, self.ca, clock)
+        self.issue_dual_certificates = IssueDualCertificates(self.vault, self.ca, clock)
         name_seals = PersonalNameSeals(uow, self.seal_images, self.blobs, clock)
         self.claim_personal_certificate = ClaimPersonalCertificate(
             uow, self.issue_dual_certificates, self.cosigning, self.secrets, name_seals, clock)

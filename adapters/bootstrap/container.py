@@ -103,6 +103,7 @@ from application.seals.revoke_seal import RevokeSeal
 from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
 from application.signing.cosigning import CoSigning
 from application.signing.enroll_signing_key import EnrollSigningKey
+from application.signing.prune_signing_requests import PruneSigningRequests
 from application.signing.reset_signing_key import ResetSigningKey
 from application.use_cases import UseCases
 
@@ -164,7 +165,7 @@ class Container(containers.DeclarativeContainer):
     cosigning_hsm = providers.Singleton(SoftwareCoSigningHsm, keyring, sm2_backend)
     cosigning = providers.Singleton(CoSigning, uow.provider, cosigning_hsm, sm2_backend, clock)
     revoke_certificate = providers.Singleton(RevokeCertificate, uow.provider, clock)
-    issue_dual_certificates = providers.Singleton(IssueDualCertificates, uow.provider, key_vault,
+    issue_dual_certificates = providers.Singleton(IssueDualCertificates, key_vault,
                                                   certificate_authority, clock)
     issue_event_certificate = providers.Singleton(IssueEventCertificate, uow.provider, certificate_authority,
                                                   sm2_backend, clock)
@@ -324,6 +325,7 @@ def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, imag
         enroll_signing_key=EnrollSigningKey(uow, codes, hsm, ca, hasher, clock),
         start_pin_reset_face=StartPinResetFace(uow, faces, sealer, clock),
         reset_signing_key=ResetSigningKey(uow, codes, faces, hsm, ca, hasher, clock),
+        prune_signing_requests=PruneSigningRequests(uow, clock),
         revoke_certificate=revoke,
         list_my_seals=ListMySeals(uow, clock),
         get_my_seal=GetMySeal(uow, clock),

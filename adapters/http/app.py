@@ -18,7 +18,7 @@ from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
-from adapters.http.worker import run_order_closer, run_outbox_worker, run_scan_expirer
+from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
 from application.ports import InvalidCallback
 from application.scans.authenticate_platform import PlatformPrincipal, PlatformRequest
@@ -170,25 +170,28 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(_app: Starlette):
         await _prepare_ca(container, settings)
         await container.scan_feed().start()
-        task = None
+        tasks = []
         if run_worker:
-            task = asyncio.create_task(run_outbox_worker(container.dispatcher(), container.outbox_signal(),
-                                                         settings.outbox_poll_seconds))
-            closer = asyncio.create_task(run_order_closer(use_cases.commerce.close_expired_orders))
-            scan_expirer = asyncio.create_task(run_scan_expirer(use_cases.scans.expire_scan_sessions))
+            tasks = [
+                asyncio.create_task(run_outbox_worker(container.dispatcher(), container.outbox_signal(),
+                                                      settings.outbox_poll_seconds)),
+                # Orders left unpaid past their deadline close (the read side already shows them CLOSED).
+                asyncio.create_task(run_periodically(use_cases.commerce.close_expired_orders,
+                                                     "closing expired orders", 30.0)),
+                # Lapsed scan sessions are recorded and their platforms told EXPIRED.
+                asyncio.create_task(run_periodically(use_cases.scans.expire_scan_sessions,
+                                                     "expiring scan sessions", 5.0)),
+                # Spent and lapsed signing requests go (their evidence lives in the audit log).
+                asyncio.create_task(run_periodically(use_cases.prune_signing_requests,
+                                                     "pruning signing requests", 300.0)),
+            ]
         try:
             yield
         finally:
-            if task is not None:
-                closer.cancel()
-                scan_expirer.cancel()
+            for t in reversed(tasks):
+                t.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await scan_expirer
-                with contextlib.suppress(asyncio.CancelledError):
-                    await closer
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                    await t
             if settings.sandbox:
                 await container.face_verifier().wait_idle()
                 await container.payment_gateway().wait_idle()

@@ -26,27 +26,15 @@ async def run_outbox_worker(dispatcher: OutboxDispatcher, signal: OutboxSignal, 
             await asyncio.wait_for(event.wait(), timeout=poll_seconds)
 
 
-async def run_order_closer(close_expired, poll_seconds: float = 30.0) -> None:
-    """Closes orders left unpaid past their deadline (the read side already shows them CLOSED)."""
+async def run_periodically(job, what: str, poll_seconds: float) -> None:
+    """Runs a sweeping job until it finds nothing more, then sleeps; a failure is logged and the loop goes on.
+    The job answers how many rows it handled (one batch)."""
     while True:
         try:
-            while await close_expired() > 0:
+            while await job() > 0:
                 pass
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("closing expired orders failed")
-        await asyncio.sleep(poll_seconds)
-
-
-async def run_scan_expirer(expire, poll_seconds: float = 5.0) -> None:
-    """Records the lapse of scan sessions past their deadline and tells their platforms EXPIRED."""
-    while True:
-        try:
-            while await expire() > 0:
-                pass
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("expiring scan sessions failed")
+            log.exception("%s failed", what)
         await asyncio.sleep(poll_seconds)

@@ -88,9 +88,7 @@ class ClaimPersonalCertificate:
             identity, entitlement = await self._check(uow, p.id, cmd)
             act = self.act(cmd, identity)
             if cmd.co_signature is None:
-                requests = await self._cosigning.ask(uow, p.id, act)
-                await uow.commit()
-                return NeedsCoSignature(requests)
+                return await self._cosigning.first_call(uow, p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         key = approval.key
         async with self._uow() as uow:

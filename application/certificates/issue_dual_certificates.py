@@ -21,7 +21,7 @@ from application.certificates.ports import (
     WrappedKey,
     WrappedKeyKind,
 )
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWork
 from domain.certificates.certificate import Certificate, CertificateUsage, HolderKind
 from domain.errors import InvalidInput
 
@@ -57,8 +57,8 @@ class PreparedKeys:
 
 
 class IssueDualCertificates:
-    def __init__(self, uow: UnitOfWorkFactory, vault: KeyVault, ca: CertificateAuthority, clock: Clock) -> None:
-        self._uow, self._vault, self._ca, self._clock = uow, vault, ca, clock
+    def __init__(self, vault: KeyVault, ca: CertificateAuthority, clock: Clock) -> None:
+        self._vault, self._ca, self._clock = vault, ca, clock
 
     def prepare_keys(self, cmd: IssueDualCertificatesCommand) -> PreparedKeys:
         if cmd.subject.kind not in _PROFILES:

@@ -219,9 +219,7 @@ class ConfirmScanSession:
                 key = await live_key(uow, p.id)
                 if not prep.is_org and key.public_key != prep.signing.public_key:
                     raise CertificateNotUsable("所选证书不是当前签名密钥的证书，请使用新证书", field="certificateId")
-                requests = await self._cosigning.ask(uow, p.id, act, self._messages(prep, p.id, now))
-                await uow.commit()
-                return NeedsCoSignature(requests)
+                return await self._cosigning.first_call(uow, p.id, act, self._messages(prep, p.id, now))
         approval = await self._cosigning.approve(p.id, act, cmd.co_signatures, cmd.meta, field="coSignatures",
                                                  purposes=SCAN_PURPOSES)
         if not prep.is_org and approval.key.public_key != prep.signing.public_key:

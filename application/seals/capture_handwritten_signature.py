@@ -54,9 +54,7 @@ class CaptureHandwrittenSignature:
             assert cmd.image is not None  # checked_image refused otherwise
             act = capture_handwritten_act(cmd.image.data, identity.legal_name)
             if cmd.co_signature is None:
-                requests = await self._cosigning.ask(uow, p.id, act)
-                await uow.commit()
-                return NeedsCoSignature(requests)
+                return await self._cosigning.first_call(uow, p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         blob = await self._blobs.put(cmd.image.data, content_type)
         try:

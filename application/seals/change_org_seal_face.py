@@ -51,9 +51,7 @@ class ChangeOrgSealFace:
             seal, _ = await self._check(uow, p.id, cmd)
             act = change_face_act(cmd, seal.name)
             if cmd.co_signature is None:
-                requests = await self._cosigning.ask(uow, p.id, act)
-                await uow.commit()
-                return NeedsCoSignature(requests)
+                return await self._cosigning.first_call(uow, p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         async with self._uow() as uow:
             # Drawn from the seal as it is now: what is not given stays as the seal has it.

@@ -81,9 +81,7 @@ class ChangeSealFace:
             seal, content_type = await self._check(uow, p.id, cmd)
             act = change_face_act(cmd, seal.name)
             if cmd.co_signature is None:
-                requests = await self._cosigning.ask(uow, p.id, act)
-                await uow.commit()
-                return NeedsCoSignature(requests)
+                return await self._cosigning.first_call(uow, p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         if cmd.style is not None:
             data, source = self._images.personal_seal(seal.name, cmd.style), FaceSource.TEMPLATE

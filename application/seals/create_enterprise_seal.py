@@ -65,7 +65,7 @@ class CreateEnterpriseSeal:
             await live_key(uow, p.id)
         act = create_enterprise_act(cmd.enterprise_id, name, cmd.kind, cmd.seal_admin_member_id, enterprise.name)
         if cmd.co_signature is None:
-            return NeedsCoSignature([await self._cosigning.ask_statement(p.id, act)])
+            return await self._cosigning.ask_statement(p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         async with self._uow() as uow:  # the face from the enterprise as it is now
             enterprise, _ = await self._checked(uow, p.id, cmd, name)

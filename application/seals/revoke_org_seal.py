@@ -43,9 +43,7 @@ class RevokeOrgSeal:
             seal = await self._check(uow, p.id, cmd)
             act = revoke_act(cmd.seal_id, seal.name)
             if cmd.co_signature is None:
-                requests = await self._cosigning.ask(uow, p.id, act)
-                await uow.commit()
-                return NeedsCoSignature(requests)
+                return await self._cosigning.first_call(uow, p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         async with self._uow() as uow:
             now = self._clock.now()

@@ -120,12 +120,18 @@ class CoSigning:
             requests.append(request)
         return requests
 
-    async def ask_statement(self, account_id: UUID, act: Act) -> SigningRequest:
-        """One request over the act's statement, in a transaction of its own."""
+    async def first_call(self, uow: UnitOfWork, account_id: UUID, act: Act,
+                         messages: Sequence[Message] | None = None) -> NeedsCoSignature:
+        """The answer of an act's first call: its requests, committed in the caller's transaction (which has only
+        read so far: nothing else may change before the co-signature)."""
+        requests = await self.ask(uow, account_id, act, messages)
+        await uow.commit()
+        return NeedsCoSignature(requests)
+
+    async def ask_statement(self, account_id: UUID, act: Act) -> NeedsCoSignature:
+        """The first call's answer in a transaction of its own."""
         async with self._uow() as uow:
-            (request,) = await self.ask(uow, account_id, act)
-            await uow.commit()
-        return request
+            return await self.first_call(uow, account_id, act)
 
     async def approve(self, account_id: UUID, act: Act, co_signatures: Sequence[CoSignature],
                       meta: RequestMeta | None, *, field: str = "coSignature",

@@ -107,3 +107,15 @@ async def test_spent_and_stale_requests_are_cleaned_up(container):
         assert gone >= 1 and await uow.signing_requests.get(spent.id) is None
         assert await uow.signing_requests.get(fresh.id) is not None
         assert await uow.signing_requests.batch(uuid4()) == []
+
+
+async def test_the_pruner_keeps_a_day_of_requests(container, clock):
+    account, _key, phone = await _person(container, "13200000305")
+    spent = await _ask(container, account.id)
+    await container.cosigning().approve(account.id, ACT, _co(phone, spent), None)
+    prune = container.use_cases().prune_signing_requests
+    assert await prune() == 0
+    clock.offset = clock.offset + timedelta(days=1, minutes=6)
+    assert await prune() >= 1
+    async with container.uow() as uow:
+        assert await uow.signing_requests.get(spent.id) is None
