@@ -203,7 +203,9 @@ async def _run(args, data_dir: Path, env: dict[str, str]) -> dict:
 
         async def handle(body, headers):
             outcome = await inner(body, headers)
-            if outcome is not None and outcome.status == "CONFIRMED":
+            # Only once the result is checked: a late SCANNED callback also returns the (already CONFIRMED) outcome
+            # while the CONFIRMED one is still verifying, which woke the flow too early (its "errors" before).
+            if outcome is not None and outcome.status == "CONFIRMED" and (outcome.verified or outcome.error):
                 arrived.setdefault(outcome.t_id, asyncio.Event()).set()
             return outcome
 
@@ -278,7 +280,7 @@ async def _profile(args, data_dir: Path, env: dict[str, str]) -> str:
 
     async def handle(body, headers):
         outcome = await inner(body, headers)
-        if outcome is not None and outcome.status == "CONFIRMED":
+        if outcome is not None and outcome.status == "CONFIRMED" and (outcome.verified or outcome.error):
             arrived.setdefault(outcome.t_id, asyncio.Event()).set()
         return outcome
 
