@@ -60,3 +60,20 @@ class Phones:
 
 def finish_enrolment(enrolment, pin: str, server_public_share, public_key) -> Phone:
     return enrolment.finish(pin, server_public_share, public_key, kdf_log_n=KDF_LOG_N)
+
+
+def evidence_statement(event) -> dict[str, Any]:
+    """The statement an audit event keeps as evidence of a one-statement act, decoded."""
+    import json
+
+    (signed,) = event.detail["evidence"]["signed"]
+    return json.loads(base64.b64decode(signed["message"]))
+
+
+async def evidence_verifies(app, account_id: UUID, event) -> bool:
+    """The audit event's evidence: a statement and an SM2 signature over it under the person's live signing key."""
+    async with app.uow() as uow:
+        key = await uow.signing_keys.live_for(account_id)
+    (signed,) = event.detail["evidence"]["signed"]
+    assert event.detail["evidence"]["signingKeyId"] == str(key.id)
+    return app.sm2.verify(key.public_key, base64.b64decode(signed["message"]), base64.b64decode(signed["signature"]))

@@ -4,8 +4,6 @@ hooks in the same transaction), exporting, listing, and a removed member losing 
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import timedelta
 from uuid import uuid4
 
@@ -24,7 +22,7 @@ from domain.signing.signing_request import SigningPurpose
 from sxq_phone import OnScreen
 from tests.app_fixture import DEFAULT_META, FakeApp
 from tests.fakes import Snapshot
-from tests.support.phones import WRONG_PIN
+from tests.support.phones import WRONG_PIN, evidence_statement, evidence_verifies
 from tests.unit.application.test_enterprise_orders import _enterprise, _member
 
 CREATE, CHANGE_FACE, REVOKE = "seal.create_enterprise", "seal.change_face", "seal.revoke"
@@ -64,16 +62,6 @@ def revoke(app, user, seal_id):
                         REVOKE)
 
 
-def statement_of(event) -> dict:
-    (signed,) = event.detail["evidence"]["signed"]
-    return json.loads(base64.b64decode(signed["message"]))
-
-
-async def verifies(app, account_id, event) -> bool:
-    async with app.uow() as uow:
-        key = await uow.signing_keys.live_for(account_id)
-    (signed,) = event.detail["evidence"]["signed"]
-    return app.sm2.verify(key.public_key, base64.b64decode(signed["message"]), base64.b64decode(signed["signature"]))
 
 
 async def _membership_id(app, enterprise_id, account_id):
@@ -165,14 +153,14 @@ async def test_the_audit_keeps_the_statement_and_a_signature_that_verifies(app):
     member_id = await _membership_id(app, enterprise.id, li.account_id)
     seal = (await create(app, rep, enterprise.id, admin_member=member_id)).seal
     [event] = app.db.audit_events("seal.created")
-    statement = statement_of(event)
+    statement = evidence_statement(event)
     assert statement["action"] == CREATE and statement["account"] == str(rep.account_id)
     assert statement["input"] == {"enterpriseId": str(enterprise.id), "name": "合同专用章", "kind": "CONTRACT",
                                   "sealAdminMemberId": str(member_id)}
-    assert await verifies(app, rep.account_id, event)
+    assert await evidence_verifies(app, rep.account_id, event)
     await revoke(app, rep, seal.id)
     [event] = app.db.audit_events("seal.revoked")
-    assert statement_of(event)["input"] == {"sealId": str(seal.id)} and await verifies(app, rep.account_id, event)
+    assert evidence_statement(event)["input"] == {"sealId": str(seal.id)} and await evidence_verifies(app, rep.account_id, event)
 
 
 async def test_a_wrong_pin_makes_nothing_and_is_counted(app):
@@ -280,10 +268,10 @@ async def test_a_face_change_keeps_the_earlier_face_and_checks_the_information_c
     assert old.endswith("org-seal:CLASSIC:北京数信科技有限公司:合同专用章:".encode())
     assert new.endswith("org-seal:DOUBLE_RING:北京数信科技有限公司:合同专用章:1101080012345".encode())
     [event] = app.db.audit_events("seal.face_changed")
-    assert statement_of(event)["input"] == {"sealId": str(seal.id), "style": "DOUBLE_RING",
+    assert evidence_statement(event)["input"] == {"sealId": str(seal.id), "style": "DOUBLE_RING",
                                             "surroundingText": "北京数信科技有限公司", "infoCode": "1101080012345",
                                             "imageSha256": None}
-    assert event.account_id == li.account_id and await verifies(app, li.account_id, event)
+    assert event.account_id == li.account_id and await evidence_verifies(app, li.account_id, event)
 
 
 async def test_a_plain_member_who_is_not_the_seal_admin_cannot_change_or_revoke(app):

@@ -3,7 +3,6 @@ capturing a signature and revoking are two calls approved by the holder's co-sig
 
 from __future__ import annotations
 
-import base64
 import json
 
 import pytest
@@ -21,7 +20,7 @@ from domain.signing.signing_request import SigningPurpose, SigningRequestInvalid
 from sxq_phone import OnScreen
 from tests.app_fixture import DEFAULT_META, ID_LI
 from tests.fakes import Snapshot, jpeg, png
-from tests.support.phones import WRONG_PIN
+from tests.support.phones import WRONG_PIN, evidence_statement, evidence_verifies
 
 REVOKE, CHANGE_FACE, CAPTURE = "seal.revoke", "seal.change_face", "seal.capture_handwritten"
 
@@ -49,18 +48,6 @@ def revoke(app, user, seal_id):
                         REVOKE)
 
 
-def statement_of(event) -> dict:
-    (signed,) = event.detail["evidence"]["signed"]
-    return json.loads(base64.b64decode(signed["message"]))
-
-
-async def verifies(app, account_id, event) -> bool:
-    """The audit event's evidence: a statement and an SM2 signature over it under the person's signing key."""
-    async with app.uow() as uow:
-        key = await uow.signing_keys.live_for(account_id)
-    (signed,) = event.detail["evidence"]["signed"]
-    assert event.detail["evidence"]["signingKeyId"] == str(key.id)
-    return app.sm2.verify(key.public_key, base64.b64decode(signed["message"]), base64.b64decode(signed["signature"]))
 
 
 # ---------------------------------------------------------------- faces
@@ -80,9 +67,9 @@ async def test_change_the_name_seal_face_from_a_template_keeps_the_face_history(
     first, _ = await app.read_seal_image(user.principal, seal.id, faces[0].id)
     assert b"seal:RECTANGLE:" in first, "the earlier face stays for signatures already made"
     [event] = app.db.audit_events("seal.face_changed")
-    assert statement_of(event)["input"] == {"sealId": str(seal.id), "style": "OVAL", "surroundingText": None,
+    assert evidence_statement(event)["input"] == {"sealId": str(seal.id), "style": "OVAL", "surroundingText": None,
                                             "infoCode": None, "imageSha256": None}
-    assert await verifies(app, user.account_id, event)
+    assert await evidence_verifies(app, user.account_id, event)
 
 
 async def test_change_the_name_seal_face_to_an_uploaded_image_names_the_image_in_the_statement(app):
@@ -93,7 +80,7 @@ async def test_change_the_name_seal_face_to_an_uploaded_image_names_the_image_in
     view = await change_face(app, user, got.personal_seal.id, image=UploadedImage(image, "seal.jpg"))
     assert view.seal.content_type == "image/jpeg" and view.seal.style is None
     [event] = app.db.audit_events("seal.face_changed")
-    assert statement_of(event)["input"]["imageSha256"] == hashlib.sha256(image).hexdigest()
+    assert evidence_statement(event)["input"]["imageSha256"] == hashlib.sha256(image).hexdigest()
 
 
 async def test_the_first_call_changes_nothing_but_makes_a_signing_request(app):
@@ -202,9 +189,9 @@ async def test_capture_a_handwritten_signature_then_recapture_it(app):
     async with app.uow() as uow:
         assert [f.source for f in await uow.seals.faces_of(first.seal.id)] == [FaceSource.UPLOAD] * 2
     event = app.db.audit_events("seal.handwritten_captured")[0]
-    statement = statement_of(event)
+    statement = evidence_statement(event)
     assert statement["action"] == CAPTURE and statement["input"] == {"imageSha256": hashlib.sha256(image).hexdigest()}
-    assert await verifies(app, user.account_id, event)
+    assert await evidence_verifies(app, user.account_id, event)
 
 
 async def test_a_capture_answered_with_another_image_is_refused(app):
@@ -241,9 +228,9 @@ async def test_revoke_a_seal_is_final_and_it_stays_listed_as_invalid(app):
     listed = await app.list_my_seals(user.principal, include_invalid=True)
     assert [(v.seal.id, v.status) for v in listed] == [(seal_id, SealStatus.REVOKED)]
     [event] = app.db.audit_events("seal.revoked")
-    statement = statement_of(event)
+    statement = evidence_statement(event)
     assert statement["action"] == REVOKE and statement["input"] == {"sealId": str(seal_id)}
-    assert await verifies(app, user.account_id, event)
+    assert await evidence_verifies(app, user.account_id, event)
     with pytest.raises(SealNotActive):
         await app.revoke_seal(RevokeSealCommand(user.principal, seal_id))
     with pytest.raises(SealNotActive):
