@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from adapters.http.origins import SANDBOX_DEFAULT_ORIGINS, parse_allowed_origins
 from application.commerce.policy import CommercePolicy
 from application.policy import IdentityPolicy, Policies, SessionPolicy, SmsPolicy
 from application.scans.policy import ScanPolicy
@@ -46,12 +47,21 @@ class Settings:
     # The scan-session change feed across workers: Redis pub/sub when set (else PostgreSQL LISTEN/NOTIFY on
     # PostgreSQL, in-process on SQLite). See adapters/realtime/select.py.
     redis_url: str | None = None
+    # Browser pages on other origins allowed to use /graphql (CORS and WebSocket Origin check); None: the mode's
+    # default (the example platform's origin in the sandbox, none in production). See adapters/http/origins.py.
+    allowed_origins: tuple[str, ...] | None = None
     # The real vendors (production mode): name → (url, api key, secret). See adapters/vendors/http.py.
     vendors: dict[str, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
 
     @property
     def sandbox(self) -> bool:
         return self.mode == "sandbox"
+
+    @property
+    def web_origins(self) -> tuple[str, ...]:
+        if self.allowed_origins is not None:
+            return self.allowed_origins
+        return SANDBOX_DEFAULT_ORIGINS if self.sandbox else ()
 
     @property
     def db_url(self) -> str:
@@ -99,6 +109,8 @@ class Settings:
             password_scrypt_n=_int(e, "SXQ_PASSWORD_SCRYPT_N", 2**14),
             cjk_font=e.get("SXQ_CJK_FONT") or None,
             redis_url=e.get("SXQ_REDIS_URL") or None,
+            allowed_origins=(parse_allowed_origins(e["SXQ_ALLOWED_ORIGINS"])
+                             if e.get("SXQ_ALLOWED_ORIGINS") is not None else None),
             policies=policies,
             commerce_policy=CommercePolicy(
                 payment_timeout=timedelta(minutes=_int(e, "SXQ_ORDER_PAYMENT_MINUTES", 30)),

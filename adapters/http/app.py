@@ -18,6 +18,7 @@ from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
+from adapters.http.origins import with_cors
 from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
 from application.ports import InvalidCallback
@@ -50,6 +51,7 @@ class ShuxinqianGraphQL(GraphQL):
                          max_aliases=settings.max_aliases, max_tokens=settings.max_tokens),
             graphql_ide="graphiql" if settings.sandbox else None,
             multipart_uploads_enabled=True,
+            allowed_origins=settings.web_origins,  # the WebSocket Origin check (adapters/http/origins.py)
             **kwargs,
         )
         self._container, self._settings = container, settings
@@ -201,7 +203,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     graphql_app = ShuxinqianGraphQL(container, settings)
     routes = [
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql", with_cors(graphql_app, settings.web_origins), methods=["GET", "POST", "OPTIONS"]),
         WebSocketRoute("/graphql", graphql_app),  # subscriptions (graphql-transport-ws)
         Route("/healthz", healthz),
         Route("/callbacks/face", face_callback, methods=["POST"]),
