@@ -3,7 +3,8 @@ endpoint that 数信签 POSTs to.
 
     GET  /                 buttons: 扫码登录 / 扫码签章 (a sample PDF)
     POST /login, /sign     create a session, redirect to its QR page
-    GET  /qr/{tId}         the QR content and a graphql-transport-ws subscription with the watchToken
+    GET  /qr/{tId}         the QR (drawn by the vendored static/qrcode-generator) and a graphql-transport-ws
+                           subscription with the watchToken; on CONFIRMED it shows the verified result in place
     POST /sxq/callback     verified callbacks (400 when the signature or certificate does not check)
     GET  /result/{tId}     the verified outcome (JSON); /result/{tId}.pdf the signed PDF
 
@@ -16,12 +17,14 @@ import html
 import json
 import logging
 import os
+from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from . import pki
 from .platform import RelyingParty, new_key_file
@@ -30,21 +33,58 @@ log = logging.getLogger(__name__)
 
 QR_PAGE = """<!doctype html><meta charset="utf-8"><title>扫码</title>
 <h1>请使用数信签 App 扫码</h1>
-<p>二维码内容（用任意二维码库渲染）：<code id="qr">{qr}</code></p>
+<div id="qr" data-content="{qr}"></div>
+<p>二维码内容：<code id="qr-text">{qr}</code></p>
 <p>状态：<b id="status">WAITING</b></p>
+<p id="problem" hidden></p>
+<section id="result" hidden><h2>结果</h2><p id="result-text"></p></section>
+<script src="/static/qrcode-generator-2.0.4.js"></script>
 <script>
+// The QR is drawn here from the vendored library (nothing comes from a CDN).
+const content = document.getElementById("qr").dataset.content;
+qrcode.stringToBytes = qrcode.stringToBytesFuncs["UTF-8"];
+const code = qrcode(0, "M");
+code.addData(content, "Byte");
+code.make();
+document.getElementById("qr").innerHTML = code.createSvgTag({{cellSize: 5, margin: 20, alt: "扫码二维码"}});
+
+const tId = {t_id};
+const show = (id, text) => {{ const el = document.getElementById(id); el.textContent = text; el.hidden = false; }};
+// The session's status comes from 数信签 over a WebSocket (this page's origin must be in its
+// SXQ_ALLOWED_ORIGINS); the verified result comes from this platform's own server (the callback), fetched
+// without leaving the page.
+async function showResult() {{
+  for (let i = 0; i < 60; i++) {{
+    const r = await (await fetch("/result/" + encodeURIComponent(tId))).json();
+    if (r.verified) {{
+      const who = r.holder && r.holder.name ? r.holder.name : "";
+      show("result-text", "已验证" + (who ? "：" + who : "") + (r.operation === "SIGN" ? "（已签章）" : ""));
+      document.getElementById("result").hidden = false;
+      return;
+    }}
+    if (r.error) {{ show("problem", "结果未通过验证：" + r.error); return; }}
+    await new Promise((done) => setTimeout(done, 500));
+  }}
+  show("problem", "未收到结果，请刷新重试");
+}}
+let finished = false;
 const ws = new WebSocket({ws_url}, "graphql-transport-ws");
 ws.onopen = () => ws.send(JSON.stringify({{type: "connection_init"}}));
+ws.onclose = (e) => {{ if (!finished) show("problem", "与数信签的连接已断开（" + e.code + "），状态无法更新"); }};
 ws.onmessage = (m) => {{
   const msg = JSON.parse(m.data);
   if (msg.type === "connection_ack") ws.send(JSON.stringify({{id: "1", type: "subscribe", payload: {{
     query: "subscription($tId: String!, $w: String!) {{ scanSessionChanged(tId: $tId, watchToken: $w) {{ tId status }} }}",
-    variables: {{tId: {t_id}, w: {watch}}} }}}}));
+    variables: {{tId: tId, w: {watch}}} }}}}));
   if (msg.type === "next") {{
-    const s = msg.payload.data.scanSessionChanged.status;
-    document.getElementById("status").textContent = s;
-    if (s === "CONFIRMED") setTimeout(() => location.href = "/result/" + {t_id}, 500);
+    const s = msg.payload.data.scanSessionChanged.status, el = document.getElementById("status");
+    el.textContent = s;
+    el.dataset.live = "yes";  // the status now comes from 数信签, not the page's initial text
+    if (s === "CONFIRMED") {{ finished = true; showResult(); }}
+    if (s === "DECLINED" || s === "EXPIRED") finished = true;
   }}
+  if (msg.type === "error") show("problem", "订阅被拒绝");
+  if (msg.type === "complete") finished = true;
   if (msg.type === "ping") ws.send(JSON.stringify({{type: "pong"}}));
 }};
 </script>"""
@@ -101,6 +141,7 @@ def create_app(party: RelyingParty) -> Starlette:
         Route("/", index), Route("/login", login, methods=["POST"]), Route("/sign", sign, methods=["POST"]),
         Route("/qr/{t_id}", qr), Route("/sxq/callback", callback, methods=["POST"]),
         Route("/result/{t_id}.pdf", result_pdf), Route("/result/{t_id}", result),
+        Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
     ])
 
 

@@ -10,9 +10,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -42,17 +43,23 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
-    """`sxq serve --migrate` in the sandbox on a free port, its own data directory and SQLite file."""
-    port = _free_port()
-    env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_PORT": str(port), "SXQ_LOG_LEVEL": "WARNING",
-           "SXQ_PASSWORD_SCRYPT_N": "1024"}
-    env.pop("SXQ_DATABASE_URL", None)
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "serve", "--migrate"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
+def live_server_factory(tmp_path) -> Iterator[Callable[..., LiveServer]]:
+    """Starts `sxq serve --migrate` in the sandbox on a free port, its own data directory and SQLite file, with
+    extra environment variables (e.g. SXQ_ALLOWED_ORIGINS); every server started is stopped at teardown."""
+    procs: list[tuple[subprocess.Popen, Any]] = []
+
+    def start(**extra_env: str) -> LiveServer:
+        data_dir = tmp_path / f"server{len(procs)}"
+        data_dir.mkdir()
+        port = _free_port()
+        env = {**os.environ, "SXQ_DATA_DIR": str(data_dir), "SXQ_PORT": str(port), "SXQ_LOG_LEVEL": "WARNING",
+               "SXQ_PASSWORD_SCRYPT_N": "1024", **extra_env}
+        env.pop("SXQ_DATABASE_URL", None)
+        log = (data_dir / "server.log").open("wb")
+        proc = subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "serve", "--migrate"], env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        procs.append((proc, log))
+        base = f"http://127.0.0.1:{port}"
         for _ in range(200):
             try:
                 if httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200:
@@ -61,12 +68,22 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
                 time.sleep(0.1)
         else:
             proc.kill()
-            pytest.fail((tmp_path / "server.log").read_text())
-        yield LiveServer(base=base, data_dir=tmp_path)
+            pytest.fail((data_dir / "server.log").read_text())
+        return LiveServer(base=base, data_dir=data_dir)
+
+    try:
+        yield start
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+        for proc, log in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+            log.close()
+
+
+@pytest.fixture
+def live_server(live_server_factory) -> LiveServer:
+    """`sxq serve --migrate` in the sandbox with the default configuration."""
+    return live_server_factory()
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,9 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serving(app, *, lifespan: str = "off") -> AsyncIterator[str]:
-    """Serves `app` on a free port in this event loop; yields its http:// base URL."""
-    port = free_port()
+async def serving(app, *, lifespan: str = "off", port: int | None = None) -> AsyncIterator[str]:
+    """Serves `app` on `port` (default: a free one) in this event loop; yields its http:// base URL."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan=lifespan,
                                            log_level="warning", ws="websockets-sansio"))
     task = asyncio.create_task(server.serve())
