@@ -4,20 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint unit integration e2e pg-test browser-test schema bench clean
+.PHONY: run test install lint unit integration e2e pg-test browser-test schema bench clean lock lock-upgrade lock-check
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+# Installs exactly what requirements.lock pins (hash-checked), then the project itself without resolving again.
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing the pinned dependencies (requirements.lock) into $(VENV)"
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check --require-hashes -r requirements.lock
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
 
 install: $(STAMP)
 
 run: install
-	$(BIN)/sxq migrate
-	$(BIN)/sxq seed demo
-	$(BIN)/sxq serve
+	@$(BIN)/sxq migrate
+	@$(BIN)/sxq seed demo
+	@$(BIN)/sxq serve
 
 lint: install
 	$(BIN)/ruff check .
@@ -41,6 +43,22 @@ schema: install
 
 bench: install
 	$(BIN)/python bench/graphql_overhead.py
+
+# After changing dependencies in pyproject.toml: re-pin (keeping the pins that still fit) with hashes, for
+# CPython 3.11 on Linux x86_64 (tools/lock.py; uses uv). lock-upgrade moves every pin to the newest allowed.
+$(BIN)/uv:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check "uv>=0.5,<1" packaging
+
+lock: $(BIN)/uv
+	$(BIN)/python tools/lock.py
+
+lock-upgrade: $(BIN)/uv
+	$(BIN)/python tools/lock.py --upgrade
+
+# Offline: fails when pyproject.toml and requirements.lock disagree (also a test in `make test`).
+lock-check: install
+	$(BIN)/python tools/lock.py --check
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

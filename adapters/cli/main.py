@@ -18,23 +18,55 @@ def _settings():
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from adapters.cli.banner import banner
     from adapters.http.app import create_app
 
     settings = _settings()
     if args.migrate:
         cmd_migrate(args)
     app = create_app(settings)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
-                log_level=settings.log_level.lower(), proxy_headers=settings.trust_proxy)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(banner(settings, host, port), flush=True)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=settings.trust_proxy)
     return 0
 
 
-def cmd_migrate(_: argparse.Namespace) -> int:
-    from adapters.persistence.migrate import upgrade
+class _Steps(logging.Handler):
+    """Keeps Alembic's "Running upgrade A -> B, ..." records for a one-line summary instead of a line each."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg.startswith("Running upgrade "):
+            before, _, after = msg[len("Running upgrade "):].partition(",")[0].partition(" -> ")
+            self.steps.append((before.strip(), after.strip()))
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.db_url)
+    migration_log = logging.getLogger("alembic")
+    steps = _Steps()
+    quiet = settings.log_level != "DEBUG"  # SXQ_LOG_LEVEL=DEBUG shows Alembic's own lines
+    if quiet:
+        migration_log.addHandler(steps)
+        migration_log.propagate = False
+    try:
+        from adapters.persistence.migrate import upgrade  # Alembic logs its plugins as it is imported
+
+        upgrade(settings.db_url)
+    finally:
+        migration_log.removeHandler(steps)
+        migration_log.propagate = True
+    if quiet:
+        if steps.steps:
+            first = steps.steps[0][0] or "empty"
+            print(f"database: migrated {first} → {steps.steps[-1][1]} ({len(steps.steps)} migrations)")
+        else:
+            print("database: up to date")
     return 0
 
 
@@ -69,6 +101,9 @@ def cmd_operator_create(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from adapters.bootstrap.dependency_warnings import filter_known_dependency_warnings
+
+    filter_known_dependency_warnings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="sxq", description="数信签 back end")
     sub = parser.add_subparsers(dest="command", required=True)

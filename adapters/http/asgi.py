@@ -4,6 +4,10 @@
 
 from __future__ import annotations
 
-from adapters.http.app import create_app
+from adapters.bootstrap.dependency_warnings import filter_known_dependency_warnings
+
+filter_known_dependency_warnings()  # before the app's imports pull in pyhanko
+
+from adapters.http.app import create_app  # noqa: E402
 
 app = create_app()
