@@ -25,7 +25,7 @@ def banner(settings: Settings, host: str, port: int) -> str:
         f"  GraphQL API  {base}/graphql  (POST; subscriptions over {ws}/graphql, graphql-transport-ws)",
         (f"  GraphiQL     {base}/graphql  (open it in a browser)" if settings.sandbox
          else "  GraphiQL     off in production"),
-        f"  Console      {base}/console",
+        f"  Console      {base}/console  (operators)",
         f"  Health       {base}/healthz",
         f"  Database     {_database(settings.db_url)}",
         "  Cross-origin " + (", ".join(settings.web_origins) or "none") + "  (SXQ_ALLOWED_ORIGINS)",
