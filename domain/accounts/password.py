@@ -16,6 +16,6 @@ def check_password_policy(password: str, *, field: str = "password") -> str:
         raise WeakPassword(field=field)
     if not _ALLOWED.match(password):
         raise WeakPassword("密码只能包含字母、数字和常用符号", field=field)
-    if not (re.search(r"[A-Z]", password) and re.search(r"[a-z]", password) and re.search(r"\d", password)):
+    if not (re.search(r"[A-Z]", password) and re.search(r"[a-z]", password) and re.search(r"[0-9]", password)):
         raise WeakPassword(field=field)
     return password

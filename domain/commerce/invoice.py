@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
+from domain import canonical
 from domain.commerce.credit_code import CreditCode
 from domain.errors import DomainError, ErrorCode, InvalidInput
 
@@ -97,7 +98,9 @@ class Invoice:
 def _checked(invoice_type: InvoiceType, title_type: InvoiceTitleType, title: str, tax_number: str | None,
              email: str) -> tuple[str, str | None, str]:
     """The title, tax number and e-mail as stored, or the input error."""
-    title = (title or "").strip()
+    # A company title is the enterprise's registered name: the same canonical form as enterprise names.
+    title = (canonical.enterprise_name if title_type is InvoiceTitleType.COMPANY else canonical.name)(
+        title, field="title", error=InvalidInput)
     if not title or len(title) > 100:
         raise InvalidInput("请填写发票抬头（不超过100个字符）", field="title")
     email = (email or "").strip()
