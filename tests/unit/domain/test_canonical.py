@@ -153,3 +153,19 @@ def test_invoice_titles_and_tax_numbers_are_canonical() -> None:
                               title="北京数信(海淀)有限公司", tax_number="９１１１０１０８ＭＡ０１ＡＢＣＤ１Ｅ",
                               email="a@example.com", now=datetime(2026, 1, 1, tzinfo=UTC))
     assert (invoice.title, invoice.tax_number) == ("北京数信（海淀）有限公司", "91110108MA01ABCD1E")
+
+
+def test_anchored_patterns_do_not_let_a_trailing_newline_through() -> None:
+    # `$` matches before a final "\n"; every pattern is applied with fullmatch instead.
+    from domain.accounts.password import check_password_policy
+    from domain.errors import InvalidInput, WeakPassword
+    from domain.operators.operator import check_username
+    from domain.scans.session import check_envelope_ids
+
+    with pytest.raises(WeakPassword):
+        check_password_policy("Passw0rdX\n")
+    with pytest.raises(InvalidInput):
+        check_envelope_ids(["env-1", "env\u00b2"])
+    assert check_username(" ａｌｉｃｅ ") == "alice"
+    with pytest.raises(InvalidInput):
+        check_username("alic\u0435")  # a Cyrillic е
