@@ -48,7 +48,9 @@ def identifier(raw: str | None, *, upper: bool = False, drop: str = "") -> str:
     text = nfkc(raw)
     if drop:
         text = text.translate({ord(c): None for c in drop})
-    return text.upper() if upper else text
+    # Upper-case only what is ASCII already: str.upper() would turn "ß" into "SS" and a dotless "ı" into "I",
+    # letting a non-ASCII letter through as an ASCII one. Anything else is left for the ASCII rules to refuse.
+    return text.upper() if upper and text.isascii() else text
 
 
 def is_ascii_digits(text: str, length: int | None = None) -> bool:

@@ -85,7 +85,8 @@ def test_document_numbers_fold_and_refuse() -> None:
     assert normalize_document_number(DocumentType.TAIWAN_PERMIT, "１２３４５６７８") == "12345678"
     for doc_type, raw in [(DocumentType.HK_MACAO_PERMIT, "H١٢٣٤٥٦٧٨"), (DocumentType.TAIWAN_PERMIT, "1234567٨"),
                           (DocumentType.FOREIGNER_PERMANENT_RESIDENCE, "ABC١23456789012"),
-                          (DocumentType.PASSPORT, "E1234\u200b5678"), (DocumentType.PASSPORT, "É12345678")]:
+                          (DocumentType.PASSPORT, "E1234\u200b5678"), (DocumentType.PASSPORT, "É12345678"),
+                          (DocumentType.PASSPORT, "E1234567ß"), (DocumentType.PASSPORT, "E12ı45678")]:
         with pytest.raises(InvalidDocumentNumber):
             normalize_document_number(doc_type, raw)
 
