@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.canonical import identifier
 from graphql_schema.common.context import Info
 from graphql_schema.common.node import from_global_id
 
@@ -30,14 +31,14 @@ def _console(info: Info):
 class SandboxQuery:
     @strawberry.field(description="What the sandbox SMS gateway delivered to a phone, newest first.")
     async def sms_messages(self, info: Info, phone: str, last: int = 5) -> list[SandboxSmsMessage]:
-        msgs = await _console(info).sms_messages(phone.strip()[:20], max(1, min(last, 50)))
+        msgs = await _console(info).sms_messages(identifier(phone, drop=" -")[:20], max(1, min(last, 50)))
         return [SandboxSmsMessage(phone=m.phone, purpose=m.purpose, code=m.code, text=m.text, sent_at=m.sent_at)
                 for m in msgs]
 
     @strawberry.field(description="What the sandbox bank credited to a corporate account (§5.1.2), newest first: "
                                   "read the code from the remark.")
     async def bank_deposits(self, info: Info, account_number: str) -> list[SandboxBankDeposit]:
-        found = await _console(info).bank_deposits(account_number.strip()[:32])
+        found = await _console(info).bank_deposits(identifier(account_number, drop=" -")[:32])
         return [SandboxBankDeposit(amount_fen=d.amount_fen, remark=d.remark, sent_at=d.sent_at) for d in found]
 
 

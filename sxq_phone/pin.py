@@ -6,6 +6,8 @@ The rule only keeps out the handful of PINs every attacker tries first."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from .errors import WeakPin
 
 PIN_LENGTH = 6
@@ -18,7 +20,12 @@ def _is_run(digits: list[int]) -> bool:
 
 def check_pin(pin: str) -> bytes:
     """The PIN's bytes, or WeakPin. Used at enrolment and again at signing: the PIN in the keystore always
-    obeys the rule, so refusing a weak one at signing only spares the server a wrong co-signature."""
+    obeys the rule, so refusing a weak one at signing only spares the server a wrong co-signature.
+
+    One spelling per PIN (as the server's domain/canonical.py does for identifiers): NFKC folds a full-width
+    "１３５７９０" typed through an IME to "135790", the same PIN; digits NFKC keeps (Arabic-Indic, …) are refused."""
+    if isinstance(pin, str):
+        pin = unicodedata.normalize("NFKC", pin)
     if not isinstance(pin, str) or len(pin) != PIN_LENGTH or not all("0" <= c <= "9" for c in pin):
         raise WeakPin()
     if _is_run([int(c) for c in pin]):

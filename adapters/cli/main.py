@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     from adapters.cli.platform import register as register_platform
 
     register_platform(sub)
+    from adapters.cli.check import register as register_check
+
+    register_check(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 
+from domain.canonical import is_ascii_digits
+
 # Characters every template and seal needs; a font without them would render tofu.
 _PROBE = "企业认证授权书法定代表人统一社会信用代码合同专用章印年月日0123456789"
 
@@ -34,7 +36,7 @@ class CjkFont:
     def parse(cls, spec: str) -> CjkFont:
         """`/path/font.ttc#2` selects face 2 of a collection; a bare path means face 0."""
         path, sep, index = spec.rpartition("#")
-        if sep and index.isdigit():
+        if sep and is_ascii_digits(index):
             return cls(Path(path), int(index))
         return cls(Path(spec))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from domain.canonical import is_ascii_digits
+
 
 class SealFaceError(ValueError):
     """The face cannot be drawn as asked (empty name, malformed information code, ...)."""
@@ -42,7 +44,7 @@ class OrgSealFace:
         if len(self.seal_name) > 8:
             raise SealFaceError("印章名称过长")
         code = self.information_code
-        if code is not None and not (len(code) == 13 and code.isascii() and code.isdigit()):
+        if code is not None and not is_ascii_digits(code, 13):
             raise SealFaceError("防伪编码应为13位数字")
 
 

@@ -16,7 +16,8 @@ class EncryptedFileBlobStore:
         self._root, self._cipher = root, cipher
 
     def _path(self, blob_id: str) -> Path:
-        if not blob_id.isalnum() or len(blob_id) != 32:
+        # Ids are token_hex(16); isalnum() alone would also pass non-ASCII letters into the path.
+        if not (len(blob_id) == 32 and blob_id.isascii() and blob_id.isalnum()):
             raise KeyError(blob_id)
         return self._root / blob_id[:2] / blob_id
 

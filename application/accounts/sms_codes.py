@@ -10,6 +10,7 @@ from application.context import RequestMeta
 from application.policy import SmsPolicy
 from application.ports import Clock, SecretHasher, UnitOfWork
 from domain.accounts.sms import SmsChallenge, SmsPurpose
+from domain.canonical import identifier, is_ascii_digits
 from domain.clock import start_of_china_day
 from domain.errors import DomainError, SmsCodeInvalid, SmsCooldown, SmsDailyLimit
 
@@ -69,8 +70,8 @@ class SmsCodes:
         """Checks and burns a code. A wrong code is counted and committed before the error is raised,
         so the try counts even though the caller's change does not happen; call this first."""
         now = self._clock.now()
-        code = (code or "").strip()
-        if len(code) != 6 or not code.isdigit():
+        code = identifier(code)  # a full-width "１２３４５６" is the code "123456"
+        if not is_ascii_digits(code, 6):
             raise SmsCodeInvalid("请输入6位数字验证码", field="smsCode")
         challenge = await uow.sms.latest(phone, purpose)
         if challenge is None:

@@ -27,6 +27,7 @@ from application.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from domain.canonical import identifier, is_ascii_digits
 from domain.enterprises.bank_transfer import BankTransfer, FailureReason, TransferPurpose, TransferStatus
 from domain.enterprises.change import EnterpriseChange
 from domain.enterprises.enterprise import CertificationStatus, Enterprise, Membership
@@ -87,8 +88,8 @@ class ConfirmBankTransfer:
         p = require_account(cmd.principal)
         # Bad input changes nothing and costs no try.
         content_type = checked_letter(self._images, cmd.signed_letter, self.upload_limit, "signedLetter")
-        code = (cmd.code or "").strip()
-        if len(code) != 6 or not code.isdigit():
+        code = identifier(cmd.code)
+        if not is_ascii_digits(code, 6):
             raise DomainError("请输入打款备注中的6位数字验证码", field="code")
         async with self._uow() as uow:
             transfer = await uow.bank_transfers.get(cmd.transfer_id)

@@ -15,6 +15,7 @@ from application.identity.evidence import EvidenceSealer
 from application.identity.submit_manual_verification import UploadedImage
 from application.ports import BlobStore, Clock, ExternalServiceUnavailable, ImageInspector, UnitOfWorkFactory
 from application.seals.uploads import checked_image
+from domain import canonical
 from domain.certificates.claim import IdentityNotVerified
 from domain.enterprises.credit_code import CreditCode
 from domain.enterprises.enterprise import (
@@ -27,12 +28,13 @@ from domain.errors import InvalidInput, ServiceUnavailable
 from domain.identity.documents import normalize_legal_name
 from domain.identity.id_number import IdNumber
 
-_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z0-9（）()·&.\- ]{2,100}$")
+# After canonical.enterprise_name: NFKC, brackets in the registry's full-width form.
+_NAME = re.compile(r"[\u3400-\u9fffA-Za-z0-9（）·&.\- ]{2,100}")
 
 
 def normalize_enterprise_name(raw: str | None, *, field: str = "name") -> str:
-    text = " ".join((raw or "").split())
-    if not _NAME.match(text):
+    text = canonical.enterprise_name(raw, field=field, error=InvalidInput)
+    if not _NAME.fullmatch(text):
         raise InvalidInput("请输入营业执照上的企业全称", field=field)
     return text
 
@@ -69,7 +71,7 @@ class CreateEnterprise:
         name = normalize_enterprise_name(cmd.name)
         code = CreditCode.parse(cmd.credit_code, field="creditCode")
         rep_name = normalize_legal_name(cmd.legal_rep_name, field="legalRepName")
-        rep_number = IdNumber.parse((cmd.legal_rep_id_number or "").strip().upper(), field="legalRepIdNumber").value
+        rep_number = IdNumber.parse(cmd.legal_rep_id_number, field="legalRepIdNumber").value
         content_type = checked_image(self._images, cmd.licence, self.upload_limit, "businessLicence")
         async with self._uow() as uow:
             identity = await uow.identities.for_account(p.id)

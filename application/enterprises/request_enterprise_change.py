@@ -55,7 +55,7 @@ class RequestEnterpriseChange:
         if _blank(cmd.new_legal_rep_id_number):
             raise InvalidInput("请填写新法定代表人的身份证号码", field="newLegalRepIdNumber")
         name = normalize_legal_name(cmd.new_legal_rep_name, field="newLegalRepName")
-        number = IdNumber.parse((cmd.new_legal_rep_id_number or "").strip().upper(), field="newLegalRepIdNumber")
+        number = IdNumber.parse(cmd.new_legal_rep_id_number, field="newLegalRepIdNumber")
         return name, number.value
 
     async def _check(self, uow: UnitOfWork, account_id: UUID, enterprise_id: UUID) -> Enterprise:

@@ -30,6 +30,8 @@ from application.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from domain import canonical
+from domain.canonical import identifier, is_ascii_digits
 from domain.enterprises.bank_transfer import (
     FAILURE_MESSAGES,
     BankTransfer,
@@ -42,7 +44,7 @@ from domain.enterprises.change import ChangeStatus, EnterpriseChange
 from domain.enterprises.enterprise import CertificationStatus, Enterprise, EnterpriseAlreadyCertified
 from domain.errors import DomainError, ErrorCode, InvalidInput, ServiceUnavailable
 
-_BANK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9（）()·&.\- ]{2,60}$")
+_BANK = re.compile(r"[\u3400-\u9fffA-Za-z0-9（）·&.\- ]{2,60}")
 MAX_AMOUNT_FEN = 99  # at most ¥0.99: a token amount, not a payment
 
 
@@ -52,15 +54,15 @@ class TransferInProgress(DomainError):
 
 
 def normalize_account_number(raw: str | None) -> str:
-    number = re.sub(r"[\s-]", "", raw or "")
-    if not number.isdigit() or not 8 <= len(number) <= 32:
+    number = identifier(raw, drop=" -")
+    if not is_ascii_digits(number) or not 8 <= len(number) <= 32:
         raise InvalidInput("请输入正确的企业对公账号（8-32位数字）", field="accountNumber")
     return number
 
 
 def normalize_bank_name(raw: str | None) -> str:
-    text = " ".join((raw or "").split())
-    if not _BANK.match(text):
+    text = canonical.enterprise_name(raw, field="bankName", error=InvalidInput)
+    if not _BANK.fullmatch(text):
         raise InvalidInput("请输入开户行全称，如“中国工商银行北京分行海淀支行”", field="bankName")
     return text
 

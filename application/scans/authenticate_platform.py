@@ -24,8 +24,8 @@ from domain.scans.nonce import PlatformNonce
 
 log = logging.getLogger(__name__)
 
-_NONCE = re.compile(r"^[A-Za-z0-9]{16,64}$")
-_TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
+_NONCE = re.compile(r"[A-Za-z0-9]{16,64}")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _MAX_SIGNATURE = 200
 
 
@@ -66,7 +66,7 @@ class AuthenticatePlatform:
                                 h.get("x-signature", ""))
         if request.method != "POST" or request.path != "/graphql":
             raise _refuse("not POST /graphql")
-        if not code or len(code) > 11 or not _TIMESTAMP.match(ts) or not _NONCE.match(nonce):
+        if not code or len(code) > 11 or not _TIMESTAMP.fullmatch(ts) or not _NONCE.fullmatch(nonce):
             raise _refuse("malformed headers")
         now = self._clock.now()
         if abs(now - datetime.fromtimestamp(int(ts), UTC)) > self._policy.clock_skew:

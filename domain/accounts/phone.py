@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain.canonical import identifier
 from domain.errors import InvalidPhone
 
 # 11 digits, 1 then 3-9: the ranges carriers have assigned (13x-19x).
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: a full-width or Arabic-Indic spelling is folded by `parse` or refused, never a second key.
+_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,17 +18,17 @@ class PhoneNumber:
     value: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.value, str) or not _MOBILE.match(self.value):
+        if not isinstance(self.value, str) or not _MOBILE.fullmatch(self.value):
             raise InvalidPhone(field="phone")
 
     @classmethod
     def parse(cls, raw: str, *, field: str = "phone") -> PhoneNumber:
-        text = (raw or "").strip().replace(" ", "").replace("-", "")
+        text = identifier(raw, drop=" -")
         if text.startswith("+86"):
             text = text[3:]
         elif text.startswith("0086"):
             text = text[4:]
-        if len(text) > 11 or not _MOBILE.match(text):
+        if not _MOBILE.fullmatch(text):
             raise InvalidPhone(field=field)
         return cls(text)
 

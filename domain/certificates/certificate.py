@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from uuid import UUID, uuid4
 
+from domain.canonical import is_ascii_digits
 from domain.errors import DomainError, ErrorCode
 
 
@@ -45,7 +46,7 @@ class RevocationReason(IntEnum):
     @classmethod
     def parse(cls, value: str | int) -> RevocationReason:
         try:
-            return cls(int(value)) if isinstance(value, int) or str(value).isdigit() else cls[str(value).upper()]
+            return cls(int(value)) if isinstance(value, int) or is_ascii_digits(str(value)) else cls[str(value).upper()]
         except (KeyError, ValueError):
             raise InvalidRevocationReason(field="reason") from None
 

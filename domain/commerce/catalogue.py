@@ -9,10 +9,11 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
+from domain.canonical import identifier
 from domain.commerce.entitlement import ScanOperation, SubjectType
 from domain.errors import DomainError, ErrorCode, InvalidInput
 
-PLATFORM_CODE = re.compile(r"^[0-9A-Za-z]{11}$")
+PLATFORM_CODE = re.compile(r"[0-9A-Za-z]{11}", re.ASCII)
 MAX_VALIDITY_MONTHS = 120
 MAX_PRICE_FEN = 100_000_000  # one million yuan: anything above is a typo
 
@@ -33,8 +34,8 @@ class PlatformCodeTaken(DomainError):
 
 
 def check_platform_code(raw: str) -> str:
-    code = (raw or "").strip()
-    if not PLATFORM_CODE.match(code):
+    code = identifier(raw)
+    if not PLATFORM_CODE.fullmatch(code):
         raise InvalidPlatformCode(field="platformCode")
     return code
 

@@ -12,10 +12,11 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
+from domain import canonical
 from domain.commerce.credit_code import CreditCode
 from domain.errors import DomainError, ErrorCode, InvalidInput
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
 
 
 class InvoiceType(StrEnum):
@@ -97,11 +98,13 @@ class Invoice:
 def _checked(invoice_type: InvoiceType, title_type: InvoiceTitleType, title: str, tax_number: str | None,
              email: str) -> tuple[str, str | None, str]:
     """The title, tax number and e-mail as stored, or the input error."""
-    title = (title or "").strip()
+    # A company title is the enterprise's registered name: the same canonical form as enterprise names.
+    title = (canonical.enterprise_name if title_type is InvoiceTitleType.COMPANY else canonical.name)(
+        title, field="title", error=InvalidInput)
     if not title or len(title) > 100:
         raise InvalidInput("请填写发票抬头（不超过100个字符）", field="title")
     email = (email or "").strip()
-    if not _EMAIL.match(email) or len(email) > 200:
+    if not _EMAIL.fullmatch(email) or len(email) > 200:
         raise InvalidInput("请输入正确的电子邮箱", field="email")
     if invoice_type is InvoiceType.SPECIAL and title_type is not InvoiceTitleType.COMPANY:
         raise InvalidInput("增值税专用发票仅支持企业抬头", field="titleType")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.canonical import identifier
 from domain.errors import DomainError, ErrorCode
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -30,14 +31,14 @@ class CreditCode:
     def __post_init__(self) -> None:
         v = self.value
         if (not isinstance(v, str) or len(v) != 18 or any(c not in ALPHABET for c in v)
-                or v[0] not in _AUTHORITIES or not v[2:8].isdigit()):
+                or v[0] not in _AUTHORITIES or any(c not in "0123456789" for c in v[2:8])):
             raise InvalidCreditCode()
         if check_character(v[:17]) != v[17]:
             raise InvalidCreditCode("统一社会信用代码校验位不正确，请检查后重新输入")
 
     @classmethod
     def parse(cls, raw: str | None, *, field: str = "taxNumber") -> CreditCode:
-        text = (raw or "").strip().upper()
+        text = identifier(raw, upper=True)
         try:
             return cls(text)
         except InvalidCreditCode as err:

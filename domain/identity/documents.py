@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from domain import canonical
 from domain.errors import InvalidDocumentNumber, InvalidName
 from domain.identity.id_number import IdNumber
 
@@ -29,32 +30,33 @@ _LABELS = {
     DocumentType.FOREIGNER_PERMANENT_RESIDENCE: "外国人永久居留身份证",
 }
 
+# ASCII-only classes (re.ASCII, explicit [0-9]): `\d` takes any Unicode digit (see domain/canonical.py).
 _NUMBER_RULES: dict[DocumentType, re.Pattern[str]] = {
     # Passports: ICAO 9303 allows up to 9 characters, some states use more; letters and digits only.
-    DocumentType.PASSPORT: re.compile(r"^[A-Z0-9]{5,17}$"),
+    DocumentType.PASSPORT: re.compile(r"[A-Z0-9]{5,17}", re.ASCII),
     # 回乡证: H or M then 8 digits (old booklets add 2 more).
-    DocumentType.HK_MACAO_PERMIT: re.compile(r"^[HM]\d{8}(\d{2})?$"),
+    DocumentType.HK_MACAO_PERMIT: re.compile(r"[HM][0-9]{8}([0-9]{2})?", re.ASCII),
     # 台胞证: 8 digits (card since 2015), older ones 10 characters.
-    DocumentType.TAIWAN_PERMIT: re.compile(r"^(\d{8}|[A-Z0-9]{10})$"),
+    DocumentType.TAIWAN_PERMIT: re.compile(r"[0-9]{8}|[A-Z0-9]{10}", re.ASCII),
     # 外国人永居证: 15 characters (2004 edition) or 18 starting with 9 (2017 edition).
-    DocumentType.FOREIGNER_PERMANENT_RESIDENCE: re.compile(r"^([A-Z]{3}\d{12}|9\d{16}[\dX])$"),
+    DocumentType.FOREIGNER_PERMANENT_RESIDENCE: re.compile(r"[A-Z]{3}[0-9]{12}|9[0-9]{16}[0-9X]", re.ASCII),
 }
 
-_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·.\- ]{0,48}[\u3400-\u9fffA-Za-z.]$|^[\u3400-\u9fff]$")
+_NAME = re.compile(r"[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·.\- ]{0,48}[\u3400-\u9fffA-Za-z.]|[\u3400-\u9fff]")
 
 
 def normalize_document_number(doc_type: DocumentType, raw: str, *, field: str = "documentNumber") -> str:
-    text = (raw or "").strip().upper().replace(" ", "")
+    text = canonical.identifier(raw, upper=True, drop=" ")
     if doc_type is DocumentType.ID_CARD:
         return IdNumber.parse(text, field=field).value
-    if len(text) > 32 or not _NUMBER_RULES[doc_type].match(text):
+    if len(text) > 32 or not _NUMBER_RULES[doc_type].fullmatch(text):
         raise InvalidDocumentNumber(f"{doc_type.label}号码格式有误", field=field)
     return text
 
 
 def normalize_legal_name(raw: str, *, field: str = "legalName") -> str:
-    text = " ".join((raw or "").split())
-    if not 1 <= len(text) <= 50 or not _NAME.match(text):
+    text = canonical.name(raw, field=field, error=InvalidName)
+    if not 1 <= len(text) <= 50 or not _NAME.fullmatch(text):
         raise InvalidName(field=field)
     return text
 

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from domain.canonical import identifier
 from domain.errors import InvalidIdNumber
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
+# ASCII only: `\d` would take any Unicode digit, and `int()` reads them all (see domain/canonical.py).
+_SHAPE = re.compile(r"[1-9][0-9]{16}[0-9X]", re.ASCII)
 # First digit of the administrative division code: 1-6 are the six regions, 8 is HK/Macao/Taiwan residents.
 _REGIONS = set("1234568")  # 7 and 9 are unassigned
 
@@ -28,7 +30,7 @@ class IdNumber:
 
     @classmethod
     def parse(cls, raw: str, *, field: str = "idNumber") -> IdNumber:
-        text = (raw or "").strip().upper()
+        text = identifier(raw, upper=True)
         try:
             return cls(text)
         except InvalidIdNumber as err:
@@ -45,7 +47,7 @@ class IdNumber:
 
 
 def _validate(text: str) -> None:
-    if not isinstance(text, str) or not _SHAPE.match(text):
+    if not isinstance(text, str) or not _SHAPE.fullmatch(text):
         raise InvalidIdNumber("身份证号码应为18位，最后一位可为数字或X")
     if text[0] not in _REGIONS:
         raise InvalidIdNumber("身份证号码的地区码有误")

@@ -8,14 +8,15 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from domain.accounts.account import PasswordLockout
+from domain.canonical import identifier
 from domain.errors import InvalidInput
 
-_USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
+_USERNAME = re.compile(r"[a-z][a-z0-9_.-]{2,31}")
 
 
 def check_username(raw: str) -> str:
-    name = (raw or "").strip().lower()
-    if not _USERNAME.match(name):
+    name = identifier(raw).lower()
+    if not _USERNAME.fullmatch(name):
         raise InvalidInput("用户名须为3-32位小写字母、数字、点、下划线或连字符，并以字母开头", field="username")
     return name
 

@@ -67,8 +67,8 @@ class ScanSessionClosed(DomainError):
 
 MAX_DOCUMENTS = 50
 MAX_ENVELOPES = 20
-_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
-_ID = re.compile(r"^[0-9A-Za-z_\-.:]{1,64}$")
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_ID = re.compile(r"[0-9A-Za-z_\-.:]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,11 @@ def check_documents(raw: list[tuple[str, str, str]] | None) -> list[ScanDocument
     docs, seen = [], set()
     for i, (doc_id, file_name, sm3_hex) in enumerate(raw):
         doc_id, file_name, sm3_hex = (doc_id or "").strip(), (file_name or "").strip(), (sm3_hex or "").strip()
-        if not _ID.match(doc_id) or doc_id in seen:
+        if not _ID.fullmatch(doc_id) or doc_id in seen:
             raise InvalidInput("文件编号须为1-64位字母、数字或 _-.: 且不重复", field=f"documents.{i}.docId")
         if not file_name or len(file_name) > 200:
             raise InvalidInput("文件名须为1-200个字符", field=f"documents.{i}.fileName")
-        if not _HEX64.match(sm3_hex):
+        if not _HEX64.fullmatch(sm3_hex):
             raise InvalidInput("文件摘要须为64位十六进制的 SM3 杂凑值", field=f"documents.{i}.sm3Hex")
         seen.add(doc_id)
         docs.append(ScanDocument(doc_id, file_name, sm3_hex.lower()))
@@ -126,7 +126,7 @@ def check_envelope_ids(raw: list[str] | None) -> list[str]:
     ids, seen = [], set()
     for i, envelope_id in enumerate(raw):
         envelope_id = (envelope_id or "").strip()
-        if not _ID.match(envelope_id) or envelope_id in seen:
+        if not _ID.fullmatch(envelope_id) or envelope_id in seen:
             raise InvalidInput("信封编号须为1-64位字母、数字或 _-.: 且不重复", field=f"envelopes.{i}.envelopeId")
         seen.add(envelope_id)
         ids.append(envelope_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.canonical import identifier, is_ascii_digits
 from domain.errors import DomainError, ErrorCode, InvalidInput
 from domain.seals.seal import FaceSource, Seal, SealFace, SealKind, SealStyle, SealStyleNotAllowed
 
@@ -79,8 +80,8 @@ def face_text(kind: SealKind, name: str) -> str:
 
 def check_info_code(code: str) -> str:
     """The 13-digit information code (防伪码) the public security organ gives a filed seal."""
-    code = code.strip()
-    if not (len(code) == INFO_CODE_LENGTH and code.isascii() and code.isdigit()):
+    code = identifier(code)
+    if not is_ascii_digits(code, INFO_CODE_LENGTH):
         raise InvalidInput("信息编码应为13位数字", field="infoCode")
     return code
 

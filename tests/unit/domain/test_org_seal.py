@@ -55,12 +55,18 @@ def test_personal_kinds_are_not_org_seal_kinds():
     assert e.value.code is ErrorCode.INVALID_INPUT and e.value.field == "kind"
 
 
-@pytest.mark.parametrize("code", ["123456789012", "12345678901234", "12345678901a3", "１２３４５６７８９０１２３"])
+@pytest.mark.parametrize("code", ["123456789012", "12345678901234", "12345678901a3", "١٢٣٤٥٦٧٨٩٠١٢٣",
+                                  "1234567890\u200b123"])
 def test_the_information_code_is_thirteen_ascii_digits(code):
     _, seal, _ = _seal()
     with pytest.raises(DomainError) as e:
         o.changed_face(seal, None, None, code)
     assert e.value.field == "infoCode"
+
+
+def test_a_full_width_information_code_is_stored_in_ascii():
+    _, seal, _ = _seal()
+    assert o.changed_face(seal, None, None, "１１０１０８００１２３４５").info_code == "1101080012345"
 
 
 def test_a_face_change_keeps_what_is_not_given_and_an_empty_code_removes_it():

@@ -15,6 +15,11 @@ from domain.errors import ErrorCode, InvalidPhone
     ("+8613800138000", "13800138000"),
     ("008619912345678", "19912345678"),
     ("+86 159 1234 5678", "15912345678"),
+    # One canonical spelling (domain/canonical.py): compatibility forms fold to ASCII digits.
+    ("１３８００１３８０００", "13800138000"),
+    ("1３８００１３８０００", "13800138000"),
+    ("＋８６ １３８－００１３－８０００", "13800138000"),
+    ("\u00a013800138000\u3000", "13800138000"),
 ])
 def test_parse_normalises_mainland_numbers(raw: str, expected: str) -> None:
     assert PhoneNumber.parse(raw).value == expected
@@ -22,7 +27,9 @@ def test_parse_normalises_mainland_numbers(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize("raw", [
     "", "   ", "1380013800", "138001380000", "12800138000", "10800138000", "23800138000",
-    "+85261234567", "1380013800a", "１３８００１３８０００", "+8613800138000extra", None,
+    "+85261234567", "1380013800a", "+8613800138000extra", None,
+    # Digits NFKC does not fold stay non-ASCII and are refused, never stored as a second spelling.
+    "١٣٨٠٠١٣٨٠٠٠", "1۳800138000", "1३800138000", "1380013800\u200b0", "13800138000\u202e",
 ])
 def test_rejects_what_is_not_a_mainland_mobile(raw) -> None:
     with pytest.raises(InvalidPhone) as err:
@@ -37,9 +44,10 @@ def test_the_field_can_be_named_by_the_caller() -> None:
     assert err.value.field == "newPhone"
 
 
-def test_an_invalid_number_cannot_be_constructed_directly() -> None:
+@pytest.mark.parametrize("raw", ["+8613800138000", "１３８００１３８０００", "1٣800138000", "13800138000\n"])
+def test_an_invalid_number_cannot_be_constructed_directly(raw) -> None:
     with pytest.raises(InvalidPhone):
-        PhoneNumber("+8613800138000")
+        PhoneNumber(raw)
 
 
 def test_masked_shows_first_three_and_last_four() -> None:

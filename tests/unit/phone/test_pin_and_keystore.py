@@ -26,7 +26,8 @@ def public_key() -> bytes:
 
 
 @pytest.mark.parametrize("pin", ["000000", "999999", "123456", "654321", "234567", "987654", "012345", "543210",
-                                 "12345", "1234567", "", "13579a", " 13579", "１３５７９０", "١٣٥٧٩٠", None, 135790])
+                                 "12345", "1234567", "", "13579a", " 13579", "１２３４５６", "١٣٥٧٩٠", "13579۰", "1357\u200b90",
+                                 None, 135790])
 def test_weak_or_malformed_pins_are_refused(pin):
     with pytest.raises(WeakPin) as refused:
         check_pin(pin)
@@ -36,6 +37,12 @@ def test_weak_or_malformed_pins_are_refused(pin):
 @pytest.mark.parametrize("pin", ["135790", "112233", "121212", "123457", "000001", "890123", "098765"])
 def test_other_pins_are_fine(pin):
     assert check_pin(pin) == pin.encode()
+
+
+def test_a_full_width_pin_is_the_same_pin(share, public_key):
+    assert check_pin("１３５７９０") == check_pin("¹³⁵⁷⁹⁰") == b"135790"
+    store = Keystore.seal(share, "１３５７９０", public_key, log_n=10)
+    assert store.share("135790") == share
 
 
 def test_the_right_pin_opens_the_share(share, public_key):
