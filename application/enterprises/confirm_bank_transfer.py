@@ -110,6 +110,9 @@ class ConfirmBankTransfer:
                        code: str, failure: FailureReason | None, blob: tuple[str, str]) -> TransferConfirmed:
         async with uow_factory() as uow:
             now = self._clock.now()
+            # Parallel confirmations of one transfer would each read the same tries and all but one meet a version
+            # conflict that counts nothing: the transfer's lock makes them read, count and commit one after another.
+            await uow.locks.hold(f"bank-transfer:{cmd.transfer_id}", now)
             transfer = await uow.bank_transfers.get(cmd.transfer_id)
             assert transfer is not None
             enterprise, membership = await administered(uow, p.id, transfer.enterprise_id, "transferId")
