@@ -88,6 +88,9 @@ class SerialisationLocks(Protocol):
         this transaction then reads includes what the previous holder committed. Call it before reading the
         counters it guards."""
         ...
+    async def prune(self, before: datetime) -> int:
+        """Drops the rows not taken since `before`; how many."""
+        ...
 
 
 class SessionRepository(Protocol):

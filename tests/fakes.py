@@ -287,6 +287,14 @@ class InMemorySerialisationLocks:
         await lock.acquire()
         self._uow._held.append(lock)
 
+    async def prune(self, before: datetime) -> int:
+        # No rows to keep here: a lock no transaction holds or waits for is dropped.
+        locks = self._uow._db.locks
+        idle = [k for k, lock in locks.items() if not lock.locked()]
+        for k in idle:
+            del locks[k]
+        return len(idle)
+
 
 class InMemorySessionRepository(_Repo):
     table = "sessions"

@@ -121,6 +121,11 @@ class SqlAlchemySerialisationLocks(_Repo):
         await self._s.execute(stmt.on_conflict_do_update(index_elements=["key"],
                                                          set_={"taken_at": stmt.excluded.taken_at}))
 
+    async def prune(self, before: datetime) -> int:
+        c = t.serialisation_locks.c
+        result = await self._s.execute(delete(t.serialisation_locks).where(c.taken_at < before))
+        return int(result.rowcount or 0)
+
 
 class SqlAlchemySessionRepository(_Repo):
     async def get(self, session_id: UUID) -> AuthSession | None:

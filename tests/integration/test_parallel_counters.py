@@ -214,3 +214,19 @@ async def test_twenty_parallel_wrong_operator_passwords_lock_at_exactly_five(con
     assert kinds.count(("operator.login", "wrong_password")) == 5
     assert await _outcomes([uc.operator_login(OperatorLoginCommand("racer", "Operat0rPass", META))]) == [
         ErrorCode.LOGIN_LOCKED]
+
+
+async def test_lock_rows_not_taken_for_a_day_are_pruned_and_taken_afresh(container, clock):
+    uc = container.use_cases()
+    await uc.request_sms_code(RequestSmsCodeCommand("13200000407", SmsPurpose.REGISTER, None, META))
+    async with container.uow() as uow:
+        keys = set((await uow._session.execute(select(t.serialisation_locks.c.key))).scalars())
+    assert keys == {"sms-phone:13200000407", f"sms-ip:{META.client_ip}"}
+    assert await uc.prune_serialisation_locks() == 0  # taken just now
+    clock.advance(days=1, seconds=1)
+    assert await uc.prune_serialisation_locks() == 2
+    assert await uc.prune_serialisation_locks() == 0
+    # The next request writes its rows again; the count lives in the challenges, not in the lock rows.
+    outcomes = await _outcomes(uc.request_sms_code(RequestSmsCodeCommand("13200000407", SmsPurpose.REGISTER, None,
+                                                                         META)) for _ in range(N))
+    assert outcomes.count(ErrorCode.SMS_COOLDOWN) == N - 1

@@ -224,3 +224,12 @@ async def test_a_serialisation_lock_holds_a_second_transaction_until_the_first_e
 
     await asyncio.gather(holder("first", True), holder("second", False))
     assert order == ["first in", "first out", "second in", "second out"]
+
+
+async def test_idle_serialisation_locks_are_pruned_and_held_ones_stay(uow, clock) -> None:
+    async with uow() as tx:
+        await tx.locks.hold("idle", clock.now())
+    async with uow() as tx:
+        await tx.locks.hold("held", clock.now())
+        assert await tx.locks.prune(clock.now()) == 1
+        assert set(uow.db.locks) == {"held"}
