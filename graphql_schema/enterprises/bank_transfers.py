@@ -178,7 +178,8 @@ class EnterpriseTransferMutations:
         return await run_mutation(StartBankTransferVerificationPayload, act, input)
 
     @strawberry.mutation(description="§5.1.2 the code from the deposit and the signed letter: the review goes to an "
-                                     "operator. A wrong code costs one of three tries.")
+                                     "operator. A wrong code costs one of three tries; the answer then carries "
+                                     "the error and the transfer as it stands (status, attemptsLeft).")
     async def confirm_bank_transfer(self, info: Info, input: ConfirmBankTransferInput) -> ConfirmBankTransferPayload:
         ctx = info.context
         uc = ctx.use_cases.enterprises.transfers.confirm_bank_transfer
