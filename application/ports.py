@@ -14,7 +14,7 @@ from application.certificates.ports import (
     WrappedKeyRepository,
 )
 from application.seals.ports import SealRepository
-from domain.accounts.account import Account
+from domain.accounts.account import Account, LoginPolicy
 
 if TYPE_CHECKING:  # commerce's ports import Page from here
     from application.commerce.ports import (
@@ -59,6 +59,13 @@ class AccountRepository(Protocol):
     def add(self, account: Account) -> None: ...
     async def get(self, account_id: UUID) -> Account | None: ...
     async def by_phone(self, phone: str) -> Account | None: ...
+    async def take_password_try(self, account: Account, now: datetime, policy: LoginPolicy) -> int | None:
+        """Account.take_password_try done atomically on the stored row (parallel tries never lose a count);
+        `account` then shows the row as it stands."""
+        ...
+    async def reset_password_tries(self, account: Account) -> None:
+        """Account.record_login_success on the stored row alone (no version conflict with parallel tries)."""
+        ...
 
 
 class SmsChallengeRepository(Protocol):
@@ -66,6 +73,24 @@ class SmsChallengeRepository(Protocol):
     async def latest(self, phone: str, purpose: SmsPurpose) -> SmsChallenge | None: ...
     async def count_sent_since(self, *, since: datetime, phone: str | None = None,
                                client_ip: str | None = None) -> int: ...
+    async def count_wrong_try(self, challenge: SmsChallenge, now: datetime) -> bool:
+        """Adds one wrong try to a live challenge atomically; False when it was no longer live (spent, used up or
+        expired, perhaps by a parallel request). `challenge` then shows the row as it stands."""
+        ...
+    async def consume(self, challenge: SmsChallenge, now: datetime) -> bool:
+        """Spends a live challenge atomically: of parallel consumers exactly one gets True."""
+        ...
+
+
+class SerialisationLocks(Protocol):
+    async def hold(self, key: str, now: datetime) -> None:
+        """Serialises transactions on `key` until this one ends: a parallel `hold` of the same key waits, and what
+        this transaction then reads includes what the previous holder committed. Call it before reading the
+        counters it guards."""
+        ...
+    async def prune(self, before: datetime) -> int:
+        """Drops the rows not taken since `before`; how many."""
+        ...
 
 
 class SessionRepository(Protocol):
@@ -125,11 +150,16 @@ class OperatorRepository(Protocol):
     def add(self, operator: Operator) -> None: ...
     async def get(self, operator_id: UUID) -> Operator | None: ...
     async def by_username(self, username: str) -> Operator | None: ...
+    async def take_password_try(self, operator: Operator, now: datetime, policy: LoginPolicy) -> int | None: ...
+    async def reset_password_tries(self, operator: Operator) -> None: ...
 
 
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
     async def for_account(self, account_id: UUID, limit: int = 50) -> list[AuditEvent]: ...
+    async def count(self, kind: str, account_id: UUID, since: datetime) -> int:
+        """Events of `kind` for the account after `since`."""
+        ...
 
 
 @dataclass
@@ -161,6 +191,7 @@ class UnitOfWork(Protocol):
 
     accounts: AccountRepository
     sms: SmsChallengeRepository
+    locks: SerialisationLocks
     sessions: SessionRepository
     identities: IdentityRepository
     face_checks: FaceCheckRepository

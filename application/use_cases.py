@@ -41,6 +41,7 @@ from application.seals.list_my_seals import GetMySeal, ListMySeals
 from application.seals.read_seal_image import ReadSealImage
 from application.seals.revoke_seal import RevokeSeal
 from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
+from application.serialisation_locks import PruneSerialisationLocks
 from application.signing.enroll_signing_key import EnrollSigningKey
 from application.signing.prune_signing_requests import PruneSigningRequests
 from application.signing.reset_signing_key import ResetSigningKey
@@ -85,6 +86,7 @@ class UseCases:
     start_pin_reset_face: StartPinResetFace
     reset_signing_key: ResetSigningKey
     prune_signing_requests: PruneSigningRequests
+    prune_serialisation_locks: PruneSerialisationLocks
     revoke_certificate: RevokeCertificate
     list_my_seals: ListMySeals
     get_my_seal: GetMySeal

@@ -139,6 +139,7 @@ class InMemoryDatabase:
     def __init__(self) -> None:
         self.tables: dict[str, dict[Any, Any]] = {name: {} for name in _TABLES}
         self.commits = 0
+        self.locks: dict[str, Any] = {}  # serialisation locks by key (asyncio.Lock)
 
     def rows(self, table: str) -> list[Any]:
         return list(self.tables[table].values())
@@ -202,6 +203,32 @@ class _Repo:
     def _where(self, pred: Callable[[Any], bool]) -> list[Any]:
         return [o for o in self._rows.values() if pred(o)]
 
+    def _refresh(self, obj: Any) -> Any:
+        """Like Session.refresh: `obj` (this transaction's row) and what the transaction read take the committed
+        row's state; a row this transaction added and has not committed stays as it is."""
+        key = getattr(obj, _TABLES[self.table][0])
+        committed = self._uow._db.tables[self.table].get(key)
+        if committed is None:
+            return obj
+        state = copy.deepcopy(_state_of(committed))
+        vars(obj).update(state)
+        base = self._uow._base
+        if base is not None and key in base.get(self.table, {}):
+            vars(base[self.table][key]).update(copy.deepcopy(state))
+        return obj
+
+    def _update_committed(self, obj: Any, change: Callable[[Any], Any]) -> Any:
+        """A conditional UPDATE that the caller commits at once (a counter): decided on the committed row and
+        applied to it straight away, so interleaved transactions each count and none is lost; `obj` then shows the
+        row as it stands."""
+        key = getattr(obj, _TABLES[self.table][0])
+        committed = self._uow._db.tables[self.table].get(key)
+        if committed is None:
+            return change(obj)
+        result = change(committed)
+        self._refresh(obj)
+        return result
+
 
 class InMemoryAccountRepository(_Repo):
     table = "accounts"
@@ -211,6 +238,12 @@ class InMemoryAccountRepository(_Repo):
 
     async def by_phone(self, phone: str) -> Account | None:
         return next(iter(self._where(lambda a: a.phone == phone)), None)
+
+    async def take_password_try(self, account: Account, now: datetime, policy: Any) -> int | None:
+        return self._update_committed(account, lambda a: a.take_password_try(now, policy))
+
+    async def reset_password_tries(self, account: Account) -> None:
+        self._update_committed(account, lambda a: a.record_login_success())
 
 
 class InMemorySmsChallengeRepository(_Repo):
@@ -228,6 +261,39 @@ class InMemorySmsChallengeRepository(_Repo):
         return len(self._where(lambda c: c.sent_at >= since
                                and (phone is None or c.phone == phone)
                                and (client_ip is None or c.client_ip == client_ip)))
+
+    async def count_wrong_try(self, challenge: SmsChallenge, now: datetime) -> bool:
+        return self._update_committed(challenge, lambda c: c.count_wrong_try(now))
+
+    async def consume(self, challenge: SmsChallenge, now: datetime) -> bool:
+        # Decided on the committed row (a parallel transaction may have spent it) but applied in this transaction
+        # only: spending the code is undone with the caller's change, as the UPDATE would be by a rollback.
+        return self._refresh(challenge).consume(now)
+
+
+class InMemorySerialisationLocks:
+    """One asyncio.Lock per key, held until the unit of work ends: interleaved fake transactions on one key run one
+    after another, and the tables they touch after `hold` are copied once the previous holder has committed."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def hold(self, key: str, now: datetime) -> None:
+        import asyncio
+
+        lock = self._uow._db.locks.setdefault(key, asyncio.Lock())
+        if lock in self._uow._held:
+            return
+        await lock.acquire()
+        self._uow._held.append(lock)
+
+    async def prune(self, before: datetime) -> int:
+        # No rows to keep here: a lock no transaction holds or waits for is dropped.
+        locks = self._uow._db.locks
+        idle = [k for k, lock in locks.items() if not lock.locked()]
+        for k in idle:
+            del locks[k]
+        return len(idle)
 
 
 class InMemorySessionRepository(_Repo):
@@ -321,6 +387,12 @@ class InMemoryOperatorRepository(_Repo):
     async def by_username(self, username: str) -> Operator | None:
         return next(iter(self._where(lambda o: o.username == username)), None)
 
+    async def take_password_try(self, operator: Operator, now: datetime, policy: Any) -> int | None:
+        return self._update_committed(operator, lambda o: o.take_password_try(now, policy))
+
+    async def reset_password_tries(self, operator: Operator) -> None:
+        self._update_committed(operator, lambda o: o.record_login_success())
+
 
 class InMemoryAuditLog(_Repo):
     table = "audit"
@@ -331,6 +403,9 @@ class InMemoryAuditLog(_Repo):
     async def for_account(self, account_id: UUID, limit: int = 50) -> list[AuditEvent]:
         found = self._where(lambda e: e.account_id == account_id)
         return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
+    async def count(self, kind: str, account_id: UUID, since: datetime) -> int:
+        return len(self._where(lambda e: e.account_id == account_id and e.kind == kind and e.at > since))
 
 
 class InMemoryOutbox(_Repo):
@@ -827,6 +902,7 @@ class InMemoryUnitOfWork:
         self._db, self._clock, self._factory = db, clock, factory
         self._base: dict[str, dict[Any, Any]] | None = None
         self._work: dict[str, dict[Any, Any]] = {}
+        self._held: list[Any] = []
         self.committed = False
 
     async def __aenter__(self) -> InMemoryUnitOfWork:
@@ -837,6 +913,7 @@ class InMemoryUnitOfWork:
         self.committed = False
         self.accounts = InMemoryAccountRepository(self)
         self.sms = InMemorySmsChallengeRepository(self)
+        self.locks = InMemorySerialisationLocks(self)
         self.sessions = InMemorySessionRepository(self)
         self.identities = InMemoryIdentityRepository(self)
         self.face_checks = InMemoryFaceCheckRepository(self)
@@ -876,6 +953,8 @@ class InMemoryUnitOfWork:
     async def __aexit__(self, *exc: object) -> None:
         # Whatever was not committed is simply dropped with the private copy.
         self._work = {}
+        while self._held:
+            self._held.pop().release()
 
     async def rollback(self) -> None:
         assert self._base is not None

@@ -101,6 +101,7 @@ from application.seals.personal_name_seal import PersonalNameSeals
 from application.seals.read_seal_image import ReadSealImage
 from application.seals.revoke_seal import RevokeSeal
 from application.seals.signature_appearances import ListSignatureAppearances, NameSignatureImage
+from application.serialisation_locks import PruneSerialisationLocks
 from application.signing.cosigning import CoSigning
 from application.signing.enroll_signing_key import EnrollSigningKey
 from application.signing.prune_signing_requests import PruneSigningRequests
@@ -326,6 +327,7 @@ def _certificate_use_cases(uow, clock, codes, hasher, faces, sealer, blobs, imag
         start_pin_reset_face=StartPinResetFace(uow, faces, sealer, clock),
         reset_signing_key=ResetSigningKey(uow, codes, faces, hsm, ca, hasher, clock),
         prune_signing_requests=PruneSigningRequests(uow, clock),
+        prune_serialisation_locks=PruneSerialisationLocks(uow, clock),
         revoke_certificate=revoke,
         list_my_seals=ListMySeals(uow, clock),
         get_my_seal=GetMySeal(uow, clock),

@@ -186,6 +186,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 # Spent and lapsed signing requests go (their evidence lives in the audit log).
                 asyncio.create_task(run_periodically(use_cases.prune_signing_requests,
                                                      "pruning signing requests", 300.0)),
+                # Lock rows of keys (phones, IPs, people, transfers) nobody asked about for a day go.
+                asyncio.create_task(run_periodically(use_cases.prune_serialisation_locks,
+                                                     "pruning serialisation locks", 3600.0)),
             ]
         try:
             yield

@@ -7,12 +7,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Table, and_, case, delete, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import tables as t
+from adapters.persistence.types import UtcDateTime
 from application.ports import OutboxMessage, Page
-from domain.accounts.account import Account
+from domain.accounts.account import Account, LoginPolicy, PasswordLockout
 from domain.accounts.session import AuthSession, PrincipalKind, SpentRefreshToken
 from domain.accounts.sms import SmsChallenge, SmsPurpose
 from domain.audit import AuditEvent
@@ -30,12 +33,46 @@ class _Repo:
         self._s.add(obj)
 
 
+async def take_password_try(session: AsyncSession, table: Table, holder: PasswordLockout, now: datetime,
+                            policy: LoginPolicy) -> int | None:
+    """PasswordLockout.take_password_try as one conditional UPDATE: parallel tries each count, none is lost, and none
+    meets a version conflict (the counter columns are written here only, outside the optimistic version). `holder`
+    is then refreshed to the row as it stands."""
+    c = table.c
+    number = case((c.password_locked_until.is_(None), c.failed_password_attempts), else_=0) + 1
+    locks = number >= policy.max_failures
+    result = await session.execute(
+        update(table)
+        .where(c.id == holder.id,  # type: ignore[attr-defined]
+               or_(c.password_locked_until.is_(None), c.password_locked_until <= now))
+        .values(failed_password_attempts=case((locks, 0), else_=number),
+                password_locked_until=case((locks, literal(now + policy.lock_duration, UtcDateTime)),
+                                           else_=literal(None, UtcDateTime))))
+    await session.refresh(holder)
+    if result.rowcount != 1:
+        return None  # locked
+    return policy.max_failures if holder.password_locked_until is not None else holder.failed_password_attempts
+
+
+async def reset_password_tries(session: AsyncSession, table: Table, holder: PasswordLockout) -> None:
+    """PasswordLockout.record_login_success on the row alone (no version conflict with parallel tries)."""
+    await session.execute(update(table).where(table.c.id == holder.id)  # type: ignore[attr-defined]
+                          .values(failed_password_attempts=0, password_locked_until=None))
+    await session.refresh(holder)
+
+
 class SqlAlchemyAccountRepository(_Repo):
     async def get(self, account_id: UUID) -> Account | None:
         return await self._s.get(Account, account_id)
 
     async def by_phone(self, phone: str) -> Account | None:
         return (await self._s.execute(select(Account).where(t.accounts.c.phone == phone))).scalar_one_or_none()
+
+    async def take_password_try(self, account: Account, now: datetime, policy: LoginPolicy) -> int | None:
+        return await take_password_try(self._s, t.accounts, account, now, policy)
+
+    async def reset_password_tries(self, account: Account) -> None:
+        await reset_password_tries(self._s, t.accounts, account)
 
 
 class SqlAlchemySmsChallengeRepository(_Repo):
@@ -53,6 +90,41 @@ class SqlAlchemySmsChallengeRepository(_Repo):
         if client_ip is not None:
             q = q.where(c.client_ip == client_ip)
         return int((await self._s.execute(q)).scalar_one())
+
+    @staticmethod
+    def _live(challenge: SmsChallenge, now: datetime):
+        c = t.sms_challenges.c
+        return and_(c.id == challenge.id, c.consumed_at.is_(None), c.attempts < c.max_attempts, c.expires_at > now)
+
+    async def count_wrong_try(self, challenge: SmsChallenge, now: datetime) -> bool:
+        # One conditional UPDATE: parallel wrong codes each add one, and none is counted past max_attempts.
+        c = t.sms_challenges.c
+        result = await self._s.execute(update(t.sms_challenges).where(self._live(challenge, now))
+                                       .values(attempts=c.attempts + 1))
+        await self._s.refresh(challenge)
+        return result.rowcount == 1
+
+    async def consume(self, challenge: SmsChallenge, now: datetime) -> bool:
+        # Of parallel right codes exactly one consumes (the others wait on the row, then match nothing).
+        result = await self._s.execute(update(t.sms_challenges).where(self._live(challenge, now))
+                                       .values(consumed_at=now))
+        await self._s.refresh(challenge)
+        return result.rowcount == 1
+
+
+class SqlAlchemySerialisationLocks(_Repo):
+    async def hold(self, key: str, now: datetime) -> None:
+        """Writes the key's row: PostgreSQL locks the row, SQLite takes its one write lock; both until commit."""
+        dialect = self._s.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(t.serialisation_locks).values(key=key, taken_at=now)
+        await self._s.execute(stmt.on_conflict_do_update(index_elements=["key"],
+                                                         set_={"taken_at": stmt.excluded.taken_at}))
+
+    async def prune(self, before: datetime) -> int:
+        c = t.serialisation_locks.c
+        result = await self._s.execute(delete(t.serialisation_locks).where(c.taken_at < before))
+        return int(result.rowcount or 0)
 
 
 class SqlAlchemySessionRepository(_Repo):
@@ -160,6 +232,12 @@ class SqlAlchemyOperatorRepository(_Repo):
         q = select(Operator).where(t.operators.c.username == username)
         return (await self._s.execute(q)).scalar_one_or_none()
 
+    async def take_password_try(self, operator: Operator, now: datetime, policy: LoginPolicy) -> int | None:
+        return await take_password_try(self._s, t.operators, operator, now, policy)
+
+    async def reset_password_tries(self, operator: Operator) -> None:
+        await reset_password_tries(self._s, t.operators, operator)
+
 
 class SqlAlchemyAuditLog(_Repo):
     def record(self, event: AuditEvent) -> None:
@@ -169,6 +247,12 @@ class SqlAlchemyAuditLog(_Repo):
         c = t.audit_events.c
         q = select(AuditEvent).where(c.account_id == account_id).order_by(c.at.desc()).limit(limit)
         return list((await self._s.execute(q)).scalars())
+
+    async def count(self, kind: str, account_id: UUID, since: datetime) -> int:
+        c = t.audit_events.c
+        q = (select(func.count()).select_from(t.audit_events)
+             .where(c.account_id == account_id, c.kind == kind, c.at > since))
+        return int((await self._s.execute(q)).scalar_one())
 
 
 class SqlAlchemyOutbox:

@@ -187,6 +187,15 @@ outbox_messages = Table(
     Index(None, "delivered_at", "next_attempt_at"),
 )
 
+# One row per thing whose counters and caps must not race (a phone's or an IP's SMS sends, a person's join refusals,
+# a bank transfer's tries): a use case writes its row first, which holds the row lock (PostgreSQL) or the write lock
+# (SQLite) until it commits, so parallel requests on one key count one after another.
+serialisation_locks = Table(
+    "serialisation_locks", metadata,
+    Column("key", String(160), primary_key=True),
+    Column("taken_at", UtcDateTime, nullable=False),
+)
+
 # ---- the sandbox's own records: what the pretend outside world received or decided
 
 sandbox_sms_messages = Table(

@@ -55,6 +55,7 @@ class SqlAlchemyUnitOfWork:
         self._committed = False
         self.accounts = r.SqlAlchemyAccountRepository(s)
         self.sms = r.SqlAlchemySmsChallengeRepository(s)
+        self.locks = r.SqlAlchemySerialisationLocks(s)
         self.sessions = r.SqlAlchemySessionRepository(s)
         self.identities = r.SqlAlchemyIdentityRepository(s)
         self.face_checks = r.SqlAlchemyFaceCheckRepository(s)

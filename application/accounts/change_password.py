@@ -45,23 +45,32 @@ class ChangePassword:
         if new == old:
             raise InvalidInput("新密码不能与原密码相同", field="newPassword")
         new_hash = await self._passwords.hash(new)
+        # A stolen session must not become a password-guessing oracle: wrong old passwords count toward the same
+        # lock as wrong logins, and the try is counted and committed before the slow check (parallel guesses too).
         async with self._uow() as uow:
             account = await uow.accounts.get(p.id)
             now = self._clock.now()
             if account is None:
                 raise InvalidCredentials("原密码错误", field="oldPassword")
-            # A stolen session must not become a password-guessing oracle: wrong old passwords count
-            # toward the same lock as wrong logins.
-            account.ensure_password_login_open(now)
-            if not await self._passwords.verify(old, account.password_hash):
-                locked = account.record_password_failure(now, self._policy)
+            number = await uow.accounts.take_password_try(account, now, self._policy)
+            if number is None:
+                await uow.commit()
+                raise account.locked_error(now)
+            await uow.commit()
+        if not await self._passwords.verify(old, account.password_hash):
+            async with self._uow() as uow:
                 audit(uow, "password.change", now, cmd.meta, ok=False, account_id=p.id)
-                if locked:
+                if number >= self._policy.max_failures:
                     audit(uow, "login.locked", now, cmd.meta, ok=False, account_id=p.id)
                 await uow.commit()
+            raise InvalidCredentials("原密码错误", field="oldPassword")
+        async with self._uow() as uow:
+            now = self._clock.now()
+            fresh = await uow.accounts.get(p.id)
+            if fresh is None or fresh.password_hash != account.password_hash:
                 raise InvalidCredentials("原密码错误", field="oldPassword")
-            account.change_password(new_hash, now)
-            await _end_sessions(uow, account, self._clock, keep=p.session_id)
+            fresh.change_password(new_hash, now)
+            await _end_sessions(uow, fresh, self._clock, keep=p.session_id)
             audit(uow, "password.changed", now, cmd.meta, account_id=p.id)
             await uow.commit()
 

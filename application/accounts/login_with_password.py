@@ -13,7 +13,7 @@ from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from domain.accounts.account import LoginPolicy
 from domain.accounts.phone import PhoneNumber
 from domain.accounts.session import PrincipalKind
-from domain.errors import InvalidCredentials, LoginLocked
+from domain.errors import InvalidCredentials
 from domain.text import bounded
 
 # Verified against when the phone is unknown, so both answers take the same time.
@@ -35,6 +35,8 @@ class LoginWithPassword:
     async def __call__(self, cmd: LoginWithPasswordCommand) -> SignedIn:
         phone = PhoneNumber.parse(cmd.phone).value
         password = bounded(cmd.password or "", field="password", max_len=64, strip=False)
+        # The try is counted and committed before the (slow) password check, as the PIN gate does: parallel
+        # guesses cannot all be checked against one count, and the lock falls exactly at the policy's threshold.
         async with self._uow() as uow:
             account = await uow.accounts.by_phone(phone)
             now = self._clock.now()
@@ -43,24 +45,26 @@ class LoginWithPassword:
                 audit(uow, "login.password", now, cmd.meta, ok=False, reason="unknown_phone")
                 await uow.commit()
                 raise InvalidCredentials()
-            try:
-                account.ensure_password_login_open(now)
-            except LoginLocked:
+            number = await uow.accounts.take_password_try(account, now, self._policy)
+            if number is None:
                 audit(uow, "login.password", now, cmd.meta, ok=False, account_id=account.id, reason="locked")
                 await uow.commit()
-                raise
-            if not await self._passwords.verify(password, account.password_hash):
-                locked = account.record_password_failure(now, self._policy)
+                raise account.locked_error(now)
+            await uow.commit()
+        if not await self._passwords.verify(password, account.password_hash):
+            async with self._uow() as uow:
                 audit(uow, "login.password", now, cmd.meta, ok=False, account_id=account.id, reason="wrong_password")
-                if locked:
+                if number >= self._policy.max_failures:
                     audit(uow, "login.locked", now, cmd.meta, ok=False, account_id=account.id)
                 await uow.commit()
-                if locked:
-                    account.ensure_password_login_open(now)
-                left = self._policy.max_failures - account.failed_password_attempts
-                raise InvalidCredentials(f"手机号或密码错误，还可尝试 {left} 次", details={"attemptsLeft": left})
-            account.record_login_success()
-            issued = self._sessions.open(uow, PrincipalKind.ACCOUNT, account.id, cmd.meta)
-            audit(uow, "login.password", now, cmd.meta, account_id=account.id)
+            raise account.wrong_password(number, now, self._policy)
+        async with self._uow() as uow:
+            now = self._clock.now()
+            fresh = await uow.accounts.get(account.id)
+            if fresh is None or not fresh.is_active or fresh.password_hash != account.password_hash:
+                raise InvalidCredentials()  # deleted or its password changed while this one was being checked
+            await uow.accounts.reset_password_tries(fresh)
+            issued = self._sessions.open(uow, PrincipalKind.ACCOUNT, fresh.id, cmd.meta)
+            audit(uow, "login.password", now, cmd.meta, account_id=fresh.id)
             await uow.commit()
-            return SignedIn(await load_account_view(uow, account.id), issued)
+            return SignedIn(await load_account_view(uow, fresh.id), issued)

@@ -41,6 +41,12 @@ class SmsCodes:
         message goes out: used when the number must not learn anything (an unknown account)."""
         now = self._clock.now()
         p = self._policy
+        # Parallel requests for one phone (or from one IP) would all read "nothing sent yet" and all send: the
+        # phone's lock, and the IP's, make them read and send one after another, so the cooldown lets one through
+        # and the caps count exactly. Always the phone first, then the IP: no two requests wait on each other.
+        await uow.locks.hold(f"sms-phone:{phone}", now)
+        if meta.client_ip:
+            await uow.locks.hold(f"sms-ip:{meta.client_ip}", now)
         last = await uow.sms.latest(phone, purpose)
         if last is not None and now < last.sent_at + p.cooldown:
             wait = int((last.sent_at + p.cooldown - now).total_seconds()) + 1
@@ -77,7 +83,19 @@ class SmsCodes:
         if challenge is None:
             raise SmsCodeInvalid("请先获取短信验证码", field="smsCode")
         try:
-            challenge.verify(self._hash(phone, purpose, code), now)
+            challenge.ensure_usable(now)
+            # Both outcomes are single conditional UPDATEs on the challenge's row: parallel wrong codes each count
+            # and stop at max_attempts, and of parallel right codes one is spent. A try that finds the row no longer
+            # live (a parallel request got there first) is told why from the row as it now stands.
+            if challenge.matches(self._hash(phone, purpose, code)):
+                if not await uow.sms.consume(challenge, now):
+                    challenge.ensure_usable(now)
+                    raise SmsCodeInvalid("验证码已失效，请重新获取", field="smsCode")
+                return
+            if not await uow.sms.count_wrong_try(challenge, now):
+                challenge.ensure_usable(now)
+                raise SmsCodeInvalid("验证码已失效，请重新获取", field="smsCode")
+            raise challenge.wrong_try_error()
         except DomainError:
             audit(uow, "sms.verify", now, meta, ok=False, phone=_mask(phone), purpose=purpose.value)
             await uow.commit()

@@ -69,9 +69,10 @@ class ApplyToJoinEnterprise:
         async with self._uow() as uow:
             now = self._clock.now()
             identity = await verified_identity(uow, p.id)
-            since = now - timedelta(days=1)
-            recent = [e for e in await uow.audit.for_account(p.id, limit=50) if e.kind == REFUSED and e.at > since]
-            if len(recent) >= MAX_REFUSALS_PER_DAY:
+            # Parallel applications by one person would all read the same count and all try: the person's lock
+            # makes them count one after another, so never more than MAX_REFUSALS_PER_DAY guesses are tested.
+            await uow.locks.hold(f"join:{p.id}", now)
+            if await uow.audit.count(REFUSED, p.id, now - timedelta(days=1)) >= MAX_REFUSALS_PER_DAY:
                 raise JoinAttemptsExceeded()
             match: tuple[Enterprise, dict[str, str]] | None = None
             for enterprise in await uow.enterprises.certified_named(name):

@@ -11,7 +11,7 @@ from application.enterprises.letter_template import PrepareLetterTemplate
 from application.enterprises.ports import LetterDocuments
 from application.enterprises.request_enterprise_change import RequestEnterpriseChange
 from application.enterprises.start_bank_transfer import StartBankTransferVerification
-from application.enterprises.transfer_queries import CertificationProgress
+from application.enterprises.transfer_queries import BankTransferState, CertificationProgress
 from application.identity.evidence import EvidenceSealer
 from application.ports import BlobStore, Clock, FieldCipher, ImageInspector, SecretHasher, UnitOfWorkFactory
 
@@ -23,6 +23,7 @@ class BankTransferUseCases:
     prepare_letter_template: PrepareLetterTemplate
     request_enterprise_change: RequestEnterpriseChange
     certification_progress: CertificationProgress
+    bank_transfer_state: BankTransferState
 
 
 def bank_transfer_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, bank: BankTransferVerifier,
@@ -35,4 +36,5 @@ def bank_transfer_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, bank: BankT
         prepare_letter_template=PrepareLetterTemplate(uow, documents, blobs, clock),
         request_enterprise_change=RequestEnterpriseChange(uow, sealer, blobs, images, clock, upload_limit),
         certification_progress=CertificationProgress(uow, clock),
+        bank_transfer_state=BankTransferState(uow, clock),
     )

@@ -31,9 +31,10 @@ from domain.canonical import identifier, is_ascii_digits
 from domain.enterprises.bank_transfer import BankTransfer, FailureReason, TransferPurpose, TransferStatus
 from domain.enterprises.change import EnterpriseChange
 from domain.enterprises.enterprise import CertificationStatus, Enterprise, Membership
-from domain.errors import DomainError, NotFound
+from domain.errors import Conflict, DomainError, NotFound
 from domain.identity.review import Review, ReviewKind
 
+_RETRIES = 5
 METHOD_LABELS = {"BANK_TRANSFER": "对公打款", "MANUAL_REVIEW": "人工审核（四要素核验未通过）+ 对公打款"}
 
 
@@ -101,8 +102,18 @@ class ConfirmBankTransfer:
         assert cmd.signed_letter is not None
         blob_id = await self._blobs.put(cmd.signed_letter.data, content_type)
         try:
-            return await self._confirm(uow_factory=self._uow, p=p, cmd=cmd, code=code, failure=failure,
-                                       blob=(blob_id, content_type))
+            attempt = 1
+            while True:
+                try:
+                    return await self._confirm(uow_factory=self._uow, p=p, cmd=cmd, code=code, failure=failure,
+                                               blob=(blob_id, content_type))
+                except Conflict:
+                    # A writer that does not take the transfer's lock (a new transfer closing this one, a change to
+                    # the enterprise) won a row: nothing of this try was kept, so it is tried again on fresh rows
+                    # rather than left uncounted.
+                    if attempt == _RETRIES:
+                        raise
+                    attempt += 1
         except BaseException:
             await self._blobs.delete(blob_id)
             raise
@@ -111,6 +122,9 @@ class ConfirmBankTransfer:
                        code: str, failure: FailureReason | None, blob: tuple[str, str]) -> TransferConfirmed:
         async with uow_factory() as uow:
             now = self._clock.now()
+            # Parallel confirmations of one transfer would each read the same tries and all but one meet a version
+            # conflict that counts nothing: the transfer's lock makes them read, count and commit one after another.
+            await uow.locks.hold(f"bank-transfer:{cmd.transfer_id}", now)
             transfer = await uow.bank_transfers.get(cmd.transfer_id)
             assert transfer is not None
             enterprise, membership = await administered(uow, p.id, transfer.enterprise_id, "transferId")

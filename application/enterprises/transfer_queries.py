@@ -30,3 +30,24 @@ class CertificationProgress:
             # Shown as it stands now; the store catches up at the next act on it (start or confirm).
             transfer.expire_if_due(self._clock.now())
         return transfer, change
+
+
+class BankTransferState:
+    """One transfer as it stands, for those who may act on it (the admin and the legal rep); None for anyone else,
+    as for a transfer that does not exist. confirmBankTransfer answers a refused code with it (status, tries left)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, principal: Principal | None, transfer_id: UUID) -> BankTransfer | None:
+        if principal is None or not principal.is_account:
+            return None
+        async with self._uow() as uow:
+            transfer = await uow.bank_transfers.get(transfer_id)
+            if transfer is None:
+                return None
+            membership = await uow.memberships.of(transfer.enterprise_id, principal.id)
+            if membership is None or not membership.may_administer:
+                return None
+        transfer.expire_if_due(self._clock.now())
+        return transfer

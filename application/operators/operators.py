@@ -52,6 +52,7 @@ class OperatorLogin:
     async def __call__(self, cmd: OperatorLoginCommand) -> IssuedSession:
         username = bounded(cmd.username or "", field="username", max_len=32).lower()
         password = bounded(cmd.password or "", field="password", max_len=64, strip=False)
+        # As for accounts: the try is counted and committed before the slow password check.
         async with self._uow() as uow:
             op = await uow.operators.by_username(username)
             now = self._clock.now()
@@ -60,21 +61,26 @@ class OperatorLogin:
                 audit(uow, "operator.login", now, cmd.meta, ok=False, reason="unknown_user")
                 await uow.commit()
                 raise InvalidCredentials("用户名或密码错误")
-            try:
-                op.ensure_password_login_open(now)
-            except LoginLocked:
+            number = await uow.operators.take_password_try(op, now, self._policy)
+            if number is None:
                 audit(uow, "operator.login", now, cmd.meta, ok=False, operator_id=op.id, reason="locked")
                 await uow.commit()
                 raise LoginLocked("密码错误次数过多，账号已锁定，请稍后再试")
-            if not await self._passwords.verify(password, op.password_hash):
-                locked = op.record_password_failure(now, self._policy)
+            await uow.commit()
+        if not await self._passwords.verify(password, op.password_hash):
+            async with self._uow() as uow:
                 audit(uow, "operator.login", now, cmd.meta, ok=False, operator_id=op.id, reason="wrong_password")
-                if locked:
+                if number >= self._policy.max_failures:
                     audit(uow, "operator.locked", now, cmd.meta, ok=False, operator_id=op.id)
                 await uow.commit()
+            raise InvalidCredentials("用户名或密码错误")
+        async with self._uow() as uow:
+            now = self._clock.now()
+            fresh = await uow.operators.get(op.id)
+            if fresh is None or fresh.password_hash != op.password_hash:
                 raise InvalidCredentials("用户名或密码错误")
-            op.record_login_success()
-            issued = self._sessions.open(uow, PrincipalKind.OPERATOR, op.id, cmd.meta)
-            audit(uow, "operator.login", now, cmd.meta, operator_id=op.id)
+            await uow.operators.reset_password_tries(fresh)
+            issued = self._sessions.open(uow, PrincipalKind.OPERATOR, fresh.id, cmd.meta)
+            audit(uow, "operator.login", now, cmd.meta, operator_id=fresh.id)
             await uow.commit()
             return issued

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from domain.errors import LoginLocked
+from domain.errors import InvalidCredentials, LoginLocked
 
 
 class EntryMode(StrEnum):
@@ -34,21 +34,39 @@ class PasswordLockout:
 
     def ensure_password_login_open(self, now: datetime) -> None:
         if self.password_locked_until is not None and now < self.password_locked_until:
-            minutes = max(1, math.ceil((self.password_locked_until - now).total_seconds() / 60))
-            raise LoginLocked(f"密码错误次数过多，密码登录已锁定，请 {minutes} 分钟后再试或使用验证码登录",
-                              details={"lockedUntil": self.password_locked_until.isoformat()})
+            raise self.locked_error(now)
 
-    def record_password_failure(self, now: datetime, policy: LoginPolicy) -> bool:
-        """Count a wrong password; returns True when this failure locks password login."""
-        if self.password_locked_until is not None and now >= self.password_locked_until:
-            self.failed_password_attempts = 0
+    def locked_error(self, now: datetime) -> LoginLocked:
+        until = self.password_locked_until or now
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        return LoginLocked(f"密码错误次数过多，密码登录已锁定，请 {minutes} 分钟后再试或使用验证码登录",
+                           details={"lockedUntil": until.isoformat()})
+
+    def take_password_try(self, now: datetime, policy: LoginPolicy) -> int | None:
+        """Counts a password try *before* the password is checked, so parallel guesses cannot outrun the count.
+
+        Returns the try's number in the current run (1..max_failures), or None while password login is locked. The
+        max_failures-th try locks at once (the run starts again at 0 when the lock ends); if its password turns out
+        right, record_login_success lifts the lock. A wrong try needs nothing more: it was counted here.
+        The persistence adapter does the same as one conditional UPDATE (take_password_try of the repositories)."""
+        if self.password_locked_until is not None:
+            if now < self.password_locked_until:
+                return None
             self.password_locked_until = None
+            self.failed_password_attempts = 0
         self.failed_password_attempts += 1
-        if self.failed_password_attempts >= policy.max_failures:
+        number = self.failed_password_attempts
+        if number >= policy.max_failures:
             self.password_locked_until = now + policy.lock_duration
             self.failed_password_attempts = 0
-            return True
-        return False
+        return number
+
+    def wrong_password(self, number: int, now: datetime, policy: LoginPolicy) -> InvalidCredentials | LoginLocked:
+        """The error for a wrong password on try `number` (from take_password_try): the tries left, or the lock."""
+        left = policy.max_failures - number
+        if left <= 0:
+            return self.locked_error(now)
+        return InvalidCredentials(f"手机号或密码错误，还可尝试 {left} 次", details={"attemptsLeft": left})
 
     def record_login_success(self) -> None:
         self.failed_password_attempts = 0

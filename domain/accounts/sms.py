@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from domain.errors import SmsCodeAttemptsExceeded, SmsCodeExpired, SmsCodeInvalid
+from domain.errors import DomainError, SmsCodeAttemptsExceeded, SmsCodeExpired, SmsCodeInvalid
 
 
 class SmsPurpose(StrEnum):
@@ -50,21 +51,47 @@ class SmsChallenge:
     consumed_at: datetime | None = None
     id: UUID = field(default_factory=uuid4)
 
-    def verify(self, code_hash: str, now: datetime) -> None:
-        """Check a submitted code. A wrong one counts a try (the caller must persist it)."""
+    def ensure_usable(self, now: datetime) -> None:
+        """Refuses a code that is spent, used up or expired (in that order of telling)."""
         if self.consumed_at is not None:
             raise SmsCodeInvalid("验证码已使用，请重新获取", field="smsCode")
         if self.attempts >= self.max_attempts:
             raise SmsCodeAttemptsExceeded(field="smsCode")
         if now >= self.expires_at:
             raise SmsCodeExpired(field="smsCode")
-        if code_hash != self.code_hash:
-            self.attempts += 1
-            left = self.max_attempts - self.attempts
-            if left <= 0:
-                raise SmsCodeAttemptsExceeded(field="smsCode")
-            raise SmsCodeInvalid(f"短信验证码错误，还可尝试 {left} 次", field="smsCode")
+
+    def matches(self, code_hash: str) -> bool:
+        return hmac.compare_digest(code_hash, self.code_hash)
+
+    def count_wrong_try(self, now: datetime) -> bool:
+        """Counts a wrong try on a live code; False when it was no longer live. The repository does the same as one
+        conditional UPDATE so that parallel tries each count."""
+        if not self.is_live(now):
+            return False
+        self.attempts += 1
+        return True
+
+    def consume(self, now: datetime) -> bool:
+        """Spends a live code; False when it was no longer live (the repository: one conditional UPDATE)."""
+        if not self.is_live(now):
+            return False
         self.consumed_at = now
+        return True
+
+    def wrong_try_error(self) -> DomainError:
+        """What a wrong try that was just counted answers: the tries left, or that they are used up."""
+        left = self.max_attempts - self.attempts
+        if left <= 0:
+            return SmsCodeAttemptsExceeded(field="smsCode")
+        return SmsCodeInvalid(f"短信验证码错误，还可尝试 {left} 次", field="smsCode")
+
+    def verify(self, code_hash: str, now: datetime) -> None:
+        """Check a submitted code on this object. A wrong one counts a try (the caller must persist it)."""
+        self.ensure_usable(now)
+        if not self.matches(code_hash):
+            self.count_wrong_try(now)
+            raise self.wrong_try_error()
+        self.consume(now)
 
     def is_live(self, now: datetime) -> bool:
         return self.consumed_at is None and self.attempts < self.max_attempts and now < self.expires_at

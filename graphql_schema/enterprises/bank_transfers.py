@@ -178,7 +178,8 @@ class EnterpriseTransferMutations:
         return await run_mutation(StartBankTransferVerificationPayload, act, input)
 
     @strawberry.mutation(description="§5.1.2 the code from the deposit and the signed letter: the review goes to an "
-                                     "operator. A wrong code costs one of three tries.")
+                                     "operator. A wrong code costs one of three tries; the answer then carries "
+                                     "the error and the transfer as it stands (status, attemptsLeft).")
     async def confirm_bank_transfer(self, info: Info, input: ConfirmBankTransferInput) -> ConfirmBankTransferPayload:
         ctx = info.context
         uc = ctx.use_cases.enterprises.transfers.confirm_bank_transfer
@@ -190,9 +191,15 @@ class EnterpriseTransferMutations:
             return ConfirmBankTransferPayload(transfer=BankTransferType.of(r.transfer),
                                               enterprise=EnterpriseType.of(r.enterprise, r.membership.role))
         try:
-            return await run_mutation(ConfirmBankTransferPayload, act, input)
+            payload = await run_mutation(ConfirmBankTransferPayload, act, input)
         finally:
             await _close(input.signed_letter)
+        if payload.user_errors and (ref := from_global_id(input.transfer_id, "BankTransfer")) is not None:
+            # A refused code answers the transfer as it now stands (status, attemptsLeft), not only a message;
+            # to those who may not act on it, nothing, as for a transfer that does not exist.
+            transfer = await ctx.use_cases.enterprises.transfers.bank_transfer_state(ctx.principal, ref[1])
+            payload.transfer = BankTransferType.of(transfer) if transfer is not None else None
+        return payload
 
     @strawberry.mutation(description="§8.6 a new name and/or legal rep for a certified enterprise, with the new licence "
                                      "and letter; then startBankTransferVerification and an operator's review.")

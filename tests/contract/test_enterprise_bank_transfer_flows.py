@@ -55,7 +55,9 @@ async def test_bank_transfer_then_the_operator_certifies(gql, container, client)
     assert s["userErrors"] == [] and s["transfer"]["status"] == "AWAITING_CODE" and s["transfer"]["attemptsLeft"] == 3
     code = await deposit_code(gql)
     wrong = await confirm(gql, s["transfer"]["id"], f"{(int(code) + 1) % 1_000_000:06d}")
-    assert wrong["transfer"] is None and wrong["userErrors"][0]["code"] == "BANK_TRANSFER_CODE_INVALID"
+    assert wrong["userErrors"][0]["code"] == "BANK_TRANSFER_CODE_INVALID"
+    # The refused code answers the transfer as it now stands, not only a message (issue 19).
+    assert wrong["transfer"] == {"id": s["transfer"]["id"], "status": "AWAITING_CODE", "attemptsLeft": 2}
     done = await confirm(gql, s["transfer"]["id"], code)
     assert done["userErrors"] == [], done
     assert done["transfer"]["status"] == "CONFIRMED"
@@ -84,7 +86,8 @@ async def test_an_outsider_cannot_start_or_confirm(gql, container):
     owner = gql.token
     await verified(gql, container, "13698765432", "李四", LI)
     assert (await start(gql, e["id"]))["userErrors"][0]["code"] == "NOT_FOUND"
-    assert (await confirm(gql, s["transfer"]["id"], "123456"))["userErrors"][0]["code"] == "NOT_FOUND"
+    refused = await confirm(gql, s["transfer"]["id"], "123456")
+    assert refused["userErrors"][0]["code"] == "NOT_FOUND" and refused["transfer"] is None  # told nothing of it
     gql.token = owner
     code = await deposit_code(gql)
     assert (await confirm(gql, s["transfer"]["id"], code))["userErrors"] == []

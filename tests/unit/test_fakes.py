@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from application.ports import InvalidCallback
@@ -162,3 +164,72 @@ def test_image_inspector_knows_png_and_jpeg_only() -> None:
     assert i.content_type(jpeg()) == "image/jpeg"
     with pytest.raises(InvalidImage):
         i.content_type(b"%PDF-1.7 not an image")
+
+
+# ---- the counters' atomic statements and the serialisation locks (issue 13)
+
+
+async def test_interleaved_wrong_sms_tries_each_count_like_the_conditional_update(uow, clock) -> None:
+    from domain.accounts.sms import SmsChallenge, SmsPurpose
+
+    challenge = SmsChallenge(phone="13800138000", purpose=SmsPurpose.LOGIN, code_hash="h", sent_at=clock.now(),
+                             expires_at=clock.now() + timedelta(minutes=5), max_attempts=2)
+    async with uow() as tx:
+        tx.sms.add(challenge)
+        await tx.commit()
+    one, two, three = uow(), uow(), uow()
+    async with one as a, two as b, three as c:
+        seen = [await t.sms.latest("13800138000", SmsPurpose.LOGIN) for t in (a, b, c)]  # all read attempts = 0
+        counted = [await t.sms.count_wrong_try(s, clock.now()) for t, s in zip((a, b, c), seen, strict=True)]
+        for t in (a, b, c):
+            await t.commit()
+    assert counted == [True, True, False]  # the third finds the code used up, not a stale 0
+    assert seen[2].attempts == 2  # and its row shows it
+    assert uow.db.challenges()[0].attempts == 2
+
+
+async def test_interleaved_password_tries_each_count(uow, clock) -> None:
+    from domain.accounts.account import LoginPolicy
+
+    account = new_account(clock)
+    async with uow() as tx:
+        tx.accounts.add(account)
+        await tx.commit()
+    policy = LoginPolicy(max_failures=3)
+    txs = [uow() for _ in range(4)]
+    numbers = []
+    for t in txs:
+        await t.__aenter__()
+    rows = [await t.accounts.get(account.id) for t in txs]
+    for t, row in zip(txs, rows, strict=True):
+        numbers.append(await t.accounts.take_password_try(row, clock.now(), policy))
+        await t.commit()  # no version conflict: the counter is written outside the optimistic version
+        await t.__aexit__(None, None, None)
+    assert numbers == [1, 2, 3, None]
+    assert uow.db.account(account.id).password_locked_until == clock.now() + policy.lock_duration
+
+
+async def test_a_serialisation_lock_holds_a_second_transaction_until_the_first_ends(uow, clock) -> None:
+    import asyncio
+
+    order: list[str] = []
+
+    async def holder(name: str, pause: bool) -> None:
+        async with uow() as tx:
+            await tx.locks.hold("k", clock.now())
+            order.append(f"{name} in")
+            if pause:
+                await asyncio.sleep(0.01)
+            order.append(f"{name} out")
+
+    await asyncio.gather(holder("first", True), holder("second", False))
+    assert order == ["first in", "first out", "second in", "second out"]
+
+
+async def test_idle_serialisation_locks_are_pruned_and_held_ones_stay(uow, clock) -> None:
+    async with uow() as tx:
+        await tx.locks.hold("idle", clock.now())
+    async with uow() as tx:
+        await tx.locks.hold("held", clock.now())
+        assert await tx.locks.prune(clock.now()) == 1
+        assert set(uow.db.locks) == {"held"}

@@ -137,6 +137,22 @@ async def test_a_wrong_code_costs_a_try_that_is_kept_and_the_third_fails_the_tra
     assert (await start(app, user, e.id)).attempts_left == 3
 
 
+async def test_a_wrong_code_that_meets_a_rival_writer_is_counted_on_fresh_rows_not_lost_as_a_conflict(app: FakeApp):
+    user = await app.verified_user()
+    e = (await app.create_enterprise(user)).enterprise
+    t = await start(app, user, e.id)
+    wrong = f"{(int(app.bank.code_sent_to(ACCOUNT)) + 1) % 1_000_000:06d}"
+
+    async def rival(uow):  # a writer of the row that does not take the transfer's lock
+        (await uow.bank_transfers.get(t.id)).attempts += 1
+
+    app.uow.interleave(rival)
+    with pytest.raises(DomainError) as err:
+        await confirm(app, user, t.id, wrong)
+    assert err.value.code is ErrorCode.BANK_TRANSFER_CODE_INVALID and "1 次" in err.value.message
+    assert app.db.rows("bank_transfers")[0].attempts == 2  # the rival's and this one: neither lost
+
+
 async def test_after_72_hours_the_transfer_expires(app: FakeApp):
     user = await app.verified_user()
     e = (await app.create_enterprise(user)).enterprise

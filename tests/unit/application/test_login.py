@@ -154,3 +154,24 @@ async def test_overlong_passwords_are_refused_before_hashing(app: FakeApp) -> No
     with pytest.raises(InputTooLong):
         await app.login_with_password(by_password("A1a" * 100))
     assert app.db.accounts()[0].failed_password_attempts == 0
+
+
+async def test_parallel_wrong_passwords_are_each_counted_before_their_check(app: FakeApp, monkeypatch) -> None:
+    import asyncio
+
+    user = await app.register_user(PHONE)
+    verify = app.passwords.verify
+
+    async def slow_verify(password: str, password_hash: str) -> bool:
+        await asyncio.sleep(0)  # every request reaches the check before any has finished
+        return await verify(password, password_hash)
+
+    monkeypatch.setattr(app.passwords, "verify", slow_verify)
+    results = await asyncio.gather(*(app.login_with_password(by_password("Wr0ngPassword")) for _ in range(20)),
+                                   return_exceptions=True)
+    assert sum(isinstance(r, InvalidCredentials) for r in results) == 4
+    assert sum(isinstance(r, LoginLocked) for r in results) == 16
+    assert len(app.db.audit_events("login.locked")) == 1
+    with pytest.raises(LoginLocked):
+        await app.login_with_password(by_password(DEFAULT_PASSWORD))
+    assert len(app.db.sessions_of(user.account_id)) == 1

@@ -23,18 +23,18 @@ def test_defaults_are_five_failures_and_fifteen_minutes() -> None:
     assert POLICY.lock_duration == timedelta(minutes=15)
 
 
-def test_four_failures_do_not_lock() -> None:
+def test_four_tries_do_not_lock() -> None:
     a = account()
-    assert [a.record_password_failure(T0, POLICY) for _ in range(4)] == [False] * 4
+    assert [a.take_password_try(T0, POLICY) for _ in range(4)] == [1, 2, 3, 4]
     assert a.failed_password_attempts == 4
     a.ensure_password_login_open(T0)  # does not raise
 
 
-def test_the_fifth_failure_locks_for_fifteen_minutes() -> None:
+def test_the_fifth_try_locks_for_fifteen_minutes_before_its_password_is_checked() -> None:
     a = account()
     for _ in range(4):
-        a.record_password_failure(T0, POLICY)
-    assert a.record_password_failure(T0, POLICY) is True
+        a.take_password_try(T0, POLICY)
+    assert a.take_password_try(T0, POLICY) == 5
     assert a.password_locked_until == T0 + timedelta(minutes=15)
     with pytest.raises(LoginLocked) as err:
         a.ensure_password_login_open(T0 + timedelta(minutes=14, seconds=59))
@@ -46,7 +46,7 @@ def test_the_fifth_failure_locks_for_fifteen_minutes() -> None:
 def test_the_message_counts_the_minutes_left() -> None:
     a = account()
     for _ in range(5):
-        a.record_password_failure(T0, POLICY)
+        a.take_password_try(T0, POLICY)
     with pytest.raises(LoginLocked) as err:
         a.ensure_password_login_open(T0)
     assert "15 分钟" in err.value.message
@@ -55,16 +55,16 @@ def test_the_message_counts_the_minutes_left() -> None:
 def test_login_opens_again_after_the_lock() -> None:
     a = account()
     for _ in range(5):
-        a.record_password_failure(T0, POLICY)
+        a.take_password_try(T0, POLICY)
     a.ensure_password_login_open(T0 + timedelta(minutes=15))  # does not raise
 
 
 def test_a_failure_after_the_lock_starts_counting_afresh() -> None:
     a = account()
     for _ in range(5):
-        a.record_password_failure(T0, POLICY)
+        a.take_password_try(T0, POLICY)
     later = T0 + timedelta(minutes=16)
-    assert a.record_password_failure(later, POLICY) is False
+    assert a.take_password_try(later, POLICY) == 1
     assert a.failed_password_attempts == 1
     assert a.password_locked_until is None
 
@@ -72,18 +72,42 @@ def test_a_failure_after_the_lock_starts_counting_afresh() -> None:
 def test_success_clears_the_count() -> None:
     a = account()
     for _ in range(3):
-        a.record_password_failure(T0, POLICY)
+        a.take_password_try(T0, POLICY)
     a.record_login_success()
     assert a.failed_password_attempts == 0
-    for _ in range(4):
-        assert a.record_password_failure(T0, POLICY) is False
+    assert [a.take_password_try(T0, POLICY) for _ in range(4)] == [1, 2, 3, 4]
+
+
+def test_no_try_is_taken_while_locked() -> None:
+    a = account()
+    for _ in range(5):
+        a.take_password_try(T0, POLICY)
+    assert a.take_password_try(T0 + timedelta(minutes=14), POLICY) is None
+    assert (a.failed_password_attempts, a.password_locked_until) == (0, T0 + timedelta(minutes=15))
+
+
+def test_a_right_password_on_the_locking_try_lifts_the_lock() -> None:
+    a = account()
+    for _ in range(5):
+        a.take_password_try(T0, POLICY)
+    a.record_login_success()
+    a.ensure_password_login_open(T0)
+
+
+def test_the_wrong_password_error_tells_the_tries_left_then_the_lock() -> None:
+    a = account()
+    assert a.wrong_password(a.take_password_try(T0, POLICY), T0, POLICY).details == {"attemptsLeft": 4}
+    for _ in range(3):
+        a.take_password_try(T0, POLICY)
+    err = a.wrong_password(a.take_password_try(T0, POLICY), T0, POLICY)
+    assert isinstance(err, LoginLocked) and "15 分钟" in err.message
 
 
 def test_a_stricter_policy_is_honoured() -> None:
     a = account()
     strict = LoginPolicy(max_failures=2, lock_duration=timedelta(hours=1))
-    a.record_password_failure(T0, strict)
-    assert a.record_password_failure(T0, strict) is True
+    a.take_password_try(T0, strict)
+    assert a.take_password_try(T0, strict) == 2
     with pytest.raises(LoginLocked):
         a.ensure_password_login_open(T0 + timedelta(minutes=59))
 
@@ -91,7 +115,7 @@ def test_a_stricter_policy_is_honoured() -> None:
 def test_changing_the_password_lifts_the_lock() -> None:
     a = account()
     for _ in range(5):
-        a.record_password_failure(T0, POLICY)
+        a.take_password_try(T0, POLICY)
     a.change_password("new-hash", T0)
     assert a.password_hash == "new-hash"
     assert a.password_changed_at == T0
@@ -101,7 +125,7 @@ def test_changing_the_password_lifts_the_lock() -> None:
 def test_operators_share_the_lockout_rules() -> None:
     op = Operator(username="reviewer", password_hash="h", created_at=T0)
     for _ in range(5):
-        op.record_password_failure(T0, POLICY)
+        op.take_password_try(T0, POLICY)
     with pytest.raises(LoginLocked):
         op.ensure_password_login_open(T0)
 
