@@ -68,13 +68,16 @@ async def _grant_for(uow: UnitOfWork, application: ServiceApplication, order: Or
                      now: datetime) -> CertificateGrant | None:
     """The grant the application asked for: its platform, the operations of the entitlement this order created, and
     that entitlement's life (the last day in China Standard Time, as a grant made by hand may reach). None when the
-    applicant is no longer a member (the application is then withdrawn, so this does not happen) — money is kept."""
+    applicant is no longer that member (the application is then withdrawn, so this does not happen) or nothing is
+    left to grant; a hook never refuses money that arrived."""
     membership = await uow.memberships.of(application.enterprise_id, application.applicant_account_id)
     held = [e for e in await uow.entitlements.for_holder(HolderKind.ENTERPRISE, application.enterprise_id)
             if e.order_id == order.id and e.plan_id == application.plan_id]
     if membership is None or membership.id != application.applicant_membership_id or not held:
         return None
     entitlement = held[0]
+    if not entitlement.is_active(now):  # nothing left to grant; the money is kept all the same
+        return None
     assert application.approved_by is not None and application.approved_at is not None
     assert application.signed_blob_id and application.signed_sha256 and application.certificate_id
     return CertificateGrant.for_paid_application(
