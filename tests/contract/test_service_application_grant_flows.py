@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib.util
 import re
 import shutil
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from sqlalchemy import delete
 
 from adapters.ca.x509 import public_key_of
 from adapters.crypto.sm2 import default_backend
+from adapters.persistence import tables_grants as tg
 from tests.contract.test_certificates_flows import sms_code
 from tests.contract.test_enterprise_flows import PHONE
 from tests.contract.test_grant_flows import grant_scene
@@ -168,3 +172,36 @@ async def test_the_applied_grant_ends_when_the_member_leaves(gql, container, pc,
     [grant] = (await _data(gql, MY_GRANTS))["me"]["certificateGrants"]
     assert (grant["status"], grant["endReason"], grant["operations"]) == ("ENDED", "MEMBER_REMOVED", ["LOGIN", "SIGN"])
     assert (await gql.op("MyCertificates"))["me"]["usableEnterpriseCertificates"] == []
+
+
+def _migration_0014():
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / (
+        "0014_grants_for_purchased_service_applications.py")
+    spec = importlib.util.spec_from_file_location("migration_0014", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_migration_0014_gives_the_grant_to_members_who_paid_before_the_fix(gql, container, pc, platform,
+                                                                                 clock, tmp_path):
+    """Applications paid before this fix are PURCHASED without a grant: the revision makes the grant the fulfilment
+    now makes, once, and the member then logs in as the enterprise."""
+    w = await grant_scene(gql, container, platform)
+    application_id, _order = await _applied_approved_paid(gql, container, clock, w)
+    gql.token = w.li
+    [made_at_payment] = (await _data(gql, MY_GRANTS))["me"]["certificateGrants"]
+    async with container.engine().begin() as conn:  # the state a payment left before the fix
+        await conn.execute(delete(tg.certificate_grants))
+    assert (await _data(gql, MY_GRANTS))["me"]["certificateGrants"] == []
+
+    backfill = _migration_0014().backfill_application_grants
+    async with container.engine().begin() as conn:
+        assert await conn.run_sync(backfill) == 1
+    async with container.engine().begin() as conn:
+        assert await conn.run_sync(backfill) == 0  # once
+    [grant] = (await _data(gql, MY_GRANTS))["me"]["certificateGrants"]
+    same = ("status", "operations", "validUntil", "platform", "enterprise")
+    assert {k: grant[k] for k in same} == {k: made_at_payment[k] for k in same}
+    assert grant["letter"]["signedDocumentUrl"]
+    await _login_as_the_enterprise(gql, pc, platform, w.org_signing, tmp_path)
