@@ -17,10 +17,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from adapters.ca.x509 import public_key_of
 from adapters.crypto.sm2 import default_backend
+from adapters.persistence import tables_commerce as tc
 from adapters.persistence import tables_grants as tg
 from tests.contract.test_certificates_flows import sms_code
 from tests.contract.test_enterprise_flows import PHONE
@@ -196,6 +197,11 @@ async def test_migration_0014_gives_the_grant_to_members_who_paid_before_the_fix
     assert (await _data(gql, MY_GRANTS))["me"]["certificateGrants"] == []
 
     backfill = _migration_0014().backfill_application_grants
+    revoked = tc.entitlements.c.revoked_at
+    async with container.engine().begin() as conn:  # a revoked entitlement grants nothing
+        await conn.execute(update(tc.entitlements).values(revoked_at=clock.now()))
+        assert await conn.run_sync(backfill) == 0
+        await conn.execute(update(tc.entitlements).where(revoked.is_not(None)).values(revoked_at=None))
     async with container.engine().begin() as conn:
         assert await conn.run_sync(backfill) == 1
     async with container.engine().begin() as conn:
