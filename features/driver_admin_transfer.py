@@ -16,6 +16,15 @@ class TransferInfo:
     letter_id: Any
 
 
+@dataclass(frozen=True)
+class TransferView:
+    """A transfer as the people it concerns find it (node, the enterprise's list)."""
+    id: Any
+    status: str
+    from_admin_name: str
+    to_admin_name: str
+
+
 class AdminTransferDriver:
     # Provided by ApplicationDriver: the fake app, `_call` (DomainError → Refused), `_principal`, `_enterprise`.
     app: Any
@@ -71,3 +80,29 @@ class AdminTransferDriver:
     async def admin_transfer_letter(self, session, letter_id: Any, *, signed: bool) -> bytes | None:
         principal = await self._principal(session)
         return await self.app.enterprises.read_admin_transfer_letter(principal, letter_id, signed=signed)
+
+    @staticmethod
+    def _transfer_view(v) -> TransferView:
+        t = v.transfer
+        return TransferView(t.id, v.status.value, t.from_admin_name, t.to_admin_name)
+
+    async def open_admin_transfer_link(self, session, url: str) -> TransferView | None:
+        """What the legal rep's page shows for the link of his SMS: the transfer named by the ID the link carries (a
+        global ID, as the API takes), or None."""
+        from urllib.parse import parse_qs, urlparse
+
+        from graphql_schema.common.node import from_global_id
+
+        [carried] = parse_qs(urlparse(url).query)["id"]
+        ref = from_global_id(carried, "AdminTransfer")
+        return await self.admin_transfer(session, ref[1]) if ref is not None else None
+
+    async def admin_transfer(self, session, transfer_id: Any) -> TransferView | None:
+        v = await self.app.enterprises.get_admin_transfer(await self._principal(session), transfer_id)
+        return self._transfer_view(v) if v is not None else None
+
+    async def enterprise_admin_transfers(self, session, enterprise_id: Any, *, pending_only: bool
+                                         ) -> list[TransferView]:
+        found = await self.app.enterprises.list_enterprise_admin_transfers(
+            await self._principal(session), enterprise_id, pending_only=pending_only)
+        return [self._transfer_view(v) for v in found]

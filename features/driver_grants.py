@@ -16,6 +16,17 @@ class GrantInfo:
 
 
 @dataclass(frozen=True)
+class MyGrantInfo:
+    """A grant as its member sees it in `me.certificateGrants`."""
+    id: Any
+    status: str
+    platform_id: Any  # the platform's own UUID, as the feature's platforms know it
+    operations: list[str]
+    valid_until: date
+    end_reason: str | None
+
+
+@dataclass(frozen=True)
 class GrantedCertificateInfo:
     certificate_id: Any
     enterprise_name: str
@@ -81,6 +92,12 @@ class CertificateGrantDriver:
         order = await self._call(self.app.commerce.place_order(
             PlaceOrderCommand(await self._principal(session), list(plan_ids), grant_id=grant_id)))
         return self._order_view(order)
+
+    async def my_certificate_grants(self, session) -> list[MyGrantInfo]:
+        now = self.app.clock.now()
+        return [MyGrantInfo(g.id, g.status_at(now).value, g.platform_id, list(g.operations), g.valid_until,
+                            g.end_reason)
+                for g in await self.app.grants.my_certificate_grants(await self._principal(session))]
 
     async def usable_enterprise_certificates(self, session) -> list[GrantedCertificateInfo]:
         granted = await self.app.grants.my_granted_certificates(await self._principal(session))

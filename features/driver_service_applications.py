@@ -32,6 +32,20 @@ class ServiceApplicationsDriver:
         return ServiceApplicationInfo(r.application.id, status, approval_url=r.approval_url,
                                       approval_qr_content=r.qr_content)
 
+    async def open_service_application_link(self, session, url: str) -> ServiceApplicationInfo | None:
+        """What the legal rep's page shows for the link of his SMS: the application named by the ID the link
+        carries (a global ID, as the API takes), or None."""
+        from urllib.parse import parse_qs, urlparse
+
+        from graphql_schema.common.node import from_global_id
+
+        [carried] = parse_qs(urlparse(url).query)["id"]
+        ref = from_global_id(carried, "ServiceApplication")
+        v = (await self.app.enterprises.services.get_service_application(await self._principal(session), ref[1])
+             if ref is not None else None)
+        return (ServiceApplicationInfo(v.application.id, v.status.value, applicant_name=v.application.applicant_name)
+                if v is not None else None)
+
     async def approve_service_application(self, session, application_id: Any, appearance_kind: str,
                                           code: str) -> ServiceApplicationInfo:
         from application.enterprises.approve_service_application import ApproveServiceApplicationCommand

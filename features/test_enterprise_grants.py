@@ -2,10 +2,17 @@
 
 from pytest_bdd import scenarios
 
-from features.steps import enterprise_grants, enterprise_members, enterprise_seals, enterprise_services
+from features.steps import (
+    enterprise_grants,
+    enterprise_members,
+    enterprise_seals,
+    enterprise_service_applications,
+    enterprise_services,
+)
 
 # This chapter's steps, beside the shared ones features/conftest.py exposes.
-for _module in (enterprise_members, enterprise_services, enterprise_seals, enterprise_grants):
+for _module in (enterprise_members, enterprise_services, enterprise_seals, enterprise_service_applications,
+                enterprise_grants):
     globals().update({n: v for n, v in vars(_module).items() if n.startswith("pytestbdd_")})
 
 scenarios("enterprise_grants.feature")

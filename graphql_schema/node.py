@@ -60,6 +60,10 @@ class NodeQuery:
             from graphql_schema.enterprises.service_applications import service_application_node
 
             return await service_application_node(info, local)
+        if type_name == "AdminTransfer" and ctx.principal.is_account:
+            from graphql_schema.enterprises.admin_transfers import admin_transfer_node
+
+            return await admin_transfer_node(info, local)
         if type_name in COMMERCE_TYPES:
             found = await ctx.use_cases.commerce.get_object(ctx.principal, type_name, local)
             return commerce_node(type_name, found, info) if found is not None else None

@@ -824,6 +824,10 @@ class InMemoryAdminTransferRepository(_Repo):
     async def pending_for(self, enterprise_id: UUID) -> Any:
         return next(iter(self._where(lambda t: t.pending_enterprise_id == enterprise_id)), None)
 
+    async def for_enterprise(self, enterprise_id: UUID, *, pending_only: bool = False) -> list[Any]:
+        found = self._where(lambda t: (t.pending_enterprise_id if pending_only else t.enterprise_id) == enterprise_id)
+        return sorted(found, key=lambda t: (t.requested_at, t.id), reverse=True)[:100]
+
 
 class InMemoryServiceApplicationRepository(_Repo):
     table = "service_applications"

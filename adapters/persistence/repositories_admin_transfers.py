@@ -24,3 +24,10 @@ class SqlAlchemyAdminTransferRepository:
     async def pending_for(self, enterprise_id: UUID) -> AdminTransfer | None:
         q = select(AdminTransfer).where(t.admin_transfers.c.pending_enterprise_id == enterprise_id)
         return (await self._s.execute(q)).scalars().first()
+
+    async def for_enterprise(self, enterprise_id: UUID, *, pending_only: bool = False) -> list[AdminTransfer]:
+        c = t.admin_transfers.c
+        q = select(AdminTransfer).where(c.pending_enterprise_id == enterprise_id if pending_only
+                                        else c.enterprise_id == enterprise_id)
+        q = q.order_by(c.requested_at.desc(), c.id.desc()).limit(100)
+        return list((await self._s.execute(q)).scalars())

@@ -16,6 +16,7 @@ from application.audit import audit
 from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.service_application_ports import ServiceLetterContent, ServiceLetterDocuments
+from application.global_ids import global_id
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
 from domain.clock import CHINA_TZ
 from domain.enterprises.service_application import ServiceApplication, open_key
@@ -26,8 +27,9 @@ APPROVAL_PATH = "/enterprise/service-application"
 
 
 def approval_url(base_url: str, application_id: UUID) -> str:
-    """The page the legal rep opens (and the QR code's content); signing there needs their own login."""
-    return f"{base_url.rstrip('/')}{APPROVAL_PATH}?id={application_id}"
+    """The page the legal rep opens (and the QR code's content); signing there needs their own login. It carries
+    the global ID that `node(id)` and `approveServiceApplication(applicationId)` take."""
+    return f"{base_url.rstrip('/')}{APPROVAL_PATH}?id={global_id('ServiceApplication', application_id)}"
 
 
 def service_letter_content(application: ServiceApplication) -> ServiceLetterContent:

@@ -1,7 +1,8 @@
 """RequestAdminTransfer (§8.4 管理员转授, steps 1–3): the admin (or the legal rep) picks a member to become admin.
 
 The transfer waits for the legal rep's signature on the rendered transfer letter (管理员变更授权书); the legal
-rep hears of it by SMS. Outsiders learn nothing (NotFound); plain members are refused."""
+rep hears of it by SMS with the approval link (also the QR code's content, which the requester may show him), as
+for the other letters he signs. Outsiders learn nothing (NotFound); plain members are refused."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from application.audit import audit
 from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.admin_transfer_ports import TransferLetterContent, TransferLetterDocuments
+from application.global_ids import global_id
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
 from domain.clock import CHINA_TZ
 from domain.enterprises.admin_transfer import (
@@ -27,6 +29,13 @@ from domain.enterprises.members import NotEnterpriseAdmin
 from domain.errors import NotFound
 
 PDF = "application/pdf"
+APPROVAL_PATH = "/enterprise/admin-transfer"
+
+
+def approval_url(base_url: str, transfer_id: UUID) -> str:
+    """The page the legal rep opens (and the QR code's content); signing there needs his own login. It carries the
+    global ID that `node(id)` and `approveAdminTransfer(transferId)` take."""
+    return f"{base_url.rstrip('/')}{APPROVAL_PATH}?id={global_id('AdminTransfer', transfer_id)}"
 
 
 def transfer_letter_content(transfer: AdminTransfer) -> TransferLetterContent:
@@ -71,12 +80,18 @@ class RequestAdminTransferCommand:
 class AdminTransferRequested:
     transfer: AdminTransfer
     enterprise: Enterprise
+    approval_url: str
+
+    @property
+    def qr_content(self) -> str:
+        return self.approval_url
 
 
 class RequestAdminTransfer:
     def __init__(self, uow: UnitOfWorkFactory, documents: TransferLetterDocuments, blobs: BlobStore,
-                 clock: Clock) -> None:
+                 clock: Clock, base_url: str) -> None:
         self._uow, self._documents, self._blobs, self._clock = uow, documents, blobs, clock
+        self._base_url = base_url
 
     async def _draft(self, uow: UnitOfWork, account_id: UUID, cmd: RequestAdminTransferCommand
                      ) -> tuple[AdminTransfer, Enterprise]:
@@ -118,28 +133,29 @@ class RequestAdminTransfer:
         pdf = await self._documents.render(transfer_letter_content(transfer))
         transfer.letter_blob_id = await self._blobs.put(pdf, PDF)
         transfer.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+        url = approval_url(self._base_url, transfer.id)
         try:
             async with self._uow() as uow:
                 now = self._clock.now()
                 if await settle_stale_pending(uow, enterprise.id, now) is not None:
                     raise AdminTransferPending(field="enterpriseId")
                 uow.admin_transfers.add(transfer)
-                await self._tell_legal_rep(uow, transfer)
+                await self._tell_legal_rep(uow, transfer, url)
                 audit(uow, "enterprise.admin_transfer_requested", now, cmd.meta, account_id=p.id,
                       enterprise_id=str(enterprise.id), transfer_id=str(transfer.id))
                 await uow.commit()
         except BaseException:
             await self._blobs.delete(transfer.letter_blob_id)
             raise
-        return AdminTransferRequested(transfer, enterprise)
+        return AdminTransferRequested(transfer, enterprise, url)
 
     @staticmethod
-    async def _tell_legal_rep(uow: UnitOfWork, transfer: AdminTransfer) -> None:
+    async def _tell_legal_rep(uow: UnitOfWork, transfer: AdminTransfer, url: str) -> None:
         # A legal rep without an account here yet hears nothing now; the transfer waits for them (7 days).
         rep = next((m for m in await uow.memberships.for_enterprise(transfer.enterprise_id) if m.is_legal_rep), None)
         account = await uow.accounts.get(rep.account_id) if rep is not None else None
         if account is None:
             return
         text = (f"【数信签】{transfer.enterprise_name}申请将企业管理员由{transfer.from_admin_name}转授给"
-                f"{transfer.to_admin_name}，需您作为法定代表人签署管理员变更授权书。请于7日内登录数信签处理。")
+                f"{transfer.to_admin_name}，需您作为法定代表人签署管理员变更授权书。请于7日内登录数信签处理：{url}")
         uow.outbox.put(SMS_TOPIC, {"phone": account.phone, "text": text, "purpose": "NOTICE"})

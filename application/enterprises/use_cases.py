@@ -8,6 +8,11 @@ from application.accounts.sms_codes import SmsCodes
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.commerce.policy import CommercePolicy
 from application.enterprises.admin_transfer_ports import TransferLetterDocuments
+from application.enterprises.admin_transfer_queries import (
+    GetAdminTransfer,
+    ListEnterpriseAdminTransfers,
+    read_admin_transfer_letter,
+)
 from application.enterprises.approve_admin_transfer import ApproveAdminTransfer
 from application.enterprises.authorization_letters import (
     PrepareAuthorizationLetter,
@@ -26,7 +31,6 @@ from application.enterprises.letter_files import ReadLetter
 from application.enterprises.member_use_cases import MemberUseCases, member_use_cases
 from application.enterprises.ports import EnterpriseVerifier, LetterDocuments
 from application.enterprises.queries import GetEnterprise, MyMemberships
-from application.enterprises.read_admin_transfer_letter import read_admin_transfer_letter
 from application.enterprises.request_admin_transfer import RequestAdminTransfer
 from application.enterprises.service_application_ports import ServiceLetterDocuments
 from application.enterprises.service_application_use_cases import (
@@ -61,6 +65,8 @@ class EnterpriseUseCases:
     request_admin_transfer: RequestAdminTransfer
     approve_admin_transfer: ApproveAdminTransfer
     read_admin_transfer_letter: ReadLetter
+    get_admin_transfer: GetAdminTransfer  # node(AdminTransfer)
+    list_enterprise_admin_transfers: ListEnterpriseAdminTransfers  # Enterprise.adminTransfers
     transfers: BankTransferUseCases  # §5.1.2 bank transfer, §5.1.3 manual review, §8.6 information change
     services: ServiceApplicationUseCases  # §6.3 member service applications, §8.1 赠送服务
 
@@ -85,10 +91,12 @@ def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: Ente
         members=member_use_cases(uow, clock, hasher),
         invite_legal_rep_authorization=InviteLegalRepAuthorization(uow, hasher, clock, base_url),
         accept_legal_rep_invitation=AcceptLegalRepInvitation(uow, hasher, faces, sealer, documents, blobs, clock),
-        request_admin_transfer=RequestAdminTransfer(uow, transfer_letters, blobs, clock),
+        request_admin_transfer=RequestAdminTransfer(uow, transfer_letters, blobs, clock, base_url),
         approve_admin_transfer=ApproveAdminTransfer(uow, codes, issue_event_certificate, transfer_letters, blobs,
                                                     appearances, seal_images, hasher, clock),
         read_admin_transfer_letter=read_admin_transfer_letter(uow, blobs),
+        get_admin_transfer=GetAdminTransfer(uow, clock),
+        list_enterprise_admin_transfers=ListEnterpriseAdminTransfers(uow, clock),
         transfers=bank_transfer_use_cases(uow, clock, bank=bank, cipher=cipher, hasher=hasher, sealer=sealer,
                                           blobs=blobs, images=images, documents=documents, upload_limit=upload_limit),
         services=service_application_use_cases(uow, clock, letters=service_letters, blobs=blobs, codes=codes,

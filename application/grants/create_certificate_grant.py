@@ -23,6 +23,7 @@ from application.certificates.claim_enterprise_certificate import current_org_pa
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.certified_access import certified_and_administered
 from application.enterprises.member_access import notify
+from application.global_ids import global_id
 from application.grants.access import entitlement_end, letter_content
 from application.grants.ports import GrantLetterDocuments
 from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
@@ -39,7 +40,8 @@ APPROVAL_PATH = "/app/certificate-grants/approve"
 
 
 def approval_url(base_url: str, grant_id: UUID) -> str:
-    return f"{base_url.rstrip('/')}{APPROVAL_PATH}?grant={grant_id}"
+    """The link the legal rep signs at; it carries the global ID `approveCertificateGrant(grantId)` takes."""
+    return f"{base_url.rstrip('/')}{APPROVAL_PATH}?grant={global_id('CertificateGrant', grant_id)}"
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,19 @@ class AdminTransfer:
                 and to_membership.id == self.to_membership_id and to_membership.enterprise_id == self.enterprise_id
                 and not to_membership.is_admin)
 
+    def status_at(self, now: datetime, from_membership: Membership | None,
+                  to_membership: Membership | None) -> AdminTransferStatus:
+        """What the transfer is now, before anyone records it: a pending one past its week is EXPIRED, and one whose
+        roles moved since (the giver no longer admin, the receiver gone or admin already) is CANCELLED — the next act
+        on the enterprise's transfers records exactly that (request_admin_transfer.settle_stale_pending)."""
+        if not self.is_pending:
+            return self.status
+        if self.is_expired(now):
+            return AdminTransferStatus.EXPIRED
+        if not self.still_applies(from_membership, to_membership):
+            return AdminTransferStatus.CANCELLED
+        return AdminTransferStatus.PENDING
+
     def ensure_signable(self, now: datetime) -> None:
         if not self.is_pending:
             raise AdminTransferClosed(field="transferId")

@@ -131,6 +131,26 @@ class CertificateGrant:
                    platform_id=platform_id, operations=ops, ends_at=ends_at, granted_by=granted_by, created_at=now,
                    seal_ids=seals)
 
+    @classmethod
+    def for_paid_application(cls, *, enterprise_id: UUID, membership_id: UUID, member_account_id: UUID,
+                             platform_id: UUID, operations: list[str], last_day: date, approved_by: UUID,
+                             approved_at: datetime, letter_blob_id: str, letter_sha256: str, signed_blob_id: str,
+                             signed_sha256: str, certificate_id: UUID, order_id: UUID,
+                             now: datetime) -> CertificateGrant:
+        """§6.3 / §8.5.3: a member's service application the legal rep approved (by signing the 服务申请授权书) and
+        the member paid for is the grant it asked for. The signed application letter is its approval, the paid order
+        its payment, so it is born ACTIVE, through the same transitions as any grant, and ends like any grant."""
+        grant = cls.create(enterprise_id=enterprise_id, membership_id=membership_id,
+                           member_account_id=member_account_id, platform_id=platform_id, operations=operations,
+                           valid_until=last_day, latest_end=None, granted_by=approved_by, now=now)
+        grant.draw_up_letter(letter_blob_id, letter_sha256)
+        grant.approve(by=approved_by, signed_blob_id=signed_blob_id, signed_sha256=signed_sha256,
+                      certificate_id=certificate_id, now=now)
+        grant.approved_at = approved_at  # when the legal rep signed, not when the member paid
+        grant.order_placed(order_id)
+        grant.activate(order_id, now)
+        return grant
+
     @property
     def valid_until(self) -> date:
         return (self.ends_at.astimezone(CHINA) - timedelta(days=1)).date()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pytest_bdd import given, parsers, then, when
@@ -127,3 +128,65 @@ def _(world: World, who: str) -> None:
 def _(world: World, who: str) -> None:
     assert world.run(world.driver.admin_transfer_letter(_person(world, who).session, _t(world)["transfer"].letter_id,
                                                         signed=True)) is None
+
+
+# ---------------------------------------------------------------- finding the transfer (issue 19): link, node, list
+
+
+def _link_in_sms(world: World, person: Person, words: str) -> str:
+    links = [u for t in world.run(world.driver.sms_texts(person.phone)) if words in t
+             for u in re.findall(r"https?://\S+", t)]
+    assert links, f"no link about {words} reached {person.phone}"
+    return links[-1]
+
+
+@then(parsers.parse('"{who}" 从短信中的链接打开的正是该管理员转授：由 "{giver}" 转授给 "{receiver}"，状态"{status}"'))
+def _(world: World, who: str, giver: str, receiver: str, status: str) -> None:
+    person = _person(world, who)
+    url = _link_in_sms(world, person, "管理员变更授权书")
+    seen = world.run(world.driver.open_admin_transfer_link(person.session, url))
+    assert seen is not None and seen.id == _t(world)["transfer"].id, seen
+    assert (seen.from_admin_name, seen.to_admin_name, seen.status) == (giver, receiver, TRANSFER_STATUSES[status])
+
+
+def _listed(world: World, who: str, ename: str, *, pending_only: bool):
+    return world.run(world.driver.enterprise_admin_transfers(_person(world, who).session,
+                                                             _enterprise_id(world, ename), pending_only=pending_only))
+
+
+@then(parsers.parse('"{who}" 在企业 "{ename}" 的待签署管理员转授中看到由 "{giver}" 转授给 "{receiver}" 的一项'))
+def _(world: World, who: str, ename: str, giver: str, receiver: str) -> None:
+    found = _listed(world, who, ename, pending_only=True)
+    assert [(t.from_admin_name, t.to_admin_name, t.status) for t in found] == [(giver, receiver, "PENDING")], found
+    _t(world)["listed"] = found[0]
+
+
+@then(parsers.parse('"{who}" 在企业 "{ename}" 的待签署管理员转授中看不到任何转授'))
+def _(world: World, who: str, ename: str) -> None:
+    assert _listed(world, who, ename, pending_only=True) == []
+
+
+@then(parsers.parse('"{who}" 在企业 "{ename}" 的管理员转授中看不到任何转授'))
+def _(world: World, who: str, ename: str) -> None:
+    assert _listed(world, who, ename, pending_only=False) == []
+
+
+@then(parsers.parse('"{who}" 能查看该管理员转授，状态"{status}"'))
+def _(world: World, who: str, status: str) -> None:
+    seen = world.run(world.driver.admin_transfer(_person(world, who).session, _t(world)["transfer"].id))
+    assert seen is not None and seen.status == TRANSFER_STATUSES[status], seen
+
+
+@then(parsers.parse('"{who}" 看不到该管理员转授'))
+def _(world: World, who: str) -> None:
+    session = _person(world, who).session
+    assert world.run(world.driver.admin_transfer(session, _t(world)["transfer"].id)) is None
+    assert world.run(world.driver.admin_transfer_letter(session, _t(world)["transfer"].letter_id,
+                                                        signed=False)) is None
+
+
+@when(parsers.parse('"{who}" 用"{kind}"和收到的签署验证码签署待签署列表中的管理员转授'))
+def _(world: World, who: str, kind: str) -> None:
+    person = _person(world, who)
+    code = _sign_code(world, person)
+    world.attempt(world.driver.approve_admin_transfer(person.session, _t(world)["listed"].id, APPEARANCES[kind], code))

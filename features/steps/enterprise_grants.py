@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -199,6 +200,26 @@ def _(world: World, status: str) -> None:
     assert _status(world) == STATUSES[status]
 
 
+def _my_grants(world: World, name: str):
+    session, _ = _person(world, name)
+    return world.run(world.driver.my_certificate_grants(session))
+
+
+@then(parsers.parse('"{name}" 持有交易平台 "{platform}" 的证书授权，服务 "{ops}"，有效期 {months:d} 个月，状态"{status}"'))
+def _(world: World, name: str, platform: str, ops: str, months: int, status: str) -> None:
+    [grant] = _my_grants(world, name)
+    assert (grant.platform_id, grant.operations, grant.status) == (
+        _platform(world, platform).id, _words(ops, OPERATIONS), STATUSES[status]), grant
+    # Through the last day of the enterprise's service the purchase created (months from payment, Beijing time).
+    lasts = (grant.valid_until - world.driver.today()).days
+    assert 28 * months <= lasts <= 31 * months + 1, grant
+
+
+@then(parsers.parse('"{name}" 持有的证书授权状态是"{status}"'))
+def _(world: World, name: str, status: str) -> None:
+    assert [g.status for g in _my_grants(world, name)] == [STATUSES[status]]
+
+
 @then(parsers.parse('"{name}" 没有可用的企业证书'))
 def _(world: World, name: str) -> None:
     session, _ = _person(world, name)
@@ -254,6 +275,19 @@ def _(world: World, enterprise: str, name: str) -> None:
     assert (holder["kind"], holder["name"], holder["creditCode"]) == ("ENTERPRISE", enterprise, "91110108MA01ABCD1E")
     assert len(holder["unifiedTransactionCode"]) == 32 and len(holder["personalTransactionCode"]) == 32
     assert holder.get("actingPersonName", name) == name and "*" in holder["maskedIdNumber"]
+
+
+@then("平台收到的登录签名可用企业的签名证书验证，签名内容绑定了本次业务")
+def _(world: World) -> None:
+    r = _result(world)
+    challenge = base64.b64decode(r["challenge"])
+    bound = json.loads(challenge)
+    assert (bound["tId"], bound["platformCode"], bound["operation"]) == (
+        _s(world)["created"].t_id, _s(world)["platform"].code, "LOGIN"), bound
+    assert r["holder"]["kind"] == "ENTERPRISE"
+    # The platform checks the signature against the certificate it received: the enterprise's signing certificate.
+    key = world.driver.certificate_public_key(r["signingCertificatePem"])
+    assert sm2.verify(key, challenge, base64.b64decode(r["signature"]))
 
 
 @then(parsers.parse("平台收到 {count:d} 份文件的签名，每份都可用企业的签名证书验证"))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pytest_bdd import given, parsers, then, when
 
 from domain.accounts.sms import SmsPurpose
@@ -60,6 +62,17 @@ def _(world: World) -> None:
     assert applied.approval_url and applied.approval_url.startswith("http")
     assert "/enterprise/service-application?id=" in applied.approval_url
     assert applied.approval_qr_content == applied.approval_url
+
+
+@then(parsers.parse('"{name}" 从短信中的审批链接打开的正是该服务申请，申请人 "{applicant}"，状态"{status}"'))
+def _(world: World, name: str, applicant: str, status: str) -> None:
+    session, phone = _person(world, name)
+    links = [u for t in world.run(world.driver.sms_texts(phone)) if "服务申请授权书" in t
+             for u in re.findall(r"https?://\S+", t)]
+    assert links, f"no approval link reached {phone}"
+    seen = world.run(world.driver.open_service_application_link(session, links[-1]))
+    assert seen is not None and seen.id == _a(world)["applied"].id, seen
+    assert (seen.applicant_name, seen.status) == (applicant, STATUSES[status])
 
 
 @when(parsers.parse('"{name}" 用"{kind}"和收到的签署验证码审批该服务申请'))

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from application.global_ids import global_id
 from domain.errors import NotFound
 
 
@@ -16,8 +17,7 @@ class Node:
 
 
 def to_global_id(type_name: str, local_id: UUID) -> strawberry.ID:
-    raw = f"{type_name}:{local_id}".encode()
-    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+    return strawberry.ID(global_id(type_name, local_id))
 
 
 def from_global_id(global_id: str, expected: str | None = None) -> tuple[str, UUID] | None:

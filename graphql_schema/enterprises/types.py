@@ -24,6 +24,7 @@ from graphql_schema.seals.types import SealType, SignatureAppearanceType
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType
     from graphql_schema.commerce.types import ServiceApplication
+    from graphql_schema.enterprises.admin_transfers import AdminTransferType
     from graphql_schema.enterprises.bank_transfers import BankTransferType, EnterpriseChangeType
     from graphql_schema.enterprises.member_types import (
         JoinApplicationConnection,
@@ -136,6 +137,17 @@ class EnterpriseType(Node):
         from graphql_schema.enterprises.service_applications import enterprise_service_applications
 
         return await enterprise_service_applications(info, self.id, pending_only)
+
+    # §8.4 管理员转授: where the legal rep finds the transfer he is asked to sign, and the admin follows it.
+    @strawberry.field(description="The enterprise's admin transfers (§8.4), newest first, for the ADMIN and the legal "
+                                  "rep (empty for anyone else); only the legal rep signs them. pendingOnly: the one "
+                                  "still waiting for the legal rep's signature.")
+    async def admin_transfers(self, info: Info, pending_only: bool = False
+                              ) -> list[Annotated[AdminTransferType,
+                                                  strawberry.lazy("graphql_schema.enterprises.admin_transfers")]]:
+        from graphql_schema.enterprises.admin_transfers import enterprise_admin_transfers
+
+        return await enterprise_admin_transfers(info, self.id, pending_only)
 
     # §8.2 印章管理.
     @strawberry.field(description="The enterprise's seals, oldest first: all of them for the admins and the legal rep, "

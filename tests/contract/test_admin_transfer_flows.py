@@ -7,6 +7,9 @@ adding members (§8.1) land."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qs, urlparse
+
 from adapters.documents.pades.validation import async_validate_pdf
 from graphql_schema.common.node import from_global_id, to_global_id
 from tests.contract.test_certificates_flows import sms_code, verified
@@ -143,3 +146,75 @@ async def test_refusals_change_nothing(gql, container, client, clock):
     gql.token = tokens["王五"]
     r = (await gql.op("RequestAdminTransfer", {"enterpriseId": enterprise, "toMemberId": member}))
     assert [e["code"] for e in r["requestAdminTransfer"]["userErrors"]] == ["ADMIN_TRANSFER_PENDING"]
+
+
+TRANSFER_NODE = """query($id: ID!) { node(id: $id) { ... on AdminTransfer {
+  id status fromAdminName toAdminName approvalUrl approvalQrContent closedAt enterprise { id }
+  letter { documentUrl signedDocumentUrl }
+} } }"""
+TRANSFER_LIST = """query($id: ID!, $pending: Boolean!) { node(id: $id) { ... on Enterprise {
+  adminTransfers(pendingOnly: $pending) { id status toAdminName }
+} } }"""
+
+
+async def _data(gql, query: str, variables: dict, token: str) -> dict:
+    gql.token = token
+    body = await gql.raw(query, variables)
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+async def _listed(gql, token: str, enterprise: str, *, pending: bool) -> list[dict]:
+    found = (await _data(gql, TRANSFER_LIST, {"id": enterprise, "pending": pending}, token))["node"]
+    return found["adminTransfers"] if found else []
+
+
+async def test_the_legal_rep_finds_the_transfer_from_his_sms_and_his_own_queries(gql, container, client, clock):
+    """Issue 19, item 2 (§8.4), walked as the people in it: 王五 (admin) asks to hand admin to 李四; 张三, the legal
+    rep, is told by SMS, opens its link, finds the transfer by the ID it carries and among the enterprise's pending
+    transfers, reads the letter and approves the very transfer his queries showed him."""
+    enterprise, member, tokens, appearance = await _certified_with_admin_wang(gql, container, clock)
+    await verified(gql, container, ZHAO_PHONE, "赵六", id_number("19700101", "110101", "555"))
+    tokens["赵六"] = gql.token
+    await _join(container, clock, (await gql.op("Me"))["me"]["id"], enterprise)  # a member it does not concern
+    gql.token = tokens["王五"]
+    r = (await gql.op("RequestAdminTransfer", {"enterpriseId": enterprise, "toMemberId": member}))
+    transfer_id = r["requestAdminTransfer"]["transfer"]["id"]
+
+    await container.dispatcher().dispatch_due()
+    gql.token = tokens["张三"]
+    texts = [m["text"] for m in (await gql.op("SandboxSmsOutbox", {"phone": ZHANG_PHONE}))["sandbox"]["smsMessages"]]
+    links = [u for t in texts if "管理员变更授权书" in t for u in re.findall(r"https?://\S+", t)]
+    assert len(links) == 1, texts
+    [carried] = parse_qs(urlparse(links[0]).query)["id"]
+    assert carried == transfer_id  # the global ID the API takes
+    seen = (await _data(gql, TRANSFER_NODE, {"id": carried}, tokens["张三"]))["node"]
+    assert (seen["status"], seen["fromAdminName"], seen["toAdminName"], seen["enterprise"]) == (
+        "PENDING", "王五", "李四", {"id": enterprise})
+    assert seen["approvalUrl"] == seen["approvalQrContent"] == links[0] and seen["letter"]["signedDocumentUrl"] is None
+    [pending] = await _listed(gql, tokens["张三"], enterprise, pending=True)
+    assert pending == {"id": transfer_id, "status": "PENDING", "toAdminName": "李四"}
+    letter = await client.get(seen["letter"]["documentUrl"], headers={"Authorization": f"Bearer {tokens['张三']}"})
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    # The admin who asked follows it from his own view too.
+    assert (await _data(gql, TRANSFER_NODE, {"id": transfer_id}, tokens["王五"]))["node"]["status"] == "PENDING"
+    assert [t["id"] for t in await _listed(gql, tokens["王五"], enterprise, pending=True)] == [transfer_id]
+    # A member it does not concern, and an outsider's answer for an id never issued: nothing.
+    assert (await _data(gql, TRANSFER_NODE, {"id": transfer_id}, tokens["赵六"]))["node"] is None
+    assert await _listed(gql, tokens["赵六"], enterprise, pending=False) == []
+    hidden = await client.get(seen["letter"]["documentUrl"], headers={"Authorization": f"Bearer {tokens['赵六']}"})
+    assert hidden.status_code == 404
+
+    gql.token = tokens["张三"]
+    a = (await gql.op("ApproveAdminTransfer", {"transferId": pending["id"], "appearanceId": appearance,
+                                               "smsCode": await sms_code(gql, ZHANG_PHONE, "SIGN")}))
+    assert a["approveAdminTransfer"]["userErrors"] == [], a
+    assert (await _roles(gql, tokens["李四"]))[enterprise] == "ADMIN"
+    assert await _listed(gql, tokens["张三"], enterprise, pending=True) == []
+    assert [(t["id"], t["status"]) for t in await _listed(gql, tokens["李四"], enterprise, pending=False)] == [
+        (transfer_id, "APPROVED")]
+    # 王五, a plain member now, still sees the transfer that took his admin, with the signed letter.
+    after = (await _data(gql, TRANSFER_NODE, {"id": transfer_id}, tokens["王五"]))["node"]
+    assert (after["status"], after["approvalUrl"]) == ("APPROVED", None) and after["closedAt"]
+    assert after["letter"]["signedDocumentUrl"]
+    assert await _listed(gql, tokens["王五"], enterprise, pending=False) == []

@@ -61,10 +61,29 @@ async def test_round_trip_pending_lookup_and_the_swap(container):
         await u.commit()
     async with uow() as u:
         assert await u.admin_transfers.pending_for(e.id) is None
+        assert await u.admin_transfers.for_enterprise(e.id, pending_only=True) == []
         stored = await u.admin_transfers.get(t.id)
         assert stored.status is AdminTransferStatus.APPROVED and stored.signed_blob_id == "signed"
         roles = {m.id: m.is_admin for m in await u.memberships.for_enterprise(e.id)}
         assert roles == {giver.id: False, receiver.id: True}
+
+
+async def test_the_enterprise_s_transfers_newest_first_and_the_pending_one(container):
+    uow = container.uow
+    e, giver, receiver = await _company(uow)
+    older = _transfer(e, giver, receiver)
+    older.cancel(datetime.now(UTC))
+    newer = _transfer(e, giver, receiver)
+    async with uow() as u:
+        u.admin_transfers.add(older)
+        await u.commit()
+    async with uow() as u:
+        u.admin_transfers.add(newer)
+        await u.commit()
+    async with uow() as u:
+        assert [t.id for t in await u.admin_transfers.for_enterprise(e.id)] == [newer.id, older.id]
+        assert [t.id for t in await u.admin_transfers.for_enterprise(e.id, pending_only=True)] == [newer.id]
+        assert await u.admin_transfers.for_enterprise(giver.id) == []
 
 
 async def test_one_pending_transfer_per_enterprise_under_a_race(container):

@@ -11,10 +11,20 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from adapters.persistence import tables_enterprises
-from features.driver_admin_transfer import TransferInfo
+from features.driver_admin_transfer import TransferInfo, TransferView
 from graphql_schema.common.node import to_global_id
 
 MY_ACCOUNT = "query DriverMyAccount { me { id } }"
+TRANSFER_NODE = """query($id: ID!) {
+  node(id: $id) { ... on AdminTransfer { id status fromAdminName toAdminName } }
+}"""
+ENTERPRISE_TRANSFERS = """query($id: ID!, $pending: Boolean!) {
+  enterprise(id: $id) { adminTransfers(pendingOnly: $pending) { id status fromAdminName toAdminName } }
+}"""
+
+
+def _view(t: dict) -> TransferView:
+    return TransferView(t["id"], t["status"], t["fromAdminName"], t["toAdminName"])
 
 
 class AdminTransferGraphQLDriver:
@@ -64,3 +74,19 @@ class AdminTransferGraphQLDriver:
     async def admin_transfer_letter(self, session, letter_id: str, *, signed: bool) -> bytes | None:
         return await self._file(session, f"/files/letters/{letter_id}" + ("/signed" if signed else ""))
 
+    async def open_admin_transfer_link(self, session, url: str) -> TransferView | None:
+        """The legal rep's page passes the ID the link carries to node(id), as it is."""
+        from urllib.parse import parse_qs, urlparse
+
+        [carried] = parse_qs(urlparse(url).query)["id"]
+        return await self.admin_transfer(session, carried)
+
+    async def admin_transfer(self, session, transfer_id: str) -> TransferView | None:
+        t = (await self._query(TRANSFER_NODE, {"id": transfer_id}, session))["node"]
+        return _view(t) if t else None
+
+    async def enterprise_admin_transfers(self, session, enterprise_id: str, *, pending_only: bool
+                                         ) -> list[TransferView]:
+        e = (await self._query(ENTERPRISE_TRANSFERS, {"id": enterprise_id, "pending": pending_only},
+                               session))["enterprise"]
+        return [_view(t) for t in (e or {}).get("adminTransfers", [])]

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from features.driver import OrderView, Refused
-from features.driver_grants import GrantedCertificateInfo, GrantInfo
+from features.driver_grants import GrantedCertificateInfo, GrantInfo, MyGrantInfo
 from graphql_schema.common.node import to_global_id
 
 ENTERPRISE_GRANTS = """query($id: ID!) {
@@ -20,6 +20,7 @@ ENTERPRISE_GRANTS = """query($id: ID!) {
 CREATE_NAMING_SEALS = """mutation($input: CreateCertificateGrantInput!) {
   createCertificateGrant(input: $input) { grant { id status approvalUrl } userErrors { code field message } }
 }"""
+MY_GRANTS = """query { me { certificateGrants { id status platform { id } operations validUntil endReason } } }"""
 GRANT_LETTER = """query($id: ID!) {
   node(id: $id) { ... on CertificateGrant { letter { documentUrl signedDocumentUrl } } }
 }"""
@@ -71,6 +72,11 @@ class CertificateGrantGraphQLDriver:
         o = (await self._mutate("PlaceOrder", "placeOrder", {"planIds": plan_ids, "grantId": grant_id},
                                 session))["order"]
         return OrderView(o["id"], o["status"], o["amountFen"])
+
+    async def my_certificate_grants(self, session) -> list[MyGrantInfo]:
+        found = (await self._query(MY_GRANTS, {}, session))["me"]["certificateGrants"]
+        return [MyGrantInfo(g["id"], g["status"], self._local_id(g["platform"]["id"], "TradingPlatform"),
+                            g["operations"], date.fromisoformat(g["validUntil"]), g["endReason"]) for g in found]
 
     async def usable_enterprise_certificates(self, session) -> list[GrantedCertificateInfo]:
         me = (await self._op("MyCertificates", session=session))["me"]

@@ -17,7 +17,20 @@ APPLICATION_LETTER = """query($id: ID!) {
 }"""
 
 
+APPLICATION_NODE = """query($id: ID!) {
+  node(id: $id) { ... on ServiceApplication { id status applicantName } }
+}"""
+
+
 class ServiceApplicationsGraphQLDriver:
+    async def open_service_application_link(self, session, url: str) -> ServiceApplicationInfo | None:
+        """The legal rep's page passes the ID the link carries to node(id), as it is."""
+        from urllib.parse import parse_qs, urlparse
+
+        [carried] = parse_qs(urlparse(url).query)["id"]
+        a = (await self._query(APPLICATION_NODE, {"id": carried}, session))["node"]
+        return ServiceApplicationInfo(a["id"], a["status"], applicant_name=a["applicantName"]) if a else None
+
     async def apply_for_enterprise_service(self, session, enterprise_id: str, plan_id: str) -> ServiceApplicationInfo:
         a = (await self._mutate("ApplyForEnterpriseService", "applyForEnterpriseService",
                                 {"enterpriseId": enterprise_id, "planId": plan_id}, session))["application"]

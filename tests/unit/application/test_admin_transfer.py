@@ -11,6 +11,7 @@ import pytest
 from application.enterprises.approve_admin_transfer import ApproveAdminTransferCommand
 from application.enterprises.authorization_letters import SignAuthorizationLetterCommand
 from application.enterprises.request_admin_transfer import RequestAdminTransferCommand
+from application.global_ids import global_id
 from application.seals.signature_appearances import AppearanceKind
 from domain.accounts.sms import SmsPurpose
 from domain.enterprises.admin_transfer import (
@@ -28,7 +29,17 @@ from domain.enterprises.enterprise import (
 )
 from domain.enterprises.members import NotEnterpriseAdmin
 from domain.errors import Conflict, NotFound, SmsCodeInvalid
-from tests.app_fixture import CREDIT_CODE_2, DEFAULT_META, ID_LI, ID_WANG, ID_ZHANG, FakeApp, User, wrong_code
+from tests.app_fixture import (
+    CREDIT_CODE_2,
+    DEFAULT_META,
+    ID_LI,
+    ID_WANG,
+    ID_ZHANG,
+    FakeApp,
+    User,
+    id_number,
+    wrong_code,
+)
 
 ZHANG, LI, WANG, ZHAO = "13800138000", "13900139000", "13700137000", "13600136000"
 
@@ -283,3 +294,64 @@ async def test_roles_moving_during_the_signature_leave_everything_as_it_was(app:
     assert roles(app, c.enterprise_id)[li.account_id] == (False, False)
     assert app.db.tables["admin_transfers"][r.transfer.id].status is AdminTransferStatus.PENDING
     assert set(app.blobs.blobs) == blobs  # the signed copy is not left behind
+
+
+async def test_the_legal_rep_finds_the_transfer_from_his_sms_link_and_his_own_queries(app: FakeApp):
+    c = await admin_is_not_rep(app)
+    li = await app.verified_user(LI, "李四", ID_LI)
+    target = await join(app, li, c.enterprise_id)
+    r = await request(app, c.admin, c.enterprise_id, target.id)
+    # The SMS carries the link (the QR code's content too) with the global ID the API takes.
+    assert r.approval_url == r.qr_content == (
+        f"https://sxq.example/enterprise/admin-transfer?id={global_id('AdminTransfer', r.transfer.id)}")
+    await app.deliver()
+    [notice] = [m for m in app.sms.to(ZHANG) if m.purpose == "NOTICE" and "管理员变更授权书" in m.text]
+    assert notice.text.endswith(r.approval_url)
+
+    q = app.enterprises
+    for who in (c.legal_rep, c.admin):
+        [pending] = await q.list_enterprise_admin_transfers(who.principal, c.enterprise_id, pending_only=True)
+        assert (pending.transfer.id, pending.status) == (r.transfer.id, AdminTransferStatus.PENDING)
+        found = await q.get_admin_transfer(who.principal, r.transfer.id)
+        assert found is not None and found.status is AdminTransferStatus.PENDING
+    await approve(app, c.legal_rep, r.transfer.id)
+    for who in (c.legal_rep, li):  # li is the admin now
+        assert await q.list_enterprise_admin_transfers(who.principal, c.enterprise_id, pending_only=True) == []
+        [done] = await q.list_enterprise_admin_transfers(who.principal, c.enterprise_id)
+        assert done.status is AdminTransferStatus.APPROVED
+    # The former admin (a plain member now) still sees the transfer that concerned him, not the list.
+    seen = await q.get_admin_transfer(c.admin.principal, r.transfer.id)
+    assert seen is not None and seen.status is AdminTransferStatus.APPROVED
+    assert await q.list_enterprise_admin_transfers(c.admin.principal, c.enterprise_id) == []
+
+
+async def test_a_transfer_is_hidden_from_members_it_does_not_concern_and_from_outsiders(app: FakeApp):
+    c = await rep_is_admin(app)
+    li = await app.verified_user(LI, "李四", ID_LI)
+    target = await join(app, li, c.enterprise_id)
+    bystander_user = await app.verified_user(WANG, "王五", ID_WANG)
+    await join(app, bystander_user, c.enterprise_id)
+    outsider = await app.verified_user(ZHAO, "赵六", id_number("11010119900307001"))
+    r = await request(app, c.admin, c.enterprise_id, target.id)
+    q = app.enterprises
+    # The receiver sees it (it is about him), but does not get the enterprise's list.
+    assert (await q.get_admin_transfer(li.principal, r.transfer.id)).status is AdminTransferStatus.PENDING
+    assert await q.read_admin_transfer_letter(li.principal, r.transfer.id, signed=False) is not None
+    assert await q.list_enterprise_admin_transfers(li.principal, c.enterprise_id) == []
+    for who in (bystander_user.principal, outsider.principal, None):
+        assert await q.get_admin_transfer(who, r.transfer.id) is None
+        assert await q.read_admin_transfer_letter(who, r.transfer.id, signed=False) is None
+        assert await q.list_enterprise_admin_transfers(who, c.enterprise_id) == []
+    assert await q.get_admin_transfer(c.admin.principal, uuid4()) is None
+
+
+async def test_a_pending_transfer_that_can_no_longer_take_effect_is_not_offered_for_signing(app: FakeApp):
+    c = await admin_is_not_rep(app)
+    li = await app.verified_user(LI, "李四", ID_LI)
+    target = await join(app, li, c.enterprise_id)
+    r = await request(app, c.admin, c.enterprise_id, target.id)
+    app.clock.advance(days=7)
+    q = app.enterprises
+    assert await q.list_enterprise_admin_transfers(c.legal_rep.principal, c.enterprise_id, pending_only=True) == []
+    [expired] = await q.list_enterprise_admin_transfers(c.legal_rep.principal, c.enterprise_id)
+    assert expired.status is AdminTransferStatus.EXPIRED and expired.transfer.id == r.transfer.id

@@ -17,6 +17,7 @@ from application.commerce.pay_order import PayOrderCommand
 from application.commerce.place_order import PlaceOrderCommand
 from application.enterprises.authorization_letters import SignAuthorizationLetterCommand
 from application.enterprises.remove_member import RemoveMemberCommand
+from application.global_ids import global_id
 from application.grants.approve_certificate_grant import ApproveCertificateGrantCommand
 from application.grants.create_certificate_grant import CreateCertificateGrantCommand
 from application.grants.revoke_certificate_grant import RevokeCertificateGrantCommand
@@ -134,7 +135,7 @@ async def test_created_by_the_admin_it_waits_for_the_legal_rep_who_hears_of_it_w
     assert g.status is GrantStatus.AWAITING_APPROVAL and g.granted_by == other_admin.account_id
     await app.deliver()
     texts = [m.text for m in app.sms.to(w.rep.phone) if "企业证书授权书" in m.text]
-    assert texts and f"grant={g.id}" in texts[-1]
+    assert texts and f"grant={global_id('CertificateGrant', g.id)}" in texts[-1]  # the ID the API takes
 
 
 async def test_approval_signs_the_grant_letter_with_an_event_certificate(app):

@@ -411,3 +411,57 @@ async def test_only_the_allowed_roles_succeed(app: FakeApp, case, role):
             assert refused.value.code == unknown.value.code, name
         else:
             assert _refusal(refused.value) == _refusal(unknown.value), name
+
+
+# The read side of §8.4 (issue 19): who finds an admin transfer. In this world 李四 (the admin) asks to hand admin
+# to 王五 (the plain member, who receives it); 钱七, a plain member it does not concern, joins too. Only the legal
+# rep, the admin and the member receiving admin see the transfer and its letter; only the legal rep and the admin
+# get the enterprise's list. To everyone else it reads exactly as an id never issued.
+READ_ROLES = (*ROLES, "bystander")
+TRANSFER_SEEN = {"legal_rep", "admin", "member"}
+TRANSFER_LISTED = {"legal_rep", "admin"}
+
+
+def _transfer_ids(found) -> list[UUID]:
+    return [v.transfer.id for v in found]
+
+
+TRANSFER_READS: list[tuple[str, set[str], Callable[[World, Principal | None, UUID], Awaitable[object]]]] = [
+    ("node(AdminTransfer)", TRANSFER_SEEN,
+     lambda w, p, tid: w.app.enterprises.get_admin_transfer(p, tid)),
+    ("AdminTransferLetter file", TRANSFER_SEEN,
+     lambda w, p, tid: w.app.enterprises.read_admin_transfer_letter(p, tid, signed=False)),
+    ("Enterprise.adminTransfers", TRANSFER_LISTED,
+     lambda w, p, tid: w.app.enterprises.list_enterprise_admin_transfers(p, w.certified)),
+    ("Enterprise.adminTransfers(pendingOnly)", TRANSFER_LISTED,
+     lambda w, p, tid: w.app.enterprises.list_enterprise_admin_transfers(p, w.certified, pending_only=True)),
+]
+
+
+@pytest.mark.parametrize("role", READ_ROLES)
+@pytest.mark.parametrize("read", TRANSFER_READS, ids=[r[0] for r in TRANSFER_READS])
+async def test_only_the_people_concerned_find_an_admin_transfer(app: FakeApp, read, role):
+    name, allowed, look = read
+    w = await build_world(app)
+    transfer_id = await _admin_transfer(w)
+    bystander = await app.verified_user("13500135001", "钱七", ID_QIAN)
+    async with app.uow() as uow:
+        uow.memberships.add(Membership(enterprise_id=w.certified, account_id=bystander.account_id,
+                                       joined_at=app.clock.now()))
+        await uow.commit()
+    p = bystander.principal if role == "bystander" else w.principal(role)
+    before = Snapshot.of(app.db, ignore=IGNORED)
+    seen = await look(w, p, transfer_id)
+    if role not in allowed:
+        assert seen in (None, []), f"{name} shown to {role}"
+    elif isinstance(seen, list):
+        assert _transfer_ids(seen) == [transfer_id], name
+    elif isinstance(seen, bytes):
+        assert seen.startswith(b"%PDF"), name
+    else:
+        assert seen is not None and seen.transfer.id == transfer_id, name
+    # What an id never issued, or an enterprise that does not exist, answers: the same nothing.
+    assert await w.app.enterprises.get_admin_transfer(p, uuid4()) is None
+    assert await w.app.enterprises.list_enterprise_admin_transfers(p, uuid4()) == []
+    after = Snapshot.of(app.db, ignore=IGNORED)
+    assert [t for t in after.tables if after.tables[t] != before.tables.get(t)] == [], name

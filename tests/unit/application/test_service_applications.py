@@ -13,13 +13,16 @@ from application.commerce.place_order import PlaceOrderCommand
 from application.enterprises.apply_for_enterprise_service import ApplyForEnterpriseServiceCommand
 from application.enterprises.approve_service_application import ApproveServiceApplicationCommand
 from application.enterprises.gift_service import GiftServiceCommand
+from application.global_ids import global_id
 from application.seals.signature_appearances import AppearanceKind
 from domain.accounts.sms import SmsPurpose
+from domain.clock import CHINA_TZ
 from domain.commerce.entitlement import HolderKind
 from domain.commerce.order import OrderStatus
 from domain.commerce.payment import PaymentChannel
 from domain.enterprises.service_application import ServiceApplicationStatus as S
 from domain.errors import DomainError, ErrorCode
+from domain.grants.grant import GrantStatus
 from tests.app_fixture import DEFAULT_META, ID_WANG, FakeApp, id_number
 from tests.fakes import Snapshot
 from tests.unit.application.test_enterprise_orders import _enterprise, _member, _plans
@@ -72,7 +75,9 @@ async def test_apply_sign_buy_the_enterprise_holds_the_service(app: FakeApp):
     applied = await _apply(app, member, enterprise.id, company.id)
     a = applied.application
     assert a.status is S.PENDING_APPROVAL and applied.approval_url == applied.qr_content
-    assert applied.approval_url == f"https://sxq.example/enterprise/service-application?id={a.id}"
+    # The link carries the global ID the API takes (node(id), approveServiceApplication(applicationId)).
+    assert applied.approval_url == (f"https://sxq.example/enterprise/service-application?id="
+                                    f"{global_id('ServiceApplication', a.id)}")
     await app.deliver()
     notice = app.sms.last(rep.phone)
     assert notice is not None and "服务申请授权书" in notice.text and applied.approval_url in notice.text
@@ -96,6 +101,14 @@ async def test_apply_sign_buy_the_enterprise_holds_the_service(app: FakeApp):
         held = await uow.entitlements.for_holder(HolderKind.ENTERPRISE, enterprise.id)
         own = await uow.entitlements.for_holder(HolderKind.ACCOUNT, member.account_id)
     assert [e.plan_id for e in held] == [company.id] and own == []
+    # ... and the applicant holds the grant the application asked for, in the fulfilment's own transaction.
+    [grant] = await app.grants.my_certificate_grants(member.principal)
+    assert (grant.status_at(app.clock.now()), grant.platform_id, grant.operations, grant.order_id) == (
+        GrantStatus.ACTIVE, company.platform_id, held[0].operations, order.id)
+    assert grant.valid_until == held[0].valid_until.astimezone(CHINA_TZ).date()
+    assert (grant.member_account_id, grant.granted_by, grant.approved_at) == (
+        member.account_id, rep.account_id, approved.approved_at)
+    assert (grant.letter_blob_id, grant.signed_blob_id) == (a.letter_blob_id, approved.signed_blob_id)
     # Bought once: a second order for it is refused.
     await _refused(app, app.commerce.place_order(PlaceOrderCommand(member.principal, [company.id],
                                                                    service_application_id=a.id)),

@@ -129,3 +129,17 @@ def test_a_cancelled_transfer_is_final():
     with pytest.raises(AdminTransferClosed):
         approve(t, giver, receiver)
     assert t.status is AdminTransferStatus.CANCELLED
+
+
+def test_what_a_transfer_is_now_before_anyone_records_it():
+    t, giver, receiver = requested()
+    S = AdminTransferStatus
+    assert t.status_at(NOW, giver, receiver) is S.PENDING
+    assert t.status_at(NOW + TRANSFER_VALIDITY, giver, receiver) is S.EXPIRED
+    assert t.status_at(NOW, giver, None) is S.CANCELLED  # the receiver left
+    giver.is_admin = False
+    assert t.status_at(NOW, giver, receiver) is S.CANCELLED and t.status is S.PENDING  # nothing recorded
+    giver.is_admin = True
+    approve(t, giver, receiver)
+    # Once closed it is what was recorded, whatever the roles are now.
+    assert t.status_at(NOW + TRANSFER_VALIDITY, receiver, giver) is S.APPROVED

@@ -111,3 +111,19 @@ def test_a_grant_naming_no_seal_offers_any_and_names_none():
     g = grant()
     seal = uuid4()
     assert g.seal_ids == [] and g.offers_seal(seal) and not g.names_seal(seal)
+
+
+def test_a_paid_service_application_is_an_active_grant_that_ends_like_any_other():
+    approved_at, order_id, rep, cert = NOW - timedelta(days=2), uuid4(), uuid4(), uuid4()
+    g = CertificateGrant.for_paid_application(
+        enterprise_id=uuid4(), membership_id=uuid4(), member_account_id=MEMBER, platform_id=PLATFORM,
+        operations=["SIGN", "LOGIN"], last_day=date(2027, 3, 1), approved_by=rep, approved_at=approved_at,
+        letter_blob_id="letter", letter_sha256="l", signed_blob_id="signed", signed_sha256="s", certificate_id=cert,
+        order_id=order_id, now=NOW)
+    assert (g.status_at(NOW), g.operations, g.valid_until, g.order_id, g.activated_at) == (
+        GrantStatus.ACTIVE, ["LOGIN", "SIGN"], date(2027, 3, 1), order_id, NOW)
+    assert (g.granted_by, g.approved_by, g.approved_at, g.certificate_id) == (rep, rep, approved_at, cert)
+    assert (g.letter_blob_id, g.signed_blob_id) == ("letter", "signed")
+    assert g.allows(PLATFORM, ScanOperation.LOGIN, NOW) and not g.allows(uuid4(), ScanOperation.LOGIN, NOW)
+    assert g.status_at(datetime(2027, 3, 1, 16, 0, tzinfo=UTC)) is GrantStatus.EXPIRED
+    assert g.end(GrantEndReason.MEMBER_REMOVED, NOW) and g.status_at(NOW) is GrantStatus.ENDED
