@@ -20,7 +20,7 @@ from alembic import context, op
 from adapters.persistence.canonical_check import Checked, log_report, scan
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
