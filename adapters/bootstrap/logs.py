@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Their DEBUG lines quote SQL parameters (phone hashes, ciphertexts, tokens' keyed hashes): never below INFO.
+QUIET_BELOW_INFO = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
 
 
 class CappedFormatter(logging.Formatter):
@@ -31,3 +33,6 @@ def configure_logging(level: str, max_chars: int) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    for name in QUIET_BELOW_INFO:
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
