@@ -50,6 +50,19 @@ def client_meta(request: Request, trust_proxy: bool) -> RequestMeta:
     return RequestMeta(client_ip=ip, user_agent=(request.headers.get("user-agent") or "")[:200] or None)
 
 
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}
+
+
+def file_response(data: bytes, media_type: str, name: str, *, inline: bool = True) -> Response:
+    """A protected file: for its owner only (private, never stored by a cache), its type not to be second-guessed
+    (nosniff), and named — an upload is an attachment, so a browser opening the link downloads it rather than
+    render it in our origin; documents we render ourselves open inline."""
+    filename = f"{name}.{_EXTENSIONS.get(media_type, 'bin')}"
+    return Response(data, media_type=media_type, headers={
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'})
+
+
 def bearer(request: Request) -> str | None:
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
@@ -200,7 +213,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             # Same answer for "not yours" and "not there".
             return PlainTextResponse("not found", status_code=404)
         data, content_type = found
-        return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+        return file_response(data, content_type, f"review-{request.path_params['role']}"[:40], inline=False)
 
     async def seal_image(request: Request) -> Response:
         principal = await use_cases.authenticate(bearer(request))
@@ -213,7 +226,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if found is None:
             return PlainTextResponse("not found", status_code=404)  # "not yours" and "not there" alike
         data, content_type = found
-        return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+        # A seal face may be an upload (re-encoded like every accepted image) or our drawing: inline, it is an
+        # image the app shows.
+        return file_response(data, content_type, "seal")
 
     async def authorization_letter(request: Request) -> Response:
         principal = await use_cases.authenticate(bearer(request))
@@ -229,13 +244,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             data = await readers[ref[0]](principal, ref[1], signed=request.url.path.endswith("/signed"))
         if data is None:
             return PlainTextResponse("not found", status_code=404)  # members only; "not yours" looks like absent
-        return Response(data, media_type="application/pdf", headers={"Cache-Control": "private, no-store"})
+        return file_response(data, "application/pdf", "letter-signed" if request.url.path.endswith("/signed")
+                             else "letter")
 
     async def name_signature_image(request: Request) -> Response:
         png = await use_cases.name_signature_image(await use_cases.authenticate(bearer(request)))
         if png is None:
             return PlainTextResponse("not found", status_code=404)
-        return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+        return file_response(png, "image/png", "name-signature")
 
     async def sandbox_face_page(request: Request) -> Response:
         token = request.path_params["token"]
