@@ -809,8 +809,10 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         assert self._stack is not None
         self._stack.push_async_callback(client.aclose)
         ca = container.certificate_authority()
+        from tests.support.platform import resolving_to
+
         container.platform_callback_sender.override(providers.Object(HttpPlatformCallbackSender(
-            client, lambda: ca.service_signer(PLATFORM_CALLBACK), default_backend())))
+            client, lambda: ca.service_signer(PLATFORM_CALLBACK), default_backend(), resolving_to())))
         # Made again over the receiver: the outbox worker and the sandbox console (which delivers what is due).
         container.dispatcher.reset()
         container.sandbox_console.reset()
@@ -903,7 +905,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
 
         from adapters.ca.x509 import public_key_of
         from adapters.crypto.sm2 import default_backend
-        from adapters.vendors.platform_callbacks import callback_signing_string
+        from adapters.vendors.platform_callbacks import callback_signing_string, callback_url_of
 
         container, _ = await self._app()
         await container.dispatcher().dispatch_due()
@@ -912,7 +914,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         key = public_key_of(ax509.Certificate.load(der))
         bodies = []
         for request in self._callback_receiver:
-            if str(request.url) != platform.callback_url:
+            if callback_url_of(request) != platform.callback_url:  # sent to the checked address, Host the name
                 continue
             h = request.headers
             message = callback_signing_string(h["x-timestamp"], h["x-event-id"], request.content)
