@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint unit integration e2e pg-test schema bench clean
+.PHONY: run serve-production test install lint unit integration e2e pg-test schema bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ run: install
 	$(BIN)/sxq migrate
 	$(BIN)/sxq seed demo
 	$(BIN)/sxq serve
+
+# Production (README "Production"): the environment carries SXQ_MODE=production, SXQ_MASTER_KEY, the database and
+# the vendors; the CA was made once (`sxq ca init` or `sxq ca import`). No demo data: `sxq seed demo` is sandbox-only.
+serve-production: install
+	@test "$$SXQ_MODE" = production || { echo "serve-production: set SXQ_MODE=production (README: Production)" >&2; exit 2; }
+	$(BIN)/sxq serve --migrate
 
 lint: install
 	$(BIN)/ruff check .
