@@ -70,6 +70,8 @@ T = TypeVar("T")
 CLIENT = ("198.51.100.20", 5000)
 USER_AGENT = "Shuxinqian/1.0 (features over GraphQL)"
 AUTH_CODES = ("UNAUTHENTICATED", "FORBIDDEN")
+# What the HTTP layer refuses before GraphQL runs (adapters/http/limits.py): the client sees the code all the same.
+HTTP_REFUSALS = ("FILE_TOO_LARGE", "REQUEST_TOO_LARGE")
 
 # Fields that no contract document selects.
 CURRENT_SESSION = "query DriverCurrentSession { mySessions { id current } }"
@@ -102,7 +104,7 @@ def _data(body: dict[str, Any]) -> dict[str, Any]:
     if errors:
         for error in errors:
             code = (error.get("extensions") or {}).get("code")
-            if code in AUTH_CODES:
+            if code in AUTH_CODES or code in HTTP_REFUSALS:
                 raise Refused(code, error["message"])
         raise AssertionError(f"GraphQL errors: {json.dumps(errors, ensure_ascii=False)}")
     return body["data"]
