@@ -263,3 +263,16 @@ def test_settings_default_by_mode_and_can_be_changed():
                                 "SXQ_UPLOAD_MAX_BYTES": "1000"})
     assert limits.max_json_bytes == 2048 and limits.multipart_max_files == 5
     assert limits.multipart_max_bytes == 5 * 1000 + 2 * 2048 + 64 * 1024
+
+
+async def test_a_server_error_carries_the_security_headers_too(app, container, monkeypatch):
+    async def broken(self, token):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(type(container.use_cases().authenticate), "__call__", broken)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        r = await c.get("/files/reviews/x/front")
+    assert r.status_code == 500
+    for name, value in SECURITY.items():
+        assert r.headers.get(name) == value, name
