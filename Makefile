@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint unit integration e2e pg-test browser-test schema bench clean lock lock-upgrade lock-check
+.PHONY: run serve-production test install lint unit integration e2e pg-test browser-test schema bench clean lock lock-upgrade lock-check
 
 # Installs exactly what requirements.lock pins (hash-checked), then the project itself without resolving again.
 $(STAMP): pyproject.toml requirements.lock
@@ -20,6 +20,12 @@ run: install
 	@$(BIN)/sxq migrate
 	@$(BIN)/sxq seed demo
 	@$(BIN)/sxq serve
+
+# Production (README "Production"): the environment carries SXQ_MODE=production, SXQ_MASTER_KEY, the database and
+# the vendors; the CA was made once (`sxq ca init` or `sxq ca import`). No demo data: `sxq seed demo` is sandbox-only.
+serve-production: install
+	@test "$$SXQ_MODE" = production || { echo "serve-production: set SXQ_MODE=production (README: Production)" >&2; exit 2; }
+	$(BIN)/sxq serve --migrate
 
 lint: install
 	$(BIN)/ruff check .

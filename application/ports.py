@@ -318,6 +318,7 @@ class BlobStore(Protocol):
 
 
 class ImageInspector(Protocol):
-    def content_type(self, data: bytes) -> str:
-        """Decodes the bytes; returns image/jpeg or image/png or raises InvalidImage."""
+    def reencode(self, data: bytes) -> tuple[bytes, str]:
+        """Decodes the bytes and encodes the pixels again: returns what to store — no trailing data, no metadata —
+        and image/jpeg or image/png, or raises InvalidImage. Uploads are never stored as received."""
         ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -25,6 +26,7 @@ from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutati
 from graphql_schema.commerce.queries import CommerceQueries
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
 from graphql_schema.common.errors import should_mask
+from graphql_schema.common.hardening import HideSuggestions, log_errors
 from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
 from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
 from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationMutations
@@ -51,18 +53,21 @@ from graphql_schema.signing.mutations import SigningKeyMutations
 
 class _Schema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
-        # Auth refusals are expected traffic, not server faults: keep them out of the error log.
-        real = [e for e in errors if not (e.extensions and e.extensions.get("code") in ("UNAUTHENTICATED", "FORBIDDEN"))]
-        if real:
-            super().process_errors(real, execution_context)
+        # Not strawberry's logger: it writes each message (rejected variable values, query literals) at ERROR.
+        # Auth refusals are expected traffic and are not logged at all.
+        log_errors(errors, getattr(execution_context, "operation_name", None))
 
 
 @functools.cache
 def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int = 30,
-                 max_tokens: int = 2000) -> strawberry.Schema:
+                 max_tokens: int = 2000, introspection: bool | None = None,
+                 suggestions: bool | None = None) -> strawberry.Schema:
     """One schema per set of limits: it holds no request or container state (that comes in through the context),
     and building it — strawberry resolving every type — takes about a tenth of a second, which every app made
-    for a test would pay again."""
+    for a test would pay again. Introspection and "Did you mean" hints default to on in the sandbox and off in
+    production: integrators read the committed schema.graphql."""
+    introspection = sandbox if introspection is None else introspection
+    suggestions = sandbox if suggestions is None else suggestions
     queries = [NodeQuery, AccountQueries, OperatorQueries, CommerceQueries, ScanQueries, EnterpriseQueries]
     mutations = [AccountMutations, IdentityMutations, OperatorMutations, CertificateMutations, SealMutations,
                  CommerceMutations, CatalogueMutations, ScanMutations, EnterpriseMutations,
@@ -76,6 +81,8 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     # rule classes, and a limiter built per request makes new classes each time (the cache never hit).
     limits = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
               *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
+    if not introspection:
+        limits.append(NoSchemaIntrospectionCustomRule)
     Query = merge_types("Query", tuple(queries))
     Mutation = merge_types("Mutation", tuple(mutations))
     Subscription = merge_types("Subscription", (ScanSubscriptions,))
@@ -89,5 +96,6 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=should_mask, error_message="服务器内部错误，请稍后重试"),
+            *([] if suggestions else [HideSuggestions]),
         ],
     )

@@ -1306,11 +1306,11 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 class FakeImageInspector:
     """Trusts the magic bytes (the Pillow adapter decodes; a unit test needs only the verdict)."""
 
-    def content_type(self, data: bytes) -> str:
+    def reencode(self, data: bytes) -> tuple[bytes, str]:
         if data.startswith(PNG_MAGIC):
-            return "image/png"
+            return data, "image/png"
         if data.startswith(JPEG_MAGIC):
-            return "image/jpeg"
+            return data, "image/jpeg"
         raise InvalidImage()
 
 

@@ -39,6 +39,7 @@ from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4Gcm
 from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
 from adapters.vendors.bank_transfers import HttpBankTransferVerifier
+from adapters.vendors.destinations import DestinationGuard
 from adapters.vendors.enterprises import HttpEnterpriseVerifier
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
 from adapters.vendors.payments import UnconfiguredInvoiceIssuer, UnconfiguredPaymentGateway
@@ -191,18 +192,24 @@ class Container(containers.DeclarativeContainer):
     invoice_issuer = providers.Singleton(
         lambda s, blobs: SandboxInvoiceIssuer(blobs, _checked_font(s.cjk_font)) if s.sandbox
         else UnconfiguredInvoiceIssuer(), settings, blobs)
+    # Platforms' callback URLs (adapters/vendors/destinations.py): https and no address inside in production; the
+    # sandbox also takes http and loopback, for a platform running beside it.
+    callback_destinations = providers.Singleton(
+        lambda s: DestinationGuard(allow_http=s.sandbox, allow_loopback=s.sandbox), settings)
     commerce_use_cases = providers.Singleton(
-        lambda s, u, c, ca, gw, inv, blobs, h: commerce_use_cases(
+        lambda s, u, c, ca, gw, inv, blobs, h, dest: commerce_use_cases(
             u, c, ca=ca, keys=Sm2PublicKeyParser(), gateway=gw, issuer=inv, blobs=blobs, hasher=h,
-            policy=s.commerce_policy, base_url=s.base_url, callback_signer_certificate=_callback_signer_der(ca)),
-        settings, uow.provider, clock, certificate_authority, payment_gateway, invoice_issuer, blobs, secret_hasher)
+            policy=s.commerce_policy, base_url=s.base_url, callback_signer_certificate=_callback_signer_der(ca),
+            destinations=dest),
+        settings, uow.provider, clock, certificate_authority, payment_gateway, invoice_issuer, blobs, secret_hasher,
+        callback_destinations)
 
     # The scan services (SPEC §7): CMS signatures, signed callbacks to platforms through the outbox.
     document_signatures = providers.Singleton(Sm2DocumentSignatures, sm2_backend)
     platform_callback_sender = providers.Singleton(
-        lambda http, ca, sm2: HttpPlatformCallbackSender(http, lambda: ca.service_signer(PLATFORM_CALLBACK_SIGNER),
-                                                         sm2),
-        http_client, certificate_authority, sm2_backend)
+        lambda http, ca, sm2, dest: HttpPlatformCallbackSender(
+            http, lambda: ca.service_signer(PLATFORM_CALLBACK_SIGNER), sm2, dest),
+        http_client, certificate_authority, sm2_backend, callback_destinations)
     scan_use_cases = providers.Singleton(
         lambda s, u, c, h, sm2, sig, cos, vault, blobs, feed: scan_use_cases(
             u, c, hasher=h, sm2=sm2, signatures=sig, cosigning=cos, vault=vault, blobs=blobs, feed=feed,

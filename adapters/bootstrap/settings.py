@@ -14,6 +14,17 @@ from application.scans.policy import ScanPolicy
 from domain.accounts.account import LoginPolicy
 
 
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, got {raw!r}")
+
+
 def _int(env: dict[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -44,6 +55,16 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2000
     outbox_poll_seconds: float = 2.0
+    # Request bodies (adapters/http/limits.py): a JSON or other body, and multipart uploads (each file at most
+    # policies.identity.upload_max_bytes, at most this many files).
+    max_json_bytes: int = 1024 * 1024
+    multipart_max_files: int = 3
+    # Introspection and "Did you mean …?" hints; None: on in the sandbox, off in production (integrators read the
+    # committed schema.graphql).
+    graphql_introspection: bool | None = None
+    graphql_suggestions: bool | None = None
+    # Every log line is cut to this many characters (adapters/http/logs.py).
+    log_line_max_chars: int = 2000
     # The scan-session change feed across workers: Redis pub/sub when set (else PostgreSQL LISTEN/NOTIFY on
     # PostgreSQL, in-process on SQLite). See adapters/realtime/select.py.
     redis_url: str | None = None
@@ -62,6 +83,23 @@ class Settings:
         if self.allowed_origins is not None:
             return self.allowed_origins
         return SANDBOX_DEFAULT_ORIGINS if self.sandbox else ()
+
+    @property
+    def introspection(self) -> bool:
+        return self.sandbox if self.graphql_introspection is None else self.graphql_introspection
+
+    @property
+    def suggestions(self) -> bool:
+        return self.sandbox if self.graphql_suggestions is None else self.graphql_suggestions
+
+    @property
+    def upload_max_bytes(self) -> int:
+        return self.policies.identity.upload_max_bytes
+
+    @property
+    def multipart_max_bytes(self) -> int:
+        """The whole multipart body: every file at its limit, the operations and map fields, and the framing."""
+        return self.multipart_max_files * self.upload_max_bytes + 2 * self.max_json_bytes + 64 * 1024
 
     @property
     def db_url(self) -> str:
@@ -120,6 +158,11 @@ class Settings:
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),
+            max_json_bytes=_int(e, "SXQ_MAX_JSON_BYTES", 1024 * 1024),
+            multipart_max_files=_int(e, "SXQ_MULTIPART_MAX_FILES", 3),
+            graphql_introspection=_bool(e, "SXQ_GRAPHQL_INTROSPECTION", mode == "sandbox"),
+            graphql_suggestions=_bool(e, "SXQ_GRAPHQL_SUGGESTIONS", mode == "sandbox"),
+            log_line_max_chars=_int(e, "SXQ_LOG_LINE_MAX_CHARS", 2000),
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
                      for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK")},
         )

@@ -18,16 +18,21 @@ def _settings():
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from adapters.bootstrap.logs import configure_logging
     from adapters.cli.banner import banner
     from adapters.http.app import create_app
 
     settings = _settings()
+    configure_logging(settings.log_level, settings.log_line_max_chars)
     if args.migrate:
         cmd_migrate(args)
     app = create_app(settings)
     host, port = args.host or settings.host, args.port or settings.port
     print(banner(settings, host, port), flush=True)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=settings.trust_proxy)
+    # log_config=None: uvicorn's loggers go through the root handler above (its format and line cap).
+    # A WebSocket message is bounded like a JSON body.
+    uvicorn.run(app, host=host, port=port, log_config=None, log_level=settings.log_level.lower(),
+                proxy_headers=settings.trust_proxy, ws_max_size=settings.max_json_bytes)
     return 0
 
 

@@ -5,19 +5,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import logging
 from typing import Any
 
+from cross_web import HTTPException, StarletteRequestAdapter
+from cross_web.request import FormData as CrossWebFormData
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 
 from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
+from adapters.http.limits import (
+    BodyLimits,
+    BodyLimitSettings,
+    MalformedMultipart,
+    SecurityHeaders,
+    error_body,
+    read_multipart,
+)
 from adapters.http.origins import with_cors
 from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
@@ -38,23 +51,97 @@ def client_meta(request: Request, trust_proxy: bool) -> RequestMeta:
     return RequestMeta(client_ip=ip, user_agent=(request.headers.get("user-agent") or "")[:200] or None)
 
 
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}
+
+
+def file_response(data: bytes, media_type: str, name: str, *, inline: bool = True) -> Response:
+    """A protected file: for its owner only (private, never stored by a cache), its type not to be second-guessed
+    (nosniff), and named — an upload is an attachment, so a browser opening the link downloads it rather than
+    render it in our origin; documents we render ourselves open inline."""
+    filename = f"{name}.{_EXTENSIONS.get(media_type, 'bin')}"
+    return Response(data, media_type=media_type, headers={
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'})
+
+
 def bearer(request: Request) -> str | None:
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token else None
 
 
+def body_limits(settings: Settings) -> BodyLimitSettings:
+    return BodyLimitSettings(json_bytes=settings.max_json_bytes, multipart_bytes=settings.multipart_max_bytes,
+                             file_bytes=settings.upload_max_bytes, max_files=settings.multipart_max_files)
+
+
+_HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE"}
+
+
+def _bad_multipart(message: str = "multipart 请求格式不正确") -> HTTPException:
+    return HTTPException(400, message)
+
+
 class ShuxinqianGraphQL(GraphQL):
     def __init__(self, container: Container, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
             build_schema(sandbox=settings.sandbox, max_depth=settings.max_query_depth,
-                         max_aliases=settings.max_aliases, max_tokens=settings.max_tokens),
+                         max_aliases=settings.max_aliases, max_tokens=settings.max_tokens,
+                         introspection=settings.introspection, suggestions=settings.suggestions),
             graphql_ide="graphiql" if settings.sandbox else None,
             multipart_uploads_enabled=True,
             allowed_origins=settings.web_origins,  # the WebSocket Origin check (adapters/http/origins.py)
             **kwargs,
         )
         self._container, self._settings = container, settings
+        limits = body_limits(settings)
+
+        class BoundedRequestAdapter(StarletteRequestAdapter):
+            async def get_form_data(self) -> CrossWebFormData:
+                try:
+                    form = await read_multipart(self._request, limits)
+                except MalformedMultipart:
+                    raise _bad_multipart() from None
+                return CrossWebFormData(files=form, form=form)
+
+        self.request_adapter_class = BoundedRequestAdapter
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as e:
+            # A GraphQL-style body for what strawberry refuses before it runs anything (plain text by default).
+            response = Response(error_body(e.reason, _HTTP_CODES.get(e.status_code, "BAD_REQUEST")),
+                                status_code=e.status_code, media_type="application/json")
+        await response(scope, receive, send)
+
+    async def parse_multipart(self, request) -> dict[str, Any]:
+        """The GraphQL multipart request spec, checked: `operations` an object, `map` an object of part name →
+        list of "variables.…" paths, every named part a file that was sent. Anything else is the client's
+        mistake (400), never a server error."""
+        form = (await request.get_form_data()).form
+        try:
+            operations = json.loads(form.get("operations") or "")
+            files_map = json.loads(form.get("map") or "")
+        except (TypeError, ValueError):
+            raise _bad_multipart("multipart 请求的 operations 与 map 须为 JSON") from None
+        if not isinstance(operations, dict) or not isinstance(operations.get("variables") or {}, dict):
+            raise _bad_multipart("multipart 请求的 operations 须为 JSON 对象")
+        if not isinstance(files_map, dict) or not all(
+                isinstance(paths, list) and paths and all(isinstance(p, str) and p.startswith("variables.")
+                                                          for p in paths)
+                for paths in files_map.values()):
+            raise _bad_multipart("multipart 请求的 map 须为对象：文件部分 → [\"variables.…\"]")
+        files = {name: value for name, value in form.multi_items() if not isinstance(value, str)}
+        if missing := [name for name in files_map if name not in files]:
+            raise _bad_multipart(f"map 指向的文件部分不存在：{str(missing[0])[:40]}")
+        try:
+            return replace_placeholders_with_files(operations, files_map, files)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            raise _bad_multipart("map 中的路径不在 operations 的 variables 里") from None
 
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         use_cases = self._container.use_cases()
@@ -87,6 +174,17 @@ async def _prepare_ca(container: Container, settings: Settings) -> None:
     await container.certificate_authority().ensure_ready()
 
 
+class _App(Starlette):
+    """Starlette with the security headers outside its error middleware, so a 500 carries them too."""
+
+    def __init__(self, *args: Any, trust_proxy: bool, **kwargs: Any) -> None:
+        self._trust_proxy = trust_proxy
+        super().__init__(*args, **kwargs)
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(super().build_middleware_stack(), trust_proxy=self._trust_proxy)
+
+
 def create_app(settings: Settings | None = None, container: Container | None = None, *,
                run_worker: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
@@ -117,7 +215,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             # Same answer for "not yours" and "not there".
             return PlainTextResponse("not found", status_code=404)
         data, content_type = found
-        return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+        return file_response(data, content_type, f"review-{request.path_params['role']}"[:40], inline=False)
 
     async def seal_image(request: Request) -> Response:
         principal = await use_cases.authenticate(bearer(request))
@@ -130,7 +228,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if found is None:
             return PlainTextResponse("not found", status_code=404)  # "not yours" and "not there" alike
         data, content_type = found
-        return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+        # A seal face may be an upload (re-encoded like every accepted image) or our drawing: inline, it is an
+        # image the app shows.
+        return file_response(data, content_type, "seal")
 
     async def authorization_letter(request: Request) -> Response:
         principal = await use_cases.authenticate(bearer(request))
@@ -146,13 +246,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             data = await readers[ref[0]](principal, ref[1], signed=request.url.path.endswith("/signed"))
         if data is None:
             return PlainTextResponse("not found", status_code=404)  # members only; "not yours" looks like absent
-        return Response(data, media_type="application/pdf", headers={"Cache-Control": "private, no-store"})
+        return file_response(data, "application/pdf", "letter-signed" if request.url.path.endswith("/signed")
+                             else "letter")
 
     async def name_signature_image(request: Request) -> Response:
         png = await use_cases.name_signature_image(await use_cases.authenticate(bearer(request)))
         if png is None:
             return PlainTextResponse("not found", status_code=404)
-        return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+        return file_response(png, "image/png", "name-signature")
 
     async def sandbox_face_page(request: Request) -> Response:
         token = request.path_params["token"]
@@ -220,7 +321,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     routes += commerce_routes(use_cases, bearer)
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = _App(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimits, body_limits(settings))],
+               trust_proxy=settings.trust_proxy)
     app.state.container = container
     app.state.settings = settings
     return app

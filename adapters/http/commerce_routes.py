@@ -62,4 +62,5 @@ def commerce_routes(use_cases: UseCases, bearer) -> list[Route]:
 def _pdf(data: bytes, invoice_id: UUID | None) -> Response:
     name = f"invoice-{invoice_id}.pdf" if invoice_id else "invoice.pdf"
     return Response(data, media_type="application/pdf",
-                    headers={"Cache-Control": "private, no-store", "Content-Disposition": f'inline; filename="{name}"'})
+                    headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+                             "Content-Disposition": f'inline; filename="{name}"'})

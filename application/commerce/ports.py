@@ -157,6 +157,14 @@ class PlatformCertificateIssuer(Protocol):
         ...
 
 
+class CallbackDestinations(Protocol):
+    async def check_registration(self, url: str) -> None:
+        """Raises InvalidCallbackUrl (field callbackUrl) for a URL our server must not send to: one that is not
+        https in production, or whose address — literal or resolved now — is loopback, private, link-local or a
+        cloud metadata service. Deliveries check again (adapters/vendors/destinations.py)."""
+        ...
+
+
 class PublicKeyParser(Protocol):
     def sm2_spki_from_pem(self, pem: str) -> bytes:
         """The SubjectPublicKeyInfo DER of an SM2 public key PEM; ValueError unless the point is on the curve."""

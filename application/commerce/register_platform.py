@@ -12,7 +12,7 @@ from uuid import UUID
 
 from application.audit import audit
 from application.certificates.ports import CertificateAuthority, CertificateRequest, SubjectInfo
-from application.commerce.ports import PublicKeyParser
+from application.commerce.ports import CallbackDestinations, PublicKeyParser
 from application.context import Principal, require_operator
 from application.ports import Clock, UnitOfWorkFactory
 from domain.certificates.certificate import CertificateUsage
@@ -52,8 +52,11 @@ def der_to_pem(der: bytes, label: str = "CERTIFICATE") -> str:
 
 class RegisterPlatform:
     def __init__(self, uow: UnitOfWorkFactory, ca: CertificateAuthority, keys: PublicKeyParser, clock: Clock,
-                 callback_signer_certificate: Callable[[], Awaitable[bytes]] | None = None) -> None:
+                 callback_signer_certificate: Callable[[], Awaitable[bytes]] | None = None, *,
+                 destinations: CallbackDestinations | None = None) -> None:
         self._uow, self._ca, self._keys, self._clock = uow, ca, keys, clock
+        # The network check of the callback URL; the use-case tests leave it out (their URLs go nowhere).
+        self._destinations = destinations
         # DER of OUR platform-callback signer (scan callbacks are signed with it): what the platform must trust.
         self._callback_signer = callback_signer_certificate
 
@@ -71,6 +74,8 @@ class RegisterPlatform:
         if not region:
             raise InvalidInput("请填写平台所属地区", field="region")
         url = check_callback_url(cmd.callback_url)
+        if self._destinations is not None:
+            await self._destinations.check_registration(url)
         try:
             point = self._keys.sm2_spki_from_pem(bounded(cmd.public_key_pem or "", field="publicKeyPem",
                                                          max_len=4000, strip=False))

@@ -16,6 +16,7 @@ from application.commerce.pay_order import PayOrder
 from application.commerce.place_order import PlaceOrder
 from application.commerce.policy import CommercePolicy
 from application.commerce.ports import (
+    CallbackDestinations,
     InvoiceIssuer,
     PaymentGateway,
     PlatformCertificateIssuer,
@@ -52,10 +53,12 @@ class CommerceUseCases:
 
 def commerce_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, ca, keys: PublicKeyParser,
                        gateway: PaymentGateway, issuer: InvoiceIssuer, blobs: BlobStore, hasher: SecretHasher,
-                       policy: CommercePolicy, base_url: str, callback_signer_certificate=None) -> CommerceUseCases:
+                       policy: CommercePolicy, base_url: str, callback_signer_certificate=None,
+                       destinations: CallbackDestinations | None = None) -> CommerceUseCases:
     links = InvoiceLinks(hasher, clock, policy)
     return CommerceUseCases(
-        register_platform=RegisterPlatform(uow, ca, keys, clock, callback_signer_certificate),
+        register_platform=RegisterPlatform(uow, ca, keys, clock, callback_signer_certificate,
+                                           destinations=destinations),
         create_service_plan=CreateServicePlan(uow, clock),
         list_trading_platforms=ListTradingPlatforms(uow),
         catalogue=GetCatalogue(uow),

@@ -88,7 +88,8 @@ class ConfirmBankTransfer:
     async def __call__(self, cmd: ConfirmBankTransferCommand) -> TransferConfirmed:
         p = require_account(cmd.principal)
         # Bad input changes nothing and costs no try.
-        content_type = checked_letter(self._images, cmd.signed_letter, self.upload_limit, "signedLetter")
+        letter = checked_letter(self._images, cmd.signed_letter, self.upload_limit, "signedLetter")
+        content_type = letter.content_type
         code = identifier(cmd.code)
         if not is_ascii_digits(code, 6):
             raise DomainError("请输入打款备注中的6位数字验证码", field="code")
@@ -99,8 +100,7 @@ class ConfirmBankTransfer:
                 raise NotFound("打款认证不存在", field="transferId")
             await administered(uow, p.id, transfer.enterprise_id, "transferId")
         failure = await self._bank_failure(transfer.bank_reference) if transfer.is_open else None
-        assert cmd.signed_letter is not None
-        blob_id = await self._blobs.put(cmd.signed_letter.data, content_type)
+        blob_id = await self._blobs.put(letter.data, content_type)
         try:
             attempt = 1
             while True:

@@ -72,7 +72,8 @@ class CreateEnterprise:
         code = CreditCode.parse(cmd.credit_code, field="creditCode")
         rep_name = normalize_legal_name(cmd.legal_rep_name, field="legalRepName")
         rep_number = IdNumber.parse(cmd.legal_rep_id_number, field="legalRepIdNumber").value
-        content_type = checked_image(self._images, cmd.licence, self.upload_limit, "businessLicence")
+        licence = checked_image(self._images, cmd.licence, self.upload_limit, "businessLicence")
+        content_type = licence.content_type
         async with self._uow() as uow:
             identity = await uow.identities.for_account(p.id)
             if identity is None or not identity.is_verified:
@@ -83,8 +84,7 @@ class CreateEnterprise:
             result = await self._verifier.check(name, code.value, rep_name, rep_number)
         except ExternalServiceUnavailable:
             raise ServiceUnavailable("企业信息核验服务暂不可用，请稍后重试") from None
-        assert cmd.licence is not None
-        blob_id = await self._blobs.put(cmd.licence.data, content_type)
+        blob_id = await self._blobs.put(licence.data, content_type)
         enterprise_id = uuid4()
         try:
             async with self._uow() as uow:

@@ -72,8 +72,9 @@ class RequestEnterpriseChange:
         new_rep = self._new_rep(cmd)
         if new_name is None and new_rep is None:
             raise NothingToChange(field="newName")
-        licence_type = checked_image(self._images, cmd.licence, self.upload_limit, "businessLicence")
-        letter_type = checked_letter(self._images, cmd.signed_letter, self.upload_limit, "signedLetter")
+        licence = checked_image(self._images, cmd.licence, self.upload_limit, "businessLicence")
+        letter = checked_letter(self._images, cmd.signed_letter, self.upload_limit, "signedLetter")
+        licence_type, letter_type = licence.content_type, letter.content_type
         async with self._uow() as uow:
             enterprise = await self._check(uow, p.id, cmd.enterprise_id)
             rep_evidence: LegalRepEvidence | None = None
@@ -83,9 +84,8 @@ class RequestEnterpriseChange:
                     rep_evidence = None  # the same person: nothing to change there
             if (new_name is None or new_name == enterprise.name) and rep_evidence is None:
                 raise NothingToChange(field="newName")
-        assert cmd.licence is not None and cmd.signed_letter is not None
-        licence_blob = await self._blobs.put(cmd.licence.data, licence_type)
-        letter_blob = await self._blobs.put(cmd.signed_letter.data, letter_type)
+        licence_blob = await self._blobs.put(licence.data, licence_type)
+        letter_blob = await self._blobs.put(letter.data, letter_type)
         try:
             async with self._uow() as uow:
                 now = self._clock.now()

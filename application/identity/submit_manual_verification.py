@@ -52,12 +52,13 @@ class SubmitManualVerification:
     def upload_limit(self) -> int:
         return self._policy.upload_max_bytes
 
-    def _check_image(self, image: UploadedImage, field: str) -> str:
+    def _check_image(self, image: UploadedImage, field: str) -> tuple[bytes, str]:
+        """The photo to store (encoded again from its pixels) and its type."""
         if len(image.data) > self._policy.upload_max_bytes:
             limit = self._policy.upload_max_bytes // (1024 * 1024)
             raise FileTooLarge(f"图片不能超过 {limit}MB", field=field)
         try:
-            return self._images.content_type(image.data)
+            return self._images.reencode(image.data)
         except InvalidImage as err:
             raise err.at(field)
 
@@ -70,9 +71,9 @@ class SubmitManualVerification:
         if cmd.expires_on <= today:
             raise DocumentExpired(field="expiresOn")
         images = {
-            "front": (cmd.front, self._check_image(cmd.front, "frontImage")),
-            "back": (cmd.back, self._check_image(cmd.back, "backImage")),
-            "portrait": (cmd.portrait, self._check_image(cmd.portrait, "portraitImage")),
+            "front": self._check_image(cmd.front, "frontImage"),
+            "back": self._check_image(cmd.back, "backImage"),
+            "portrait": self._check_image(cmd.portrait, "portraitImage"),
         }
         evidence = self._sealer.seal(p.id, doc_type, name, number, expires_on=cmd.expires_on)
         async with self._uow() as uow:
@@ -80,8 +81,8 @@ class SubmitManualVerification:
 
         stored: dict[str, str] = {}
         try:
-            for role, (image, content_type) in images.items():
-                stored[role] = await self._blobs.put(image.data, content_type)
+            for role, (data, content_type) in images.items():
+                stored[role] = await self._blobs.put(data, content_type)
             async with self._uow() as uow:
                 now = self._clock.now()
                 identity = await identity_of(uow, p.id)

@@ -16,7 +16,7 @@ from application.identity.submit_manual_verification import UploadedImage
 from application.ports import BlobStore, Clock, ImageInspector, UnitOfWork, UnitOfWorkFactory
 from application.seals.list_my_seals import SealView
 from application.seals.seal_acts import capture_handwritten_act
-from application.seals.uploads import checked_image
+from application.seals.uploads import CleanUpload, checked_image
 from application.signing.cosigning import CoSigning, NeedsCoSignature, live_key
 from domain.identity.identity import Identity
 from domain.seals.seal import FaceSource, Seal, SealKind
@@ -40,23 +40,25 @@ class CaptureHandwrittenSignature:
         self._clock, self.upload_limit = clock, upload_limit
 
     async def _check(self, uow: UnitOfWork, account_id: UUID, cmd: CaptureHandwrittenSignatureCommand
-                     ) -> tuple[Identity, str]:
+                     ) -> tuple[Identity, CleanUpload]:
         """Everything that can be refused without the co-signature, so no attempt is spent on it."""
         identity = await verified_identity(uow, account_id)
-        content_type = checked_image(self._inspector, cmd.image, self.upload_limit, "image")
+        upload = checked_image(self._inspector, cmd.image, self.upload_limit, "image")
         await live_key(uow, account_id)
-        return identity, content_type
+        return identity, upload
 
     async def __call__(self, cmd: CaptureHandwrittenSignatureCommand) -> SealView | NeedsCoSignature:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
-            identity, content_type = await self._check(uow, p.id, cmd)
+            identity, upload = await self._check(uow, p.id, cmd)
             assert cmd.image is not None  # checked_image refused otherwise
             act = capture_handwritten_act(cmd.image.data, identity.legal_name)
             if cmd.co_signature is None:
                 return await self._cosigning.first_call(uow, p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
-        blob = await self._blobs.put(cmd.image.data, content_type)
+        # The act co-signed is over the image as sent (what the phone showed); what is kept is re-encoded.
+        content_type = upload.content_type
+        blob = await self._blobs.put(upload.data, content_type)
         try:
             async with self._uow() as uow:
                 now = self._clock.now()

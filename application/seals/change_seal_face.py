@@ -16,7 +16,7 @@ from application.seals.list_my_seals import SealView, own_seal
 from application.seals.personal_name_seal import PNG
 from application.seals.ports import SealImages
 from application.seals.seal_acts import change_face_act
-from application.seals.uploads import checked_image
+from application.seals.uploads import CleanUpload, checked_image
 from application.signing.cosigning import CoSigning, NeedsCoSignature, live_key
 from domain.errors import InvalidInput
 from domain.seals.seal import (
@@ -51,7 +51,8 @@ class ChangeSealFace:
         self._blobs, self._clock, self.upload_limit = blobs, clock, upload_limit
         self._org = ChangeOrgSealFace(uow, cosigning, images, blobs, clock)
 
-    async def _check(self, uow: UnitOfWork, account_id: UUID, cmd: ChangeSealFaceCommand) -> tuple[Seal, str]:
+    async def _check(self, uow: UnitOfWork, account_id: UUID, cmd: ChangeSealFaceCommand
+                     ) -> tuple[Seal, CleanUpload | None]:
         """Everything that can be refused without the co-signature, so no attempt is spent on it."""
         seal = await own_seal(uow, account_id, cmd.seal_id)
         if not seal.kind.is_personal:
@@ -67,9 +68,9 @@ class ChangeSealFace:
             raise InvalidInput("请选择印章样式或上传图片，二者选一", field="image")
         if cmd.style is not None and (seal.kind is not SealKind.PERSONAL_NAME or cmd.style not in PERSONAL_STYLES):
             raise SealStyleNotAllowed(field="style")
-        content_type = checked_image(self._inspector, cmd.image, self.upload_limit, "image") if cmd.image else PNG
+        upload = checked_image(self._inspector, cmd.image, self.upload_limit, "image") if cmd.image else None
         await live_key(uow, account_id)
-        return seal, content_type
+        return seal, upload
 
     async def __call__(self, cmd: ChangeSealFaceCommand) -> SealView | NeedsCoSignature:
         p = require_account(cmd.principal)
@@ -78,16 +79,16 @@ class ChangeSealFace:
         if found is not None and found.is_org:
             return await self._org(cmd)
         async with self._uow() as uow:
-            seal, content_type = await self._check(uow, p.id, cmd)
+            seal, upload = await self._check(uow, p.id, cmd)
             act = change_face_act(cmd, seal.name)
             if cmd.co_signature is None:
                 return await self._cosigning.first_call(uow, p.id, act)
         approval = await self._cosigning.approve(p.id, act, [cmd.co_signature], cmd.meta)
         if cmd.style is not None:
-            data, source = self._images.personal_seal(seal.name, cmd.style), FaceSource.TEMPLATE
+            data, content_type, source = self._images.personal_seal(seal.name, cmd.style), PNG, FaceSource.TEMPLATE
         else:
-            assert cmd.image is not None
-            data, source = cmd.image.data, FaceSource.UPLOAD
+            assert upload is not None  # the act co-signed is over the image as sent; what is kept is re-encoded
+            data, content_type, source = upload.data, upload.content_type, FaceSource.UPLOAD
         blob = await self._blobs.put(data, content_type)
         try:
             async with self._uow() as uow:

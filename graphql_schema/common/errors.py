@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
@@ -12,8 +11,6 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.errors import DomainError, ErrorCode, Forbidden, Unauthenticated
-
-log = logging.getLogger(__name__)
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="Stable codes of user errors.")
 
@@ -91,7 +88,7 @@ def should_mask(error: GraphQLError) -> bool:
         return False
     if isinstance(original, GraphQLError):
         return should_mask(original)
-    log.error("unexpected error in a resolver", exc_info=original)
+    # Logged by the schema's process_errors (graphql_schema/common/hardening.py): class and frames, not message.
     return True
 
 

@@ -149,8 +149,9 @@ async def callbacks(container) -> list[dict]:
     http = httpx.AsyncClient(transport=httpx.MockTransport(receive))
     ca = container.certificate_authority()
     from adapters.ca.authority import PLATFORM_CALLBACK
+    from tests.support.platform import resolving_to
 
-    sender = HttpPlatformCallbackSender(http, lambda: ca.service_signer(PLATFORM_CALLBACK), sm2)
+    sender = HttpPlatformCallbackSender(http, lambda: ca.service_signer(PLATFORM_CALLBACK), sm2, resolving_to())
     async with container.uow() as uow:
         now = container.clock().now()
         batch = [m for m in await uow.outbox.claim_due(now, now + timedelta(seconds=60), 100)

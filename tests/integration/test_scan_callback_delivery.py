@@ -17,13 +17,13 @@ from sqlalchemy import select
 from adapters.ca.x509 import public_key_of
 from adapters.crypto.sm2 import default_backend
 from adapters.persistence import tables
-from adapters.vendors.platform_callbacks import callback_signing_string
+from adapters.vendors.platform_callbacks import callback_signing_string, callback_url_of
 from application.outbox import LEASE, backoff
 from application.scans.authenticate_platform import PlatformRequest
 from application.scans.callbacks import CALLBACK_TOPIC
 from application.scans.create_scan_session import CreateScanSessionCommand
 from domain.commerce.entitlement import ScanOperation
-from tests.support.platform import TestPlatform, register_platform
+from tests.support.platform import PUBLIC_ADDRESS, TestPlatform, register_platform, resolving_to
 
 sm2 = default_backend()
 
@@ -48,10 +48,12 @@ async def receiver(container):
     r = Receiver()
     client = httpx.AsyncClient(transport=httpx.MockTransport(r))
     container.http_client.override(providers.Object(client))
+    container.callback_destinations.override(providers.Object(resolving_to()))
     container.platform_callback_sender.reset()
     container.dispatcher.reset()
     yield r
     container.http_client.reset_override()
+    container.callback_destinations.reset_override()
     container.platform_callback_sender.reset()
     container.dispatcher.reset()
     await client.aclose()
@@ -94,7 +96,9 @@ async def test_a_platform_answering_500_gets_the_same_event_again_later(containe
     assert await dispatcher.dispatch_due() == 0
     assert len(receiver.requests) == 1
     first = receiver.requests[0]
-    assert str(first.url) == platform.callback_url
+    # To the address checked at delivery, under the registered name (Host; SNI for TLS).
+    assert callback_url_of(first) == platform.callback_url and first.url.host == PUBLIC_ADDRESS
+    assert first.extensions["sni_hostname"] == "platform.example" and first.headers["connection"] == "close"
     [pending] = await pending_callbacks(container)
     assert pending.attempts == 1 and "500" in pending.last_error
 

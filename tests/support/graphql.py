@@ -144,6 +144,8 @@ class GraphQLClient:
         data = {"operations": json.dumps({"query": self.document(operation), "variables": variables}),
                 "map": json.dumps(file_map)}
         resp = await self.http.post("/graphql", data=data, files=parts, headers=h)
+        if resp.status_code == 413:  # refused while it streamed in: a GraphQL-style body, no data
+            raise GraphQLError(json.dumps(resp.json()["errors"], ensure_ascii=False))
         assert resp.status_code == 200, resp.text
         body = resp.json()
         if body.get("errors"):

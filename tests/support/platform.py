@@ -112,3 +112,19 @@ class PlatformClient:
         if body.get("errors"):
             raise GraphQLError(json.dumps(body["errors"], ensure_ascii=False))
         return body["data"]
+
+
+# A public address for the platforms' made-up names (platform.example does not resolve): what the tests' resolver
+# answers, so deliveries pass the destination check and go to an address the test can see.
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+def resolving_to(address: str = PUBLIC_ADDRESS, *, sandbox: bool = True, names: dict[str, list[str]] | None = None):
+    """A destination guard as the container makes it, with a resolver that answers `address` for every name (or
+    what `names` says for the names it lists)."""
+    from adapters.vendors.destinations import DestinationGuard
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return (names or {}).get(host, [address])
+
+    return DestinationGuard(allow_http=sandbox, allow_loopback=sandbox, resolver=resolve)

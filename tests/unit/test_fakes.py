@@ -160,10 +160,10 @@ async def test_face_callbacks_must_carry_the_vendor_signature(clock) -> None:
 
 def test_image_inspector_knows_png_and_jpeg_only() -> None:
     i = FakeImageInspector()
-    assert i.content_type(png()) == "image/png"
-    assert i.content_type(jpeg()) == "image/jpeg"
+    assert i.reencode(png()) == (png(), "image/png")
+    assert i.reencode(jpeg()) == (jpeg(), "image/jpeg")
     with pytest.raises(InvalidImage):
-        i.content_type(b"%PDF-1.7 not an image")
+        i.reencode(b"%PDF-1.7 not an image")
 
 
 # ---- the counters' atomic statements and the serialisation locks (issue 13)

@@ -70,6 +70,8 @@ T = TypeVar("T")
 CLIENT = ("198.51.100.20", 5000)
 USER_AGENT = "Shuxinqian/1.0 (features over GraphQL)"
 AUTH_CODES = ("UNAUTHENTICATED", "FORBIDDEN")
+# What the HTTP layer refuses before GraphQL runs (adapters/http/limits.py): the client sees the code all the same.
+HTTP_REFUSALS = ("FILE_TOO_LARGE", "REQUEST_TOO_LARGE")
 
 # Fields that no contract document selects.
 CURRENT_SESSION = "query DriverCurrentSession { mySessions { id current } }"
@@ -102,7 +104,7 @@ def _data(body: dict[str, Any]) -> dict[str, Any]:
     if errors:
         for error in errors:
             code = (error.get("extensions") or {}).get("code")
-            if code in AUTH_CODES:
+            if code in AUTH_CODES or code in HTTP_REFUSALS:
                 raise Refused(code, error["message"])
         raise AssertionError(f"GraphQL errors: {json.dumps(errors, ensure_ascii=False)}")
     return body["data"]
@@ -809,8 +811,10 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         assert self._stack is not None
         self._stack.push_async_callback(client.aclose)
         ca = container.certificate_authority()
+        from tests.support.platform import resolving_to
+
         container.platform_callback_sender.override(providers.Object(HttpPlatformCallbackSender(
-            client, lambda: ca.service_signer(PLATFORM_CALLBACK), default_backend())))
+            client, lambda: ca.service_signer(PLATFORM_CALLBACK), default_backend(), resolving_to())))
         # Made again over the receiver: the outbox worker and the sandbox console (which delivers what is due).
         container.dispatcher.reset()
         container.sandbox_console.reset()
@@ -903,7 +907,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
 
         from adapters.ca.x509 import public_key_of
         from adapters.crypto.sm2 import default_backend
-        from adapters.vendors.platform_callbacks import callback_signing_string
+        from adapters.vendors.platform_callbacks import callback_signing_string, callback_url_of
 
         container, _ = await self._app()
         await container.dispatcher().dispatch_due()
@@ -912,7 +916,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         key = public_key_of(ax509.Certificate.load(der))
         bodies = []
         for request in self._callback_receiver:
-            if str(request.url) != platform.callback_url:
+            if callback_url_of(request) != platform.callback_url:  # sent to the checked address, Host the name
                 continue
             h = request.headers
             message = callback_signing_string(h["x-timestamp"], h["x-event-id"], request.content)
