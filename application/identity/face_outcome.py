@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from uuid import UUID
 
 from application.accounts.get_me import AccountView, load_account_view
 from application.audit import audit
@@ -28,6 +29,8 @@ from domain.errors import (
 )
 from domain.identity.face import FaceCheck, FaceCheckStatus, FacePurpose
 from domain.identity.identity import RealNameStatus
+
+_RACE_RETRIES = 3
 
 
 class FaceVerdict(StrEnum):
@@ -88,25 +91,16 @@ class CompleteFaceVerification:
         token = (cmd.token or "").strip()
         if not token or len(token) > 128:
             raise FaceTokenInvalid(field="token")
-        async with self._uow() as uow:
-            check = await uow.face_checks.by_token(token)
-            if check is None:
-                raise FaceTokenInvalid(field="token")
-            check.ensure_usable_by(p.id, FacePurpose.REAL_NAME, self._clock.now())
-            if check.status is FaceCheckStatus.PENDING:
-                try:
-                    outcome = await self._faces.result(token)
-                except ExternalServiceUnavailable:
-                    raise ServiceUnavailable("人脸核验服务暂不可用，请稍后重试")
-                if outcome.status == "PENDING":
-                    raise FacePending(field="token")
-                check.record_outcome(outcome.status == "PASSED", self._clock.now(), outcome.reason)
-            verdict = await apply_face_result(uow, check, self._clock, cmd.meta, self._on_verified)
+        # The vendor's callback may settle the same check at the same moment (both write the check and the
+        # identity): the loser of that race reads again and finds the verdict applied, rather than answering
+        # CONFLICT. A lost race for the document's unique key reads again too, and then finds it taken.
+        for attempt in range(1, _RACE_RETRIES + 1):
             try:
-                await uow.commit()
+                check, verdict = await self._settle(p.id, token, cmd.meta)
+                break
             except Conflict:
-                # Lost the race for the document's unique key to another account at the very last moment.
-                raise DocumentAlreadyUsed(field="token")
+                if attempt == _RACE_RETRIES:
+                    raise
         if verdict is FaceVerdict.SUPERSEDED:
             raise FaceTokenInvalid("该人脸核验已被新的认证申请取代，请使用最新的核验", field="token")
         if verdict is FaceVerdict.DOCUMENT_TAKEN:
@@ -115,6 +109,25 @@ class CompleteFaceVerification:
             raise FaceFailed(check.failure_reason or None, field="token")
         async with self._uow() as uow:
             return await load_account_view(uow, p.id)
+
+
+    async def _settle(self, account_id: UUID, token: str, meta: RequestMeta) -> tuple[FaceCheck, FaceVerdict]:
+        async with self._uow() as uow:
+            check = await uow.face_checks.by_token(token)
+            if check is None:
+                raise FaceTokenInvalid(field="token")
+            check.ensure_usable_by(account_id, FacePurpose.REAL_NAME, self._clock.now())
+            if check.status is FaceCheckStatus.PENDING:
+                try:
+                    outcome = await self._faces.result(token)
+                except ExternalServiceUnavailable:
+                    raise ServiceUnavailable("人脸核验服务暂不可用，请稍后重试")
+                if outcome.status == "PENDING":
+                    raise FacePending(field="token")
+                check.record_outcome(outcome.status == "PASSED", self._clock.now(), outcome.reason)
+            verdict = await apply_face_result(uow, check, self._clock, meta, self._on_verified)
+            await uow.commit()
+            return check, verdict
 
 
 class RecordFaceCallback:
