@@ -3,9 +3,10 @@
 InviteLegalRepAuthorization: the enterprise's admin (or legal rep) sends the legal rep a link (and shows it as a
 QR code) valid for 24 hours; a new invitation supersedes the previous one. AcceptLegalRepInvitation: the legal rep,
 signed in with the invited phone (the SMS login is the phone check of the manual's step 3) and with a verified
-identity that is the licence's legal rep, opens it: they become LEGAL_REP, a face check against the licence's
-legal-rep identity starts, and the letter is rendered. They then sign with SignAuthorizationLetter, which waits
-for that face check (authorization_letters.py)."""
+identity that is the licence's legal rep, opens it: a face check against the licence's legal-rep identity starts,
+and the letter is rendered. They then sign with SignAuthorizationLetter, which waits for that face check
+(authorization_letters.py). Opening the link gives no role: the person becomes LEGAL_REP when the letter is signed,
+in the signing transaction, so a failed face check or an abandoned letter leaves them outside the enterprise."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from application.accounts.sms_codes import SMS_TOPIC
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.authorization_letters import render_letter
-from application.enterprises.identity_links import make_legal_rep
 from application.enterprises.ports import LetterDocuments
 from application.identity.evidence import EvidenceSealer
 from application.ports import (
@@ -173,7 +173,6 @@ class AcceptLegalRepInvitation:
             async with self._uow() as uow:
                 now = self._clock.now()
                 invitation, enterprise = await self._checked(uow, token_hash, p.id, now)
-                membership = await make_legal_rep(uow, enterprise.id, p.id, now, cmd.meta)
                 uow.face_checks.add(FaceCheck(token=ticket.token, account_id=p.id,
                                               purpose=FacePurpose.LEGAL_REP_AUTHORIZATION, created_at=now,
                                               expires_at=ticket.expires_at, url=ticket.url,
@@ -181,8 +180,7 @@ class AcceptLegalRepInvitation:
                 uow.authorization_letters.add(letter)
                 invitation.accept(p.id, face_token=ticket.token, letter_id=letter.id, now=now)
                 audit(uow, "enterprise.legal_rep_invitation_accepted", now, cmd.meta, account_id=p.id,
-                      enterprise_id=str(enterprise.id), invitation_id=str(invitation.id),
-                      role=membership.role.value)
+                      enterprise_id=str(enterprise.id), invitation_id=str(invitation.id))
                 await uow.commit()
         except BaseException:
             await self._blobs.delete(letter.blob_id)
