@@ -88,6 +88,23 @@ class SqlAlchemyMemberInvitationRepository:
                                            c.status == MemberInvitationStatus.PENDING).order_by(c.created_at, c.id)
         return list((await self._s.execute(q)).scalars())
 
+    async def get(self, invitation_id: UUID) -> MemberInvitation | None:
+        return await self._s.get(MemberInvitation, invitation_id)
+
+    async def page(self, enterprise_id: UUID, *, pending_only: bool, first: int,
+                   after: str | None) -> Page[MemberInvitation]:
+        c = t.member_invitations.c
+        q = select(MemberInvitation).where(c.enterprise_id == enterprise_id).order_by(
+            c.created_at, c.id).limit(first + 1)
+        if pending_only:
+            q = q.where(c.status == MemberInvitationStatus.PENDING)
+        if after and (pos := decode_cursor(after)) is not None:
+            at, id_ = pos
+            q = q.where(or_(c.created_at > at, and_(c.created_at == at, c.id > id_)))
+        rows = list((await self._s.execute(q)).scalars())
+        items = rows[:first]
+        return Page(items, len(rows) > first, [encode_cursor(r.created_at, r.id) for r in items])
+
 
 class SqlAlchemyMemberDirectory:
     def __init__(self, session: AsyncSession) -> None:

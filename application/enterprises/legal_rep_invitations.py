@@ -87,25 +87,32 @@ class InviteLegalRepAuthorization:
             if not membership.may_administer:
                 raise NotEnterpriseAdmin("只有企业管理员或法定代表人可以邀请法定代表人授权", field="enterpriseId")
             phone = PhoneNumber.parse(cmd.legal_rep_phone, field="legalRepPhone").value
-            enterprise.ensure_method(CertificationMethod.LEGAL_REP_AUTHORIZATION)
             now = self._clock.now()
-            for old in await uow.legal_rep_invitations.live_for_enterprise(enterprise.id):
-                old.supersede(now)
-            token = self._hasher.new_token(TOKEN_PREFIX)
-            invitation = LegalRepInvitation.issue(enterprise_id=enterprise.id, invited_by=p.id, phone=phone,
-                                                  token_hash=self._hasher.hash(HASH_PURPOSE, token), now=now)
-            uow.legal_rep_invitations.add(invitation)
-            # Touching the enterprise bumps its version: of two concurrent invitations one commits and the other
-            # fails, so one invitation stays live.
-            enterprise.updated_at = now
-            url = invitation_url(self._base_url, token)
-            uow.outbox.put(SMS_TOPIC, {"phone": phone, "purpose": "NOTICE", "text": (
-                f"【数信签】{enterprise.name}邀请您以法定代表人身份完成企业认证授权。请用本手机号登录数信签后打开链接"
-                f"（24小时内有效）：{url}")})
+            issued = await issue_legal_rep_invitation(uow, self._hasher, self._base_url, enterprise, p.id, phone, now)
             audit(uow, "enterprise.legal_rep_invited", now, cmd.meta, account_id=p.id,
-                  enterprise_id=str(enterprise.id), invitation_id=str(invitation.id))
+                  enterprise_id=str(enterprise.id), invitation_id=str(issued.invitation.id))
             await uow.commit()
-        return IssuedInvitation(invitation, url)
+        return issued
+
+
+async def issue_legal_rep_invitation(uow: UnitOfWork, hasher: SecretHasher, base_url: str, enterprise: Enterprise,
+                                     invited_by: UUID, phone: str, now: datetime) -> IssuedInvitation:
+    """A new invitation to `phone`, superseding the live ones, with its SMS in the outbox (the caller commits)."""
+    enterprise.ensure_method(CertificationMethod.LEGAL_REP_AUTHORIZATION)
+    for old in await uow.legal_rep_invitations.live_for_enterprise(enterprise.id):
+        old.supersede(now)
+    token = hasher.new_token(TOKEN_PREFIX)
+    invitation = LegalRepInvitation.issue(enterprise_id=enterprise.id, invited_by=invited_by, phone=phone,
+                                          token_hash=hasher.hash(HASH_PURPOSE, token), now=now)
+    uow.legal_rep_invitations.add(invitation)
+    # Touching the enterprise bumps its version: of two concurrent invitations one commits and the other fails, so
+    # one invitation stays live.
+    enterprise.updated_at = now
+    url = invitation_url(base_url, token)
+    uow.outbox.put(SMS_TOPIC, {"phone": phone, "purpose": "NOTICE", "text": (
+        f"【数信签】{enterprise.name}邀请您以法定代表人身份完成企业认证授权。请用本手机号登录数信签后打开链接"
+        f"（24小时内有效）：{url}")})
+    return IssuedInvitation(invitation, url)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ class LegalRepInvitationRepository(Protocol):
         """PENDING or ACCEPTED, oldest first."""
         ...
     async def get(self, invitation_id: UUID) -> LegalRepInvitation | None: ...
+    async def recent_for_enterprise(self, enterprise_id: UUID, limit: int) -> list[LegalRepInvitation]:
+        """Any status, newest first."""
+        ...
 
 
 class FourElementResult(StrEnum):
