@@ -699,6 +699,10 @@ class InMemoryMemberInvitationRepository(_Repo):
     async def get(self, invitation_id: UUID) -> Any:
         return self._rows.get(invitation_id)
 
+    async def count_since(self, enterprise_id: UUID, phone_index: str, since: Any) -> int:
+        return len(self._where(lambda i: i.enterprise_id == enterprise_id and i.phone_index == phone_index
+                               and i.created_at >= since))
+
     async def page(self, enterprise_id: UUID, *, pending_only: bool, first: int, after: str | None) -> Page[Any]:
         return _page(self._where(lambda i: i.enterprise_id == enterprise_id
                                  and (not pending_only or i.status.value == "PENDING")),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import registry
 
@@ -90,6 +91,12 @@ class SqlAlchemyMemberInvitationRepository:
 
     async def get(self, invitation_id: UUID) -> MemberInvitation | None:
         return await self._s.get(MemberInvitation, invitation_id)
+
+    async def count_since(self, enterprise_id: UUID, phone_index: str, since: datetime) -> int:
+        c = t.member_invitations.c
+        q = select(func.count()).select_from(t.member_invitations).where(
+            c.enterprise_id == enterprise_id, c.phone_index == phone_index, c.created_at >= since)
+        return int((await self._s.execute(q)).scalar_one())
 
     async def page(self, enterprise_id: UUID, *, pending_only: bool, first: int,
                    after: str | None) -> Page[MemberInvitation]:

@@ -10,7 +10,7 @@ another name is refused: the admin typed a wrong name or a wrong number."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.audit import audit
@@ -20,11 +20,13 @@ from application.ports import Clock, FieldCipher, SecretHasher, UnitOfWorkFactor
 from domain.accounts.phone import PhoneNumber
 from domain.enterprises.enterprise import EnterpriseRole, Membership
 from domain.enterprises.members import (
+    INVITATIONS_PER_PHONE_PER_DAY,
     AlreadyMember,
     MemberInvitation,
     MemberInvitationPending,
     MemberNameMismatch,
     MemberRole,
+    TooManyInvitations,
     ensure_no_second_admin,
     membership_for,
 )
@@ -103,6 +105,9 @@ class AddMember:
                 if existing.is_open(now):
                     raise MemberInvitationPending(field="phone")
                 existing.cancel(now)  # expired: make way for the new one
+            elif await uow.member_invitations.count_since(enterprise.id, index,
+                                                          now - timedelta(days=1)) >= INVITATIONS_PER_PHONE_PER_DAY:
+                raise TooManyInvitations(field="phone")
             invitation = MemberInvitation.issue(enterprise_id=enterprise.id, name=name, phone_index=index,
                                                 phone_masked=phone.masked, role=role, invited_by=p.id, now=now)
             invitation.phone_ciphertext = self._cipher.encrypt(phone.value.encode(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -58,6 +59,9 @@ class MemberInvitationRepository(Protocol):
         """Every still-PENDING invitation to this phone (keyed index), oldest first; expiry is the caller's."""
         ...
     async def get(self, invitation_id: UUID) -> MemberInvitation | None: ...
+    async def count_since(self, enterprise_id: UUID, phone_index: str, since: datetime) -> int:
+        """How many invitations (any status) this enterprise made to this phone since `since`."""
+        ...
     async def page(self, enterprise_id: UUID, *, pending_only: bool, first: int,
                    after: str | None) -> Page[MemberInvitation]:
         """Oldest first, keyset-paged on (created_at, id); `pending_only`: those still PENDING (expired included)."""

@@ -21,6 +21,8 @@ INVITATION_VALIDITY = timedelta(days=30)
 # reaches a phone whose owner has not asked for anything).
 INVITATION_RESEND_COOLDOWN = timedelta(seconds=60)
 INVITATION_MAX_SENDS = 5
+# Cancelling frees the phone for a new invitation at once; this keeps add-cancel-add from flooding a phone.
+INVITATIONS_PER_PHONE_PER_DAY = 3
 
 
 class MemberRole(StrEnum):
@@ -85,6 +87,11 @@ class InvitationResendTooSoon(DomainError):
 class InvitationResendLimit(DomainError):
     code = ErrorCode.INVITATION_RESEND_LIMIT
     default_message = "该邀请短信已发送 5 次，不能再次发送；如需继续邀请，请取消后重新添加成员"
+
+
+class TooManyInvitations(DomainError):
+    code = ErrorCode.INVITATION_RESEND_LIMIT
+    default_message = "今天已多次邀请该手机号，请明天再试"
 
 
 class CannotRemoveLegalRep(DomainError):

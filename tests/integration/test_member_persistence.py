@@ -215,3 +215,7 @@ async def test_the_admins_invitation_list_pages_and_keeps_the_encrypted_phone_an
         assert (cancelled.status.value, cancelled.cancelled_by, cancelled.cancelled_at, cancelled.pending_key) == (
             "CANCELLED", admin, T0 + timedelta(hours=1), None)
         assert (page.items[0].send_count, page.items[0].expires_at) == (2, T0 + timedelta(hours=1, days=30))
+        key = made[2].phone_index
+        assert await u.member_invitations.count_since(enterprise.id, key, T0 + timedelta(minutes=2)) == 1
+        assert await u.member_invitations.count_since(enterprise.id, key, T0 + timedelta(minutes=3)) == 0
+        assert await u.member_invitations.count_since(uuid4(), key, T0) == 0

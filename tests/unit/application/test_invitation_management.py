@@ -27,7 +27,7 @@ from tests.support.data import id_number
 from tests.unit.application.test_enterprise_members import WANG_PHONE, add, certified, members, texts
 from tests.unit.application.test_legal_rep_invitations import REP_PHONE, _enterprise, _sign, _token_in_sms
 
-INVITE_TEXT = "邀请王五加入企业"
+INVITE_TEXT = "请用本手机号注册数信签并以王五完成实名认证"
 ID_ZHAO = id_number("19920101", "110101", "515")
 ID_QIAN = id_number("19930202", "110101", "626")
 
@@ -242,3 +242,17 @@ async def test_resending_the_legal_rep_invitation_makes_a_new_link(app: FakeApp)
     with pytest.raises(InvitationInvalid):  # used up: nothing to resend
         await app.enterprises.resend_legal_rep_invitation(ResendLegalRepInvitationCommand(
             admin.principal, again.invitation.id, DEFAULT_META))
+
+
+async def test_add_cancel_add_cannot_flood_a_phone(app: FakeApp):
+    """Cancelling frees the phone at once; three invitations a day to one phone from one enterprise is the most."""
+    admin, enterprise = await certified(app)
+    for _ in range(3):
+        added = await add(app, admin, enterprise.id, "王五", WANG_PHONE)
+        await cancel(app, admin, added.invitation.id)
+    with pytest.raises(DomainError) as flood:
+        await add(app, admin, enterprise.id, "王五", WANG_PHONE)
+    assert (flood.value.code, flood.value.field) == (ErrorCode.INVITATION_RESEND_LIMIT, "phone")
+    assert sum(INVITE_TEXT in t for t in await texts(app, WANG_PHONE)) == 3
+    app.clock.advance(days=1, seconds=1)
+    assert (await add(app, admin, enterprise.id, "王五", WANG_PHONE)).invitation is not None
