@@ -4,20 +4,13 @@ hash of its token is kept."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from uuid import UUID
 
 from application.context import Principal, account_id_of
+from application.enterprises.ports import LegalRepInvitationRow
 from application.ports import Clock, UnitOfWorkFactory
-from domain.enterprises.legal_rep_invitation import InvitationStatus, LegalRepInvitation
 
 RECENT = 20
-
-
-@dataclass(frozen=True)
-class LegalRepInvitationRow:
-    invitation: LegalRepInvitation
-    status: InvitationStatus  # EXPIRED for a live one past its 24 hours
 
 
 class ListLegalRepInvitations:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from application.certificates.issue_event_certificate import EventCertificate
 from domain.enterprises.enterprise import AuthorizationLetter, Enterprise, Membership
-from domain.enterprises.legal_rep_invitation import LegalRepInvitation
+from domain.enterprises.legal_rep_invitation import InvitationStatus, LegalRepInvitation
 
 
 class EnterpriseRepository(Protocol):
@@ -38,6 +38,14 @@ class MembershipRepository(Protocol):
 class AuthorizationLetterRepository(Protocol):
     def add(self, letter: AuthorizationLetter) -> None: ...
     async def get(self, letter_id: UUID) -> AuthorizationLetter | None: ...
+
+
+@dataclass(frozen=True)
+class LegalRepInvitationRow:
+    """A legal-rep invitation as the admin's list shows it (§5.1.1.2)."""
+
+    invitation: LegalRepInvitation
+    status: InvitationStatus  # EXPIRED for a live one past its 24 hours
 
 
 class LegalRepInvitationRepository(Protocol):

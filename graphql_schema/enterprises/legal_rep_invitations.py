@@ -9,12 +9,12 @@ from datetime import datetime
 import strawberry
 
 from application.enterprises.cancel_legal_rep_invitation import CancelLegalRepInvitationCommand
-from application.enterprises.legal_rep_invitation_queries import LegalRepInvitationRow
 from application.enterprises.legal_rep_invitations import (
     AcceptLegalRepInvitationCommand,
     InviteLegalRepCommand,
     IssuedInvitation,
 )
+from application.enterprises.ports import LegalRepInvitationRow
 from application.enterprises.resend_legal_rep_invitation import ResendLegalRepInvitationCommand
 from domain.enterprises.legal_rep_invitation import InvitationStatus
 from domain.errors import NotFound
