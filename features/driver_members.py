@@ -28,6 +28,16 @@ class JoinApplicationInfo:
     applicant_name: str | None = None
 
 
+@dataclass(frozen=True)
+class InvitationInfo:
+    """A member invitation (§8.1.1) or a legal-rep invitation (§5.1.1.2) as the admin's list shows it."""
+
+    id: Any
+    name: str | None
+    phone_masked: str | None
+    status: str  # PENDING | EXPIRED | ACCEPTED | CANCELLED (| USED | SUPERSEDED for the legal rep's)
+
+
 class EnterpriseMembersDriver:
     async def apply_to_join(self, session, enterprise_name: str, admin_name: str, admin_phone: str,
                             reason: str) -> JoinApplicationInfo:
@@ -82,3 +92,56 @@ class EnterpriseMembersDriver:
 
         await self._call(self.app.enterprises.members.remove_member(RemoveMemberCommand(
             await self._principal(session), member_id, _META)))
+
+    # §8.1 the invitations addMember made, as the admin manages them
+
+    async def member_invitations(self, session, enterprise_id: Any,
+                                 pending_only: bool = True) -> list[InvitationInfo] | None:
+        page = await self.app.enterprises.members.list_member_invitations(
+            await self._principal(session), enterprise_id, pending_only, 100, None)
+        if page is None:
+            return None
+        return [InvitationInfo(r.invitation.id, r.invitation.name, r.invitation.phone_masked, r.status.value)
+                for r in page.items]
+
+    async def cancel_member_invitation(self, session, invitation_id: Any) -> str:
+        from application.enterprises.cancel_member_invitation import CancelMemberInvitationCommand
+
+        row = await self._call(self.app.enterprises.members.cancel_member_invitation(CancelMemberInvitationCommand(
+            await self._principal(session), invitation_id, _META)))
+        return row.status.value
+
+    async def resend_member_invitation(self, session, invitation_id: Any) -> str:
+        from application.enterprises.resend_member_invitation import ResendMemberInvitationCommand
+
+        row = await self._call(self.app.enterprises.members.resend_member_invitation(ResendMemberInvitationCommand(
+            await self._principal(session), invitation_id, _META)))
+        return row.status.value
+
+    # §5.1.1.2 the legal-rep invitation, as the admin manages it
+
+    async def legal_rep_invitations(self, session, enterprise_id: Any,
+                                    live_only: bool = True) -> list[InvitationInfo] | None:
+        from domain.accounts.phone import PhoneNumber
+
+        rows = await self.app.enterprises.list_legal_rep_invitations(await self._principal(session), enterprise_id,
+                                                                     live_only)
+        if rows is None:
+            return None
+        return [InvitationInfo(r.invitation.id, None, PhoneNumber(r.invitation.phone).masked, r.status.value)
+                for r in rows]
+
+    async def cancel_legal_rep_invitation(self, session, invitation_id: Any) -> str:
+        from application.enterprises.cancel_legal_rep_invitation import CancelLegalRepInvitationCommand
+
+        invitation = await self._call(self.app.enterprises.cancel_legal_rep_invitation(
+            CancelLegalRepInvitationCommand(await self._principal(session), invitation_id, _META)))
+        return invitation.status.value
+
+    async def resend_legal_rep_invitation(self, session, invitation_id: Any) -> str:
+        """The new invitation's link."""
+        from application.enterprises.resend_legal_rep_invitation import ResendLegalRepInvitationCommand
+
+        issued = await self._call(self.app.enterprises.resend_legal_rep_invitation(
+            ResendLegalRepInvitationCommand(await self._principal(session), invitation_id, _META)))
+        return issued.url

@@ -45,6 +45,10 @@ class NodeQuery:
             from graphql_schema.enterprises.member_types import member_node
 
             return await member_node(info, local)
+        if type_name == "MemberInvitation" and ctx.principal.is_account:
+            from graphql_schema.enterprises.member_types import member_invitation_node
+
+            return await member_invitation_node(info, local)
         if type_name == "ScanSession" and ctx.principal.is_account:
             from graphql_schema.scans.types import ScanSessionType
 

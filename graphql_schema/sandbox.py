@@ -63,6 +63,15 @@ class SandboxMutation:
         _console(info).set_identity_answer(id_number[:32], answer)
         return True
 
+    @strawberry.field(description="Make the sandbox enterprise registry answer MATCH, MISMATCH or UNAVAILABLE to the "
+                                  "four-element check of a credit code (§5): a company created after MISMATCH may "
+                                  "only take the manual review of §5.1.3. False for another answer.")
+    def set_enterprise_registry_answer(self, info: Info, credit_code: str, answer: str) -> bool:
+        if answer not in ("MATCH", "MISMATCH", "UNAVAILABLE"):
+            return False
+        _console(info).set_enterprise_answer(credit_code.strip()[:32], answer)
+        return True
+
     @strawberry.field(description="Play the payer: confirm a payment in the sandbox wallet. The gateway then sends "
                                   "its signed notification to the server. False for an unknown payment.")
     async def complete_payment(self, info: Info, payment_id: strawberry.ID) -> bool:

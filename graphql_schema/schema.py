@@ -31,7 +31,7 @@ from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
 from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
 from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationMutations
 from graphql_schema.enterprises.member_mutations import EnterpriseMemberMutations
-from graphql_schema.enterprises.member_types import JoinApplicationType, MemberType
+from graphql_schema.enterprises.member_types import JoinApplicationType, MemberInvitationType, MemberType
 from graphql_schema.enterprises.mutations import EnterpriseMutations
 from graphql_schema.enterprises.queries import EnterpriseQueries
 from graphql_schema.enterprises.service_applications import ServiceApplicationMutations
@@ -87,7 +87,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     Mutation = merge_types("Mutation", tuple(mutations))
     Subscription = merge_types("Subscription", (ScanSubscriptions,))
     return _Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, MemberType, JoinApplicationType, CertificateType, SealType,
+        query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, MemberType, MemberInvitationType, JoinApplicationType, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.

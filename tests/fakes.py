@@ -733,6 +733,10 @@ class InMemoryLegalRepInvitationRepository(_Repo):
         return sorted(self._where(lambda i: i.enterprise_id == enterprise_id and i.is_live),
                       key=lambda i: (i.created_at, i.id))
 
+    async def recent_for_enterprise(self, enterprise_id: UUID, limit: int) -> list[Any]:
+        return sorted(self._where(lambda i: i.enterprise_id == enterprise_id), key=lambda i: (i.created_at, i.id),
+                      reverse=True)[:limit]
+
     async def get(self, invitation_id: UUID) -> Any:
         return self._rows.get(invitation_id)
 
@@ -766,6 +770,18 @@ class InMemoryMemberInvitationRepository(_Repo):
     async def pending_for_phone(self, phone_index: str) -> list[Any]:
         return sorted(self._where(lambda i: i.phone_index == phone_index and i.status.value == "PENDING"),
                       key=lambda i: (i.created_at, i.id))
+
+    async def get(self, invitation_id: UUID) -> Any:
+        return self._rows.get(invitation_id)
+
+    async def count_since(self, enterprise_id: UUID, phone_index: str, since: Any) -> int:
+        return len(self._where(lambda i: i.enterprise_id == enterprise_id and i.phone_index == phone_index
+                               and i.created_at >= since))
+
+    async def page(self, enterprise_id: UUID, *, pending_only: bool, first: int, after: str | None) -> Page[Any]:
+        return _page(self._where(lambda i: i.enterprise_id == enterprise_id
+                                 and (not pending_only or i.status.value == "PENDING")),
+                     lambda i: (i.created_at, i.id), first, after, False)
 
 
 class InMemoryMemberDirectory(_Repo):

@@ -272,7 +272,8 @@ class Container(containers.DeclarativeContainer):
         enterprise_use_cases, grant_use_cases, org_cascade)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
-                                          dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier)
+                                          dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier,
+                                          enterprises=enterprise_verifier)
 
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,

@@ -36,3 +36,9 @@ class SqlAlchemyLegalRepInvitationRepository:
 
     async def get(self, invitation_id: UUID) -> LegalRepInvitation | None:
         return await self._s.get(LegalRepInvitation, invitation_id)
+
+    async def recent_for_enterprise(self, enterprise_id: UUID, limit: int) -> list[LegalRepInvitation]:
+        c = t.legal_rep_invitations.c
+        q = (select(LegalRepInvitation).where(c.enterprise_id == enterprise_id)
+             .order_by(c.created_at.desc(), c.id.desc()).limit(limit))
+        return list((await self._s.execute(q)).scalars())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import registry
 
@@ -87,6 +88,29 @@ class SqlAlchemyMemberInvitationRepository:
         q = select(MemberInvitation).where(c.phone_index == phone_index,
                                            c.status == MemberInvitationStatus.PENDING).order_by(c.created_at, c.id)
         return list((await self._s.execute(q)).scalars())
+
+    async def get(self, invitation_id: UUID) -> MemberInvitation | None:
+        return await self._s.get(MemberInvitation, invitation_id)
+
+    async def count_since(self, enterprise_id: UUID, phone_index: str, since: datetime) -> int:
+        c = t.member_invitations.c
+        q = select(func.count()).select_from(t.member_invitations).where(
+            c.enterprise_id == enterprise_id, c.phone_index == phone_index, c.created_at >= since)
+        return int((await self._s.execute(q)).scalar_one())
+
+    async def page(self, enterprise_id: UUID, *, pending_only: bool, first: int,
+                   after: str | None) -> Page[MemberInvitation]:
+        c = t.member_invitations.c
+        q = select(MemberInvitation).where(c.enterprise_id == enterprise_id).order_by(
+            c.created_at, c.id).limit(first + 1)
+        if pending_only:
+            q = q.where(c.status == MemberInvitationStatus.PENDING)
+        if after and (pos := decode_cursor(after)) is not None:
+            at, id_ = pos
+            q = q.where(or_(c.created_at > at, and_(c.created_at == at, c.id > id_)))
+        rows = list((await self._s.execute(q)).scalars())
+        items = rows[:first]
+        return Page(items, len(rows) > first, [encode_cursor(r.created_at, r.id) for r in items])
 
 
 class SqlAlchemyMemberDirectory:

@@ -4,7 +4,7 @@ under concurrent requests."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Uuid
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Table, Uuid
 
 from adapters.persistence.tables import metadata
 from adapters.persistence.types import UtcDateTime, str_enum
@@ -42,5 +42,13 @@ member_invitations = Table(
     Column("pending_key", String(180), nullable=True, unique=True),
     Column("accepted_at", UtcDateTime, nullable=True),
     Column("account_id", Uuid, ForeignKey("accounts.id"), nullable=True),
+    # The phone SM4-GCM-encrypted (bound to the invitation's id) for resending; NULL on rows older than 0015.
+    Column("phone_ciphertext", LargeBinary, nullable=True),
+    Column("last_sent_at", UtcDateTime, nullable=True),
+    Column("send_count", Integer, nullable=False, server_default="1"),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+    Column("cancelled_by", Uuid, ForeignKey("accounts.id"), nullable=True),
     Column("version", Integer, nullable=False),
+    # The admins' list: one enterprise's invitations by status, oldest first.
+    Index("ix_enterprise_member_invitations_list", "enterprise_id", "status", "created_at", "id"),
 )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.persistence import tables as t
 from adapters.sandbox.bank_transfers import SandboxBankTransferVerifier
+from adapters.sandbox.enterprises import SandboxEnterpriseVerifier
 from adapters.sandbox.face import SandboxFaceVerifier, UnknownFaceSession
 from adapters.sandbox.identity import SandboxIdentityVerifier
 from adapters.sandbox.payments import SandboxPaymentGateway
@@ -23,11 +24,13 @@ class SandboxConsoleAdapter:
     def __init__(self, sms: SandboxSmsGateway, faces: SandboxFaceVerifier, identities: SandboxIdentityVerifier,
                  dispatcher: OutboxDispatcher, session_factory: async_sessionmaker,
                  payments: SandboxPaymentGateway | None = None, *,
-                 bank: SandboxBankTransferVerifier | None = None) -> None:
+                 bank: SandboxBankTransferVerifier | None = None,
+                 enterprises: SandboxEnterpriseVerifier | None = None) -> None:
         self._sms, self._faces, self._identities, self._dispatcher = sms, faces, identities, dispatcher
         self._sf = session_factory
         self._payments = payments
         self._bank = bank
+        self._enterprises = enterprises
 
     async def bank_deposits(self, account_number: str) -> list[SandboxDeposit]:
         """What the sandbox bank credited to a corporate account, newest first (§5.1.2)."""
@@ -65,3 +68,9 @@ class SandboxConsoleAdapter:
 
     def set_identity_answer(self, id_number: str, answer: str) -> None:
         self._identities.answer(id_number, answer)
+
+    def set_enterprise_answer(self, credit_code: str, answer: str) -> None:
+        """The market-regulation registry's verdict for one company's four-element check (§5; a MISMATCH opens
+        only the §5.1.3 manual review)."""
+        if self._enterprises is not None:
+            self._enterprises.answer(credit_code, answer)

@@ -163,9 +163,11 @@ class InvoiceLinks:
         self._hasher, self._clock, self._policy = hasher, clock, policy
 
     def share(self, invoice_id: UUID) -> ShareLink:
-        # Expiry rounded to the hour so that reading the same invoice twice gives the same link.
+        # The link dies exactly when its lifetime says, to the second (truncated, so never later): rounding to the
+        # hour kept links working up to an hour past their expiry. A read each second gives a new token; any of
+        # them opens the same invoice.
         now = self._clock.now()
-        expires = int((now + self._policy.invoice_share_ttl).timestamp()) // 3600 * 3600 + 3600
+        expires = int((now + self._policy.invoice_share_ttl).timestamp())
         message = f"{invoice_id}.{expires}"
         return ShareLink(f"{message}.{self._hasher.hash(SHARE_PURPOSE, message)}",
                          datetime.fromtimestamp(expires, UTC))

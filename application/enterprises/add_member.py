@@ -2,27 +2,31 @@
 
 A verified account with that phone and that legal name joins at once. Anyone else with that phone (no account
 yet, or one not yet verified) gets a MemberInvitation by SMS: it becomes a membership when that phone's account
-verifies with the same name (application/enterprises/member_invitations.py). A phone whose verified owner has
+verifies with the same name (application/enterprises/member_invitations.py). The admin sees it in
+Enterprise.memberInvitations and may cancel or resend it (cancel_/resend_member_invitation.py); its phone is kept
+encrypted for the resend, and as a keyed hash to match. A phone whose verified owner has
 another name is refused: the admin typed a wrong name or a wrong number."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.member_access import administered, notify
-from application.ports import Clock, SecretHasher, UnitOfWorkFactory
+from application.ports import Clock, FieldCipher, SecretHasher, UnitOfWorkFactory
 from domain.accounts.phone import PhoneNumber
 from domain.enterprises.enterprise import EnterpriseRole, Membership
 from domain.enterprises.members import (
+    INVITATIONS_PER_PHONE_PER_DAY,
     AlreadyMember,
     MemberInvitation,
     MemberInvitationPending,
     MemberNameMismatch,
     MemberRole,
+    TooManyInvitations,
     ensure_no_second_admin,
     membership_for,
 )
@@ -30,6 +34,16 @@ from domain.identity.documents import normalize_legal_name
 
 # The purpose of the keyed phone hash: one key space for invitations, matched again when the phone verifies.
 INVITATION_PHONE = "member-invitation-phone"
+
+
+def invitation_phone_context(invitation_id: UUID) -> bytes:
+    """What binds an invitation's encrypted phone to its row (a ciphertext moved to another row does not open)."""
+    return b"member-invitation-phone|" + invitation_id.bytes
+
+
+def invitation_text(enterprise_name: str, name: str) -> str:
+    return (f"【数信签】“{enterprise_name}”邀请{name}加入企业。请用本手机号注册数信签并以{name}完成实名认证，"
+            "30 天内有效。")
 
 
 @dataclass(frozen=True)
@@ -58,8 +72,8 @@ class AddedMember:
 
 
 class AddMember:
-    def __init__(self, uow: UnitOfWorkFactory, hasher: SecretHasher, clock: Clock) -> None:
-        self._uow, self._hasher, self._clock = uow, hasher, clock
+    def __init__(self, uow: UnitOfWorkFactory, hasher: SecretHasher, clock: Clock, cipher: FieldCipher) -> None:
+        self._uow, self._hasher, self._clock, self._cipher = uow, hasher, clock, cipher
 
     async def __call__(self, cmd: AddMemberCommand) -> AddedMember:
         p = require_account(cmd.principal)
@@ -90,12 +104,16 @@ class AddMember:
             if existing is not None:
                 if existing.is_open(now):
                     raise MemberInvitationPending(field="phone")
-                existing.cancel()  # expired: make way for the new one
+                existing.cancel(now)  # expired: make way for the new one
+            elif await uow.member_invitations.count_since(enterprise.id, index,
+                                                          now - timedelta(days=1)) >= INVITATIONS_PER_PHONE_PER_DAY:
+                raise TooManyInvitations(field="phone")
             invitation = MemberInvitation.issue(enterprise_id=enterprise.id, name=name, phone_index=index,
                                                 phone_masked=phone.masked, role=role, invited_by=p.id, now=now)
+            invitation.phone_ciphertext = self._cipher.encrypt(phone.value.encode(),
+                                                               invitation_phone_context(invitation.id))
             uow.member_invitations.add(invitation)
-            notify(uow, phone.value, f"【数信签】“{enterprise.name}”邀请{name}加入企业。请用本手机号注册数信签并以"
-                                     f"{name}完成实名认证，30 天内有效。")
+            notify(uow, phone.value, invitation_text(enterprise.name, name))
             audit(uow, "enterprise.member_invited", now, cmd.meta, account_id=p.id, enterprise_id=str(enterprise.id),
                   invitation_id=str(invitation.id), role=role.value)
             await uow.commit()  # Conflict when a twin invitation committed first (unique pending key)

@@ -3,7 +3,7 @@ lists what the caller may sign with; SignAuthorizationLetter (SMS code, purpose 
 certificate and certifies the enterprise. Only a caller whose verified identity is the legal rep's may do either.
 A letter rendered by accepting a legal-rep invitation (§5.1.1.2, legal_rep_invitations.py) is signed the same way,
 once the face check the acceptance started has passed; signing uses the invitation up.
-ReadAuthorizationLetter serves the letter (and the signed one) to the enterprise's members only."""
+ReadAuthorizationLetter serves the letter (and the signed one) to the enterprise's members and to its signer."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from application.audit import audit
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.certificates.personal import verified_identity
 from application.context import Principal, RequestMeta, require_account
+from application.enterprises.identity_links import make_legal_rep
 from application.enterprises.invitation_face import InvitationFaceGate
 from application.enterprises.legal_rep_signing import LegalRepSigning, SignedByLegalRep
 from application.enterprises.ports import LetterContent, LetterDocuments
@@ -51,9 +52,11 @@ def letter_content(enterprise: Enterprise, letter: AuthorizationLetter) -> Lette
 
 
 async def _as_legal_rep(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,
-                        field: str) -> tuple[Enterprise, Identity]:
+                        field: str, *, invited: bool = False) -> tuple[Enterprise, Identity]:
+    """The enterprise and the caller's identity when the caller is its legal rep. A member, unless `invited`: the
+    person an invitation's letter was rendered for (§5.1.1.2) joins only by signing it."""
     membership = await uow.memberships.of(enterprise_id, account_id)
-    enterprise = await uow.enterprises.get(enterprise_id) if membership is not None else None
+    enterprise = await uow.enterprises.get(enterprise_id) if membership is not None or invited else None
     if enterprise is None:
         raise NotFound("企业不存在", field=field)
     identity = await verified_identity(uow, account_id)
@@ -129,7 +132,8 @@ class SignAuthorizationLetter:
             letter = await uow.authorization_letters.get(cmd.letter_id)
             if letter is None or letter.account_id != p.id or letter.is_signed:
                 raise NotFound("授权书不存在或已签署", field="letterId")
-            enterprise, identity = await _as_legal_rep(uow, p.id, letter.enterprise_id, "letterId")
+            enterprise, identity = await _as_legal_rep(uow, p.id, letter.enterprise_id, "letterId",
+                                                       invited=letter.invitation_id is not None)
             account = await uow.accounts.get(p.id)
             assert account is not None and identity.legal_name
             invitation = None
@@ -149,13 +153,14 @@ class SignAuthorizationLetter:
                 now = self._clock.now()
                 stored = await uow.authorization_letters.get(cmd.letter_id)
                 certified = await uow.enterprises.get(enterprise.id)
-                membership = await uow.memberships.of(enterprise.id, p.id) if certified else None
-                assert stored is not None and certified is not None and membership is not None
+                assert stored is not None and certified is not None
                 stored.mark_signed(signed.blob_id, signed.sha256, signed.certificate_id, now)
                 if invitation is not None:
                     used = await uow.legal_rep_invitations.get(invitation.id)
                     assert used is not None
                     used.mark_used(p.id, stored.id, now)  # superseded meanwhile: refused, nothing signed
+                # The invited legal rep takes the role with the signature (the face check passed), not before.
+                membership = await make_legal_rep(uow, certified.id, p.id, now, cmd.meta)
                 certified.certify_by_legal_rep(now)
                 audit(uow, "enterprise.certified", now, cmd.meta, account_id=p.id, enterprise_id=str(certified.id),
                       method=CertificationMethod.LEGAL_REP_AUTHORIZATION.value)
@@ -187,7 +192,8 @@ class ReadAuthorizationLetter:
         async with self._uow() as uow:
             letter = await uow.authorization_letters.get(letter_id)
             member = await uow.memberships.of(letter.enterprise_id, principal.id) if letter else None
-        if letter is None or member is None:
+        # Its signer reads it too: an invited legal rep reads the letter before signing makes them a member.
+        if letter is None or (member is None and letter.account_id != principal.id):
             return None
         blob_id = letter.signed_blob_id if signed else letter.blob_id
         if not blob_id:

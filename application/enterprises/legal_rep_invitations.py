@@ -3,9 +3,10 @@
 InviteLegalRepAuthorization: the enterprise's admin (or legal rep) sends the legal rep a link (and shows it as a
 QR code) valid for 24 hours; a new invitation supersedes the previous one. AcceptLegalRepInvitation: the legal rep,
 signed in with the invited phone (the SMS login is the phone check of the manual's step 3) and with a verified
-identity that is the licence's legal rep, opens it: they become LEGAL_REP, a face check against the licence's
-legal-rep identity starts, and the letter is rendered. They then sign with SignAuthorizationLetter, which waits
-for that face check (authorization_letters.py)."""
+identity that is the licence's legal rep, opens it: a face check against the licence's legal-rep identity starts,
+and the letter is rendered. They then sign with SignAuthorizationLetter, which waits for that face check
+(authorization_letters.py). Opening the link gives no role: the person becomes LEGAL_REP when the letter is signed,
+in the signing transaction, so a failed face check or an abandoned letter leaves them outside the enterprise."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from application.accounts.sms_codes import SMS_TOPIC
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.authorization_letters import render_letter
-from application.enterprises.identity_links import make_legal_rep
 from application.enterprises.ports import LetterDocuments
 from application.identity.evidence import EvidenceSealer
 from application.ports import (
@@ -87,25 +87,32 @@ class InviteLegalRepAuthorization:
             if not membership.may_administer:
                 raise NotEnterpriseAdmin("只有企业管理员或法定代表人可以邀请法定代表人授权", field="enterpriseId")
             phone = PhoneNumber.parse(cmd.legal_rep_phone, field="legalRepPhone").value
-            enterprise.ensure_method(CertificationMethod.LEGAL_REP_AUTHORIZATION)
             now = self._clock.now()
-            for old in await uow.legal_rep_invitations.live_for_enterprise(enterprise.id):
-                old.supersede(now)
-            token = self._hasher.new_token(TOKEN_PREFIX)
-            invitation = LegalRepInvitation.issue(enterprise_id=enterprise.id, invited_by=p.id, phone=phone,
-                                                  token_hash=self._hasher.hash(HASH_PURPOSE, token), now=now)
-            uow.legal_rep_invitations.add(invitation)
-            # Touching the enterprise bumps its version: of two concurrent invitations one commits and the other
-            # fails, so one invitation stays live.
-            enterprise.updated_at = now
-            url = invitation_url(self._base_url, token)
-            uow.outbox.put(SMS_TOPIC, {"phone": phone, "purpose": "NOTICE", "text": (
-                f"【数信签】{enterprise.name}邀请您以法定代表人身份完成企业认证授权。请用本手机号登录数信签后打开链接"
-                f"（24小时内有效）：{url}")})
+            issued = await issue_legal_rep_invitation(uow, self._hasher, self._base_url, enterprise, p.id, phone, now)
             audit(uow, "enterprise.legal_rep_invited", now, cmd.meta, account_id=p.id,
-                  enterprise_id=str(enterprise.id), invitation_id=str(invitation.id))
+                  enterprise_id=str(enterprise.id), invitation_id=str(issued.invitation.id))
             await uow.commit()
-        return IssuedInvitation(invitation, url)
+        return issued
+
+
+async def issue_legal_rep_invitation(uow: UnitOfWork, hasher: SecretHasher, base_url: str, enterprise: Enterprise,
+                                     invited_by: UUID, phone: str, now: datetime) -> IssuedInvitation:
+    """A new invitation to `phone`, superseding the live ones, with its SMS in the outbox (the caller commits)."""
+    enterprise.ensure_method(CertificationMethod.LEGAL_REP_AUTHORIZATION)
+    for old in await uow.legal_rep_invitations.live_for_enterprise(enterprise.id):
+        old.supersede(now)
+    token = hasher.new_token(TOKEN_PREFIX)
+    invitation = LegalRepInvitation.issue(enterprise_id=enterprise.id, invited_by=invited_by, phone=phone,
+                                          token_hash=hasher.hash(HASH_PURPOSE, token), now=now)
+    uow.legal_rep_invitations.add(invitation)
+    # Touching the enterprise bumps its version: of two concurrent invitations one commits and the other fails, so
+    # one invitation stays live.
+    enterprise.updated_at = now
+    url = invitation_url(base_url, token)
+    uow.outbox.put(SMS_TOPIC, {"phone": phone, "purpose": "NOTICE", "text": (
+        f"【数信签】{enterprise.name}邀请您以法定代表人身份完成企业认证授权。请用本手机号登录数信签后打开链接"
+        f"（24小时内有效）：{url}")})
+    return IssuedInvitation(invitation, url)
 
 
 @dataclass(frozen=True)
@@ -173,7 +180,6 @@ class AcceptLegalRepInvitation:
             async with self._uow() as uow:
                 now = self._clock.now()
                 invitation, enterprise = await self._checked(uow, token_hash, p.id, now)
-                membership = await make_legal_rep(uow, enterprise.id, p.id, now, cmd.meta)
                 uow.face_checks.add(FaceCheck(token=ticket.token, account_id=p.id,
                                               purpose=FacePurpose.LEGAL_REP_AUTHORIZATION, created_at=now,
                                               expires_at=ticket.expires_at, url=ticket.url,
@@ -181,8 +187,7 @@ class AcceptLegalRepInvitation:
                 uow.authorization_letters.add(letter)
                 invitation.accept(p.id, face_token=ticket.token, letter_id=letter.id, now=now)
                 audit(uow, "enterprise.legal_rep_invitation_accepted", now, cmd.meta, account_id=p.id,
-                      enterprise_id=str(enterprise.id), invitation_id=str(invitation.id),
-                      role=membership.role.value)
+                      enterprise_id=str(enterprise.id), invitation_id=str(invitation.id))
                 await uow.commit()
         except BaseException:
             await self._blobs.delete(letter.blob_id)

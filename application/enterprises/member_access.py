@@ -7,7 +7,7 @@ from uuid import UUID
 from application.accounts.sms_codes import SMS_TOPIC
 from application.ports import UnitOfWork
 from domain.enterprises.enterprise import Enterprise, Membership
-from domain.enterprises.members import ensure_administers
+from domain.enterprises.members import MemberInvitation, ensure_administers
 from domain.errors import NotFound
 
 MAX_PAGE = 100
@@ -22,6 +22,20 @@ async def administered(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,
     if enterprise is None or membership is None:
         raise NotFound("企业不存在", field=field)
     return enterprise, ensure_administers(membership, field)
+
+
+async def administered_invitation(uow: UnitOfWork, account_id: UUID,
+                                  invitation_id: UUID) -> tuple[Enterprise, MemberInvitation]:
+    """A member invitation with its enterprise when the caller is that enterprise's admin or legal rep. Anyone
+    outside it is told the invitation does not exist, as for an id that does not; a plain member is refused."""
+    invitation = await uow.member_invitations.get(invitation_id)
+    if invitation is None:
+        raise NotFound("邀请不存在", field="invitationId")
+    try:
+        enterprise, _mine = await administered(uow, account_id, invitation.enterprise_id, "invitationId")
+    except NotFound:
+        raise NotFound("邀请不存在", field="invitationId") from None
+    return enterprise, invitation
 
 
 async def party_or_administrator(uow: UnitOfWork, account_id: UUID, enterprise_id: UUID,

@@ -1,8 +1,8 @@
 """What may be read of members (§8.1) and join applications (§8.1.2).
 
 Members: every member of the enterprise sees the member list; anyone else gets None (no hint that it exists).
-Join applications: only the admins and the legal rep, who decide them; a plain member gets None as well, since
-applicants' names and reasons are not theirs to read."""
+Join applications and member invitations: only the admins and the legal rep, who decide and manage them; a plain
+member gets None as well, since applicants' names and reasons and invitees' phones are not theirs to read."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from uuid import UUID
 
 from application.context import Principal, account_id_of
 from application.enterprises.member_access import page_size
-from application.enterprises.member_ports import MemberRow
-from application.ports import Page, UnitOfWorkFactory
+from application.enterprises.member_ports import InvitationRow, MemberRow
+from application.ports import Clock, Page, UnitOfWorkFactory
 from domain.enterprises.members import JoinApplication, JoinApplicationStatus
 
 
@@ -62,3 +62,41 @@ class ListJoinApplications:
                 return None
             return await uow.join_applications.page(enterprise_id, status=status, first=page_size(first),
                                                     after=after)
+
+
+class ListMemberInvitations:
+    """§8.1 the invitations addMember made (oldest first): those still PENDING — EXPIRED among them once past
+    their 30 days — or, with pending_only False, every one, accepted and cancelled included."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, principal: Principal | None, enterprise_id: UUID, pending_only: bool, first: int,
+                       after: str | None) -> Page[InvitationRow] | None:
+        if (me := account_id_of(principal)) is None:
+            return None
+        async with self._uow() as uow:
+            membership = await uow.memberships.of(enterprise_id, me)
+            if membership is None or not membership.may_administer:
+                return None
+            page = await uow.member_invitations.page(enterprise_id, pending_only=pending_only,
+                                                     first=page_size(first), after=after)
+        now = self._clock.now()
+        return Page([InvitationRow(i, i.shown_status(now)) for i in page.items], page.has_next, page.cursors)
+
+
+class GetMemberInvitation:
+    """One invitation as node(id) shows it: to the enterprise's admin and legal rep only."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, principal: Principal | None, invitation_id: UUID) -> InvitationRow | None:
+        if (me := account_id_of(principal)) is None:
+            return None
+        async with self._uow() as uow:
+            invitation = await uow.member_invitations.get(invitation_id)
+            membership = await uow.memberships.of(invitation.enterprise_id, me) if invitation else None
+        if invitation is None or membership is None or not membership.may_administer:
+            return None
+        return InvitationRow(invitation, invitation.shown_status(self._clock.now()))

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from application.certificates.issue_event_certificate import EventCertificate
 from domain.enterprises.enterprise import AuthorizationLetter, Enterprise, Membership
-from domain.enterprises.legal_rep_invitation import LegalRepInvitation
+from domain.enterprises.legal_rep_invitation import InvitationStatus, LegalRepInvitation
 
 
 class EnterpriseRepository(Protocol):
@@ -40,6 +40,14 @@ class AuthorizationLetterRepository(Protocol):
     async def get(self, letter_id: UUID) -> AuthorizationLetter | None: ...
 
 
+@dataclass(frozen=True)
+class LegalRepInvitationRow:
+    """A legal-rep invitation as the admin's list shows it (§5.1.1.2)."""
+
+    invitation: LegalRepInvitation
+    status: InvitationStatus  # EXPIRED for a live one past its 24 hours
+
+
 class LegalRepInvitationRepository(Protocol):
     def add(self, invitation: LegalRepInvitation) -> None: ...
     async def by_token_hash(self, token_hash: str) -> LegalRepInvitation | None: ...
@@ -47,6 +55,9 @@ class LegalRepInvitationRepository(Protocol):
         """PENDING or ACCEPTED, oldest first."""
         ...
     async def get(self, invitation_id: UUID) -> LegalRepInvitation | None: ...
+    async def recent_for_enterprise(self, enterprise_id: UUID, limit: int) -> list[LegalRepInvitation]:
+        """Any status, newest first."""
+        ...
 
 
 class FourElementResult(StrEnum):

@@ -21,8 +21,10 @@ from application.enterprises.authorization_letters import (
 )
 from application.enterprises.bank_transfer_ports import BankTransferVerifier
 from application.enterprises.bank_transfer_use_cases import BankTransferUseCases, bank_transfer_use_cases
+from application.enterprises.cancel_legal_rep_invitation import CancelLegalRepInvitation
 from application.enterprises.create_enterprise import CreateEnterprise
 from application.enterprises.invitation_face import InvitationFaceGate
+from application.enterprises.legal_rep_invitation_queries import ListLegalRepInvitations
 from application.enterprises.legal_rep_invitations import (
     AcceptLegalRepInvitation,
     InviteLegalRepAuthorization,
@@ -32,6 +34,7 @@ from application.enterprises.member_use_cases import MemberUseCases, member_use_
 from application.enterprises.ports import EnterpriseVerifier, LetterDocuments
 from application.enterprises.queries import GetEnterprise, MyMemberships
 from application.enterprises.request_admin_transfer import RequestAdminTransfer
+from application.enterprises.resend_legal_rep_invitation import ResendLegalRepInvitation
 from application.enterprises.service_application_ports import ServiceLetterDocuments
 from application.enterprises.service_application_use_cases import (
     ServiceApplicationUseCases,
@@ -62,6 +65,9 @@ class EnterpriseUseCases:
     members: MemberUseCases  # §5.2 joining, §8.1 members
     invite_legal_rep_authorization: InviteLegalRepAuthorization
     accept_legal_rep_invitation: AcceptLegalRepInvitation
+    list_legal_rep_invitations: ListLegalRepInvitations
+    cancel_legal_rep_invitation: CancelLegalRepInvitation
+    resend_legal_rep_invitation: ResendLegalRepInvitation
     request_admin_transfer: RequestAdminTransfer
     approve_admin_transfer: ApproveAdminTransfer
     read_admin_transfer_letter: ReadLetter
@@ -88,9 +94,12 @@ def enterprise_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, verifier: Ente
                                                           appearances, seal_images, hasher, clock,
                                                           InvitationFaceGate(uow, faces, clock)),
         read_authorization_letter=ReadAuthorizationLetter(uow, blobs),
-        members=member_use_cases(uow, clock, hasher),
+        members=member_use_cases(uow, clock, hasher, cipher),
         invite_legal_rep_authorization=InviteLegalRepAuthorization(uow, hasher, clock, base_url),
         accept_legal_rep_invitation=AcceptLegalRepInvitation(uow, hasher, faces, sealer, documents, blobs, clock),
+        list_legal_rep_invitations=ListLegalRepInvitations(uow, clock),
+        cancel_legal_rep_invitation=CancelLegalRepInvitation(uow, clock),
+        resend_legal_rep_invitation=ResendLegalRepInvitation(uow, hasher, clock, base_url),
         request_admin_transfer=RequestAdminTransfer(uow, transfer_letters, blobs, clock, base_url),
         approve_admin_transfer=ApproveAdminTransfer(uow, codes, issue_event_certificate, transfer_letters, blobs,
                                                     appearances, seal_images, hasher, clock),

@@ -3,7 +3,8 @@ their phone, to authorise the certification. The legal rep accepts it (which sta
 licence's legal-rep identity and renders the letter), then signs the letter; signing uses the invitation up.
 
 Only a keyed hash of the link's token is stored. One invitation per enterprise is live at a time: a new one
-supersedes the previous, so a link sent to a wrong number can be withdrawn by sending the right one."""
+supersedes the previous, so a link sent to a wrong number can be withdrawn by sending the right one; sending it
+again makes a new one to the same phone; the admin or legal rep may also cancel it outright."""
 
 from __future__ import annotations
 
@@ -21,16 +22,21 @@ class InvitationStatus(StrEnum):
     PENDING = "PENDING"  # sent, not opened yet
     ACCEPTED = "ACCEPTED"  # the legal rep opened it: face check started, letter rendered
     USED = "USED"  # the letter was signed with it
-    SUPERSEDED = "SUPERSEDED"  # a newer invitation replaced it
+    SUPERSEDED = "SUPERSEDED"  # a newer invitation replaced it (sent anew)
+    CANCELLED = "CANCELLED"  # the admin or legal rep withdrew it
+    EXPIRED = "EXPIRED"  # never stored: a live invitation past its 24 hours, as it is shown
 
 
 _I = InvitationStatus
 TRANSITIONS: dict[InvitationStatus, frozenset[InvitationStatus]] = {
-    _I.PENDING: frozenset({_I.ACCEPTED, _I.SUPERSEDED}),
-    # Accepting again restarts the face check (after a failed one); a newer invitation still replaces it.
-    _I.ACCEPTED: frozenset({_I.ACCEPTED, _I.USED, _I.SUPERSEDED}),
+    _I.PENDING: frozenset({_I.ACCEPTED, _I.SUPERSEDED, _I.CANCELLED}),
+    # Accepting again restarts the face check (after a failed one); a newer invitation still replaces it, and the
+    # admin may still withdraw it: until the letter is signed nothing was granted by it.
+    _I.ACCEPTED: frozenset({_I.ACCEPTED, _I.USED, _I.SUPERSEDED, _I.CANCELLED}),
     _I.USED: frozenset(),
     _I.SUPERSEDED: frozenset(),
+    _I.CANCELLED: frozenset(),
+    _I.EXPIRED: frozenset(),
 }
 LIVE = frozenset({_I.PENDING, _I.ACCEPTED})
 
@@ -112,3 +118,10 @@ class LegalRepInvitation:
 
     def supersede(self, now: datetime) -> None:
         self._move(InvitationStatus.SUPERSEDED, now)
+
+    def cancel(self, now: datetime) -> None:
+        """Withdrawn by the admin or legal rep: the link and a letter rendered from it can no longer be used."""
+        self._move(InvitationStatus.CANCELLED, now)
+
+    def shown_status(self, now: datetime) -> InvitationStatus:
+        return InvitationStatus.EXPIRED if self.is_live and now >= self.expires_at else self.status

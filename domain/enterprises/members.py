@@ -17,6 +17,12 @@ from domain.enterprises.enterprise import Membership
 from domain.errors import DomainError, ErrorCode
 
 INVITATION_VALIDITY = timedelta(days=30)
+# Resending an invitation's SMS (§8.1.1): not more often than the SMS cooldown, and not without end (each send
+# reaches a phone whose owner has not asked for anything).
+INVITATION_RESEND_COOLDOWN = timedelta(seconds=60)
+INVITATION_MAX_SENDS = 5
+# Cancelling frees the phone for a new invitation at once; this keeps add-cancel-add from flooding a phone.
+INVITATIONS_PER_PHONE_PER_DAY = 3
 
 
 class MemberRole(StrEnum):
@@ -66,6 +72,26 @@ class MemberNameMismatch(DomainError):
 class MemberInvitationPending(DomainError):
     code = ErrorCode.MEMBER_INVITATION_PENDING
     default_message = "已向该手机号发出邀请，请等待对方注册并完成实名认证"
+
+
+class MemberInvitationClosed(DomainError):
+    code = ErrorCode.INVITATION_INVALID
+    default_message = "该邀请已被接受或已取消"
+
+
+class InvitationResendTooSoon(DomainError):
+    code = ErrorCode.SMS_COOLDOWN
+    default_message = "邀请短信发送过于频繁，请 1 分钟后再试"
+
+
+class InvitationResendLimit(DomainError):
+    code = ErrorCode.INVITATION_RESEND_LIMIT
+    default_message = "该邀请短信已发送 5 次，不能再次发送；如需继续邀请，请取消后重新添加成员"
+
+
+class TooManyInvitations(DomainError):
+    code = ErrorCode.INVITATION_RESEND_LIMIT
+    default_message = "今天已多次邀请该手机号，请明天再试"
 
 
 class CannotRemoveLegalRep(DomainError):
@@ -178,6 +204,9 @@ class MemberInvitationStatus(StrEnum):
     PENDING = "PENDING"
     ACCEPTED = "ACCEPTED"
     CANCELLED = "CANCELLED"
+    # Never stored: a PENDING invitation past its expiry, as it is shown (it can no longer activate; resending
+    # renews it).
+    EXPIRED = "EXPIRED"
 
 
 @dataclass(eq=False)
@@ -199,6 +228,13 @@ class MemberInvitation:
     pending_key: str | None = None
     accepted_at: datetime | None = None
     account_id: UUID | None = None
+    # The phone encrypted (bound to this invitation), so that the SMS can be sent again; None on invitations made
+    # before it was kept (they can be cancelled and made again, not resent).
+    phone_ciphertext: bytes | None = None
+    last_sent_at: datetime | None = None
+    send_count: int = 1
+    cancelled_at: datetime | None = None
+    cancelled_by: UUID | None = None
     version: int = 1
 
     @classmethod
@@ -207,7 +243,12 @@ class MemberInvitation:
               ) -> MemberInvitation:
         return cls(enterprise_id=enterprise_id, name=name, phone_index=phone_index, phone_masked=phone_masked, role=role, invited_by=invited_by,
                    created_at=now, expires_at=now + INVITATION_VALIDITY, id=invitation_id or uuid4(),
-                   pending_key=_pending_key(enterprise_id, phone_index))
+                   pending_key=_pending_key(enterprise_id, phone_index), last_sent_at=now)
+
+    def shown_status(self, now: datetime) -> MemberInvitationStatus:
+        if self.status is MemberInvitationStatus.PENDING and now >= self.expires_at:
+            return MemberInvitationStatus.EXPIRED
+        return self.status
 
     def is_open(self, now: datetime) -> bool:
         return self.status is MemberInvitationStatus.PENDING and now < self.expires_at
@@ -222,7 +263,25 @@ class MemberInvitation:
             MemberInvitationStatus.ACCEPTED, now, account_id, None)
         return membership_for(self.enterprise_id, account_id, self.role, now)
 
-    def cancel(self) -> None:
+    def cancel(self, now: datetime | None = None, by: UUID | None = None) -> None:
         """Closes it (expired and replaced, or withdrawn by an admin): the key frees the phone for a new one."""
         if self.status is MemberInvitationStatus.PENDING:
             self.status, self.pending_key = MemberInvitationStatus.CANCELLED, None
+            self.cancelled_at, self.cancelled_by = now, by
+
+    def withdraw(self, by: UUID, now: datetime) -> None:
+        """§8.1 the admin or legal rep cancels it: it can no longer activate. Accepted or cancelled ones are closed."""
+        if self.status is not MemberInvitationStatus.PENDING:
+            raise MemberInvitationClosed()
+        self.cancel(now, by)
+
+    def resend(self, now: datetime) -> None:
+        """The SMS goes out again and the invitation lives INVITATION_VALIDITY from now (an expired one too)."""
+        if self.status is not MemberInvitationStatus.PENDING:
+            raise MemberInvitationClosed()
+        if self.send_count >= INVITATION_MAX_SENDS:
+            raise InvitationResendLimit()
+        if self.last_sent_at is not None and now - self.last_sent_at < INVITATION_RESEND_COOLDOWN:
+            raise InvitationResendTooSoon()
+        self.last_sent_at, self.send_count = now, self.send_count + 1
+        self.expires_at = now + INVITATION_VALIDITY

@@ -12,6 +12,7 @@ from tests.app_fixture import ID_LI, ID_WANG, ID_ZHANG, id_number
 ID_NUMBERS = {"张三": ID_ZHANG, "李四": ID_LI, "王五": ID_WANG, "赵六": id_number("11010119900307001")}
 ROLES = {"法定代表人": "LEGAL_REP", "管理员": "ADMIN", "成员": "MEMBER"}
 STATUSES = {"已加入": "ACTIVE", "待加入": "INVITED"}
+INVITATION_STATUSES = {"待加入": "PENDING", "已过期": "EXPIRED", "已加入": "ACCEPTED", "已取消": "CANCELLED"}
 PASSWORD = "Passw0rd1"
 
 
@@ -147,7 +148,9 @@ def _add(world: World, name: str, member: str, phone: str, role: str):
 
 @when(parsers.parse('"{name}" 添加成员 "{member}"，手机号 "{phone}"，角色"{role}"'))
 def _(world: World, name: str, member: str, phone: str, role: str) -> None:
-    _m(world)["added"] = world.attempt(_add(world, name, member, phone, role))
+    added = _m(world)["added"] = world.attempt(_add(world, name, member, phone, role))
+    if added is not None and added.status == "INVITED":
+        _m(world).setdefault("invitations", {})[member] = added.id
 
 
 @given(parsers.parse('"{name}" 已添加成员 "{member}"，手机号 "{phone}"，角色"{role}"'))
@@ -191,3 +194,63 @@ def _(world: World, name: str, member: str) -> None:
     session, _ = _person(world, name)
     found = {m.name: m.id for m in _members(world, name) or []}
     world.attempt(world.driver.remove_member(session, found[member]))
+
+
+# ---- §8.1 the invitations addMember made: listed, cancelled, resent by the admin or legal rep
+
+
+def _invitations(world: World, name: str, pending_only: bool = True):
+    session, _ = _person(world, name)
+    return world.run(world.driver.member_invitations(session, _m(world)["current"][0], pending_only))
+
+
+@then(parsers.parse('"{name}" 的待加入邀请中有 "{member}"，手机号显示为"{masked}"，状态"{status}"'))
+def _(world: World, name: str, member: str, masked: str, status: str) -> None:
+    found = [(i.name, i.phone_masked, i.status) for i in _invitations(world, name) or []]
+    assert found == [(member, masked, INVITATION_STATUSES[status])], found
+
+
+@then(parsers.parse('"{name}" 的待加入邀请为空'))
+def _(world: World, name: str) -> None:
+    assert _invitations(world, name) == []
+
+
+@then(parsers.parse('"{name}" 看不到待加入邀请'))
+def _(world: World, name: str) -> None:
+    assert _invitations(world, name) is None
+
+
+@then(parsers.parse('"{name}" 的全部邀请中 "{member}" 的状态是"{status}"'))
+def _(world: World, name: str, member: str, status: str) -> None:
+    found = {i.name: i.status for i in _invitations(world, name, pending_only=False) or []}
+    assert found.get(member) == INVITATION_STATUSES[status], found
+
+
+def _invitation_of(world: World, member: str):
+    return _m(world)["invitations"][member]
+
+
+@when(parsers.parse('"{name}" 取消对 "{member}" 的邀请'))
+def _(world: World, name: str, member: str) -> None:
+    session, _ = _person(world, name)
+    world.attempt(world.driver.cancel_member_invitation(session, _invitation_of(world, member)))
+
+
+@when(parsers.parse('"{name}" 重新发送对 "{member}" 的邀请'))
+def _(world: World, name: str, member: str) -> None:
+    session, _ = _person(world, name)
+    world.attempt(world.driver.resend_member_invitation(session, _invitation_of(world, member)))
+
+
+@given(parsers.parse("成员邀请发出后过了 {days:d} 天"))
+def _(world: World, days: int) -> None:
+    world.driver.advance_clock(days * 86_400)
+    # Their sessions ran out meanwhile: everyone signs in again, as the app would have them do.
+    people = _m(world)["people"]
+    for name, (_session, phone) in list(people.items()):
+        people[name] = (world.run(world.driver.login_with_password(phone, PASSWORD)), phone)
+
+
+@given(parsers.parse("又过了 {minutes:d} 分钟"))
+def _(world: World, minutes: int) -> None:
+    world.driver.advance_clock(minutes * 60)

@@ -84,15 +84,63 @@ def _(world: World) -> None:
     inv["rep"] = world.run(world.driver.login_with_password(inv["rep_phone"], PASSWORD))
 
 
-@when("该用户打开收到的邀请链接")
-def _(world: World) -> None:
+def _open(world: World, which: int) -> None:
     inv = _i(world)
     links = _links(world, inv["rep_phone"])
-    assert links, f"no invitation reached {inv['rep_phone']}"
-    token = parse_qs(urlparse(links[-1]).query)["token"][0]
+    assert len(links) >= -which, f"no such invitation reached {inv['rep_phone']}"
+    token = parse_qs(urlparse(links[which]).query)["token"][0]
     accepted = world.attempt(world.driver.accept_legal_rep_invitation(inv["rep"], token))
     if accepted is not None:
         inv["accepted"] = accepted
+
+
+@when("该用户打开收到的邀请链接")
+def _(world: World) -> None:
+    _open(world, -1)
+
+
+@when("该用户打开此前收到的邀请链接")
+def _(world: World) -> None:
+    _open(world, -2)
+
+
+# ---- the admin's view of the invitation: listed, resent (a new link), cancelled
+
+INVITATION_STATUSES = {"待打开": "PENDING", "已打开": "ACCEPTED", "已过期": "EXPIRED", "已取消": "CANCELLED",
+                       "已使用": "USED", "已被取代": "SUPERSEDED"}
+
+
+def _live(world: World):
+    return world.run(world.driver.legal_rep_invitations(world.session, world.enterprises["current"].id))
+
+
+@then(parsers.parse('我看到发给 "{masked}" 的法定代表人邀请，状态"{status}"'))
+def _(world: World, masked: str, status: str) -> None:
+    assert [(i.phone_masked, i.status) for i in _live(world)] == [(masked, INVITATION_STATUSES[status])]
+
+
+@then("我看不到待处理的法定代表人邀请")
+def _(world: World) -> None:
+    assert _live(world) == []
+
+
+@when("我重新发送法定代表人邀请")
+def _(world: World) -> None:
+    (live,) = _live(world)
+    url = world.attempt(world.driver.resend_legal_rep_invitation(world.session, live.id))
+    if url is not None:
+        _i(world)["url"] = url
+
+
+@when("我取消法定代表人邀请")
+def _(world: World) -> None:
+    (live,) = _live(world)
+    world.attempt(world.driver.cancel_legal_rep_invitation(world.session, live.id))
+
+
+@given(parsers.parse("邀请发出后过了 {minutes:d} 分钟"))
+def _(world: World, minutes: int) -> None:
+    world.driver.advance_clock(minutes * 60)
 
 
 @when("该用户完成人脸核验且核验通过")

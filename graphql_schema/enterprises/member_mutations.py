@@ -6,12 +6,15 @@ import strawberry
 
 from application.enterprises.add_member import AddMemberCommand
 from application.enterprises.apply_to_join import ApplyToJoinEnterpriseCommand
+from application.enterprises.cancel_member_invitation import CancelMemberInvitationCommand
 from application.enterprises.decide_join_application import DecideJoinApplicationCommand
 from application.enterprises.remove_member import RemoveMemberCommand
+from application.enterprises.resend_member_invitation import ResendMemberInvitationCommand
 from domain.enterprises.members import MemberRole
+from domain.errors import DomainError
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import run_mutation
-from graphql_schema.common.node import local_id
+from graphql_schema.common.node import from_global_id, local_id
 from graphql_schema.enterprises import member_types as t
 
 
@@ -40,6 +43,12 @@ class AddMemberInput:
 @strawberry.input
 class RemoveMemberInput:
     member_id: strawberry.ID
+
+
+@strawberry.input
+class MemberInvitationInput:
+    invitation_id: strawberry.ID = strawberry.field(description="A MemberInvitation id (what addMember answered as "
+                                                                "the member's id for an invitation).")
 
 
 @strawberry.type
@@ -86,13 +95,50 @@ class EnterpriseMemberMutations:
 
     @strawberry.mutation(description="§8.1.3 移除成员 by the admin or legal rep: never the legal rep, never the admin "
                                      "(CANNOT_REMOVE_LAST_ADMIN; admin changes hands by requestAdminTransfer). The "
-                                     "removed person hears by SMS.")
+                                     "removed person hears by SMS. Given the id addMember answered for an invitation, "
+                                     "it cancels that invitation (as cancelMemberInvitation).")
     async def remove_member(self, info: Info, input: RemoveMemberInput) -> t.RemoveMemberPayload:
         ctx = info.context
 
         async def act():
+            invitation = from_global_id(input.member_id, "MemberInvitation")
+            if invitation is not None:  # addMember's answer for an invitation: removing it cancels it
+                try:
+                    await ctx.use_cases.enterprises.members.cancel_member_invitation(CancelMemberInvitationCommand(
+                        ctx.principal, invitation[1], ctx.meta))
+                except DomainError as err:
+                    raise err.at("memberId") if err.field else err from None
+                return t.RemoveMemberPayload(removed_member_id=input.member_id)
             membership_id = local_id(input.member_id, "Member", "memberId", "成员不存在")
             await ctx.use_cases.enterprises.members.remove_member(RemoveMemberCommand(
                 ctx.principal, membership_id, ctx.meta))
             return t.RemoveMemberPayload(removed_member_id=input.member_id)
         return await run_mutation(t.RemoveMemberPayload, act, input)
+
+    @strawberry.mutation(description="§8.1 the admin or legal rep cancels a pending member invitation: it can no "
+                                     "longer activate and the phone is told by SMS. INVITATION_INVALID once accepted "
+                                     "or cancelled.")
+    async def cancel_member_invitation(self, info: Info, input: MemberInvitationInput
+                                       ) -> t.CancelMemberInvitationPayload:
+        ctx = info.context
+
+        async def act():
+            invitation_id = local_id(input.invitation_id, "MemberInvitation", "invitationId", "邀请不存在")
+            row = await ctx.use_cases.enterprises.members.cancel_member_invitation(CancelMemberInvitationCommand(
+                ctx.principal, invitation_id, ctx.meta))
+            return t.CancelMemberInvitationPayload(invitation=t.MemberInvitationType.of(row))
+        return await run_mutation(t.CancelMemberInvitationPayload, act, input)
+
+    @strawberry.mutation(description="§8.1 the admin or legal rep sends a pending (or expired) member invitation's SMS "
+                                     "again; it then lives 30 days from now. At most once a minute (SMS_COOLDOWN) "
+                                     "and 5 sends in all (INVITATION_RESEND_LIMIT).")
+    async def resend_member_invitation(self, info: Info, input: MemberInvitationInput
+                                       ) -> t.ResendMemberInvitationPayload:
+        ctx = info.context
+
+        async def act():
+            invitation_id = local_id(input.invitation_id, "MemberInvitation", "invitationId", "邀请不存在")
+            row = await ctx.use_cases.enterprises.members.resend_member_invitation(ResendMemberInvitationCommand(
+                ctx.principal, invitation_id, ctx.meta))
+            return t.ResendMemberInvitationPayload(invitation=t.MemberInvitationType.of(row))
+        return await run_mutation(t.ResendMemberInvitationPayload, act, input)

@@ -9,10 +9,15 @@ from uuid import UUID
 import strawberry
 
 from application.enterprises.add_member import AddedMember
-from application.enterprises.member_ports import MemberRow
+from application.enterprises.member_ports import InvitationRow, MemberRow
 from application.ports import Page
 from domain.accounts.phone import PhoneNumber
-from domain.enterprises.members import JoinApplication, JoinApplicationStatus, MemberRole
+from domain.enterprises.members import (
+    JoinApplication,
+    JoinApplicationStatus,
+    MemberInvitationStatus,
+    MemberRole,
+)
 from domain.errors import InvalidPhone
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
@@ -23,6 +28,10 @@ MemberRoleEnum = strawberry.enum(MemberRole, name="MemberRole",
                                  description="The role addMember gives: ADMIN or MEMBER (LEGAL_REP follows from the "
                                              "licence). An enterprise has one admin at a time.")
 JoinApplicationStatusEnum = strawberry.enum(JoinApplicationStatus, name="JoinApplicationStatus")
+MemberInvitationStatusEnum = strawberry.enum(
+    MemberInvitationStatus, name="MemberInvitationStatus",
+    description="PENDING: sent, waiting for that phone to register and verify with the name. EXPIRED: pending past "
+                "its 30 days (resending renews it). ACCEPTED: the person joined. CANCELLED: withdrawn.")
 
 
 @strawberry.enum(description="ACTIVE: a member. INVITED: addMember's invitation to a phone without a verified "
@@ -43,7 +52,8 @@ def mask_phone(phone: str | None) -> str | None:
 
 @strawberry.type(name="Member", description="A member of an enterprise (§8.1), visible to its members. From "
                                             "addMember it may be a pending invitation (status INVITED, no joinedAt; "
-                                            "its id is then not a node).")
+                                            "its id is then the MemberInvitation's: Enterprise.memberInvitations "
+                                            "lists it, cancelMemberInvitation or removeMember cancels it).")
 class MemberType(Node):
     role: EnterpriseRoleEnum  # type: ignore[valid-type]
     name: str | None = strawberry.field(description="The member's verified legal name.")
@@ -67,6 +77,49 @@ class MemberType(Node):
         return cls(id=to_global_id("MemberInvitation", added.invitation.id), role=added.role, name=added.name,
                    phone_masked=added.phone_masked, joined_at=None, status=MemberStatus.INVITED,
                    invitation_expires_at=added.invitation.expires_at)
+
+
+@strawberry.type(name="MemberInvitation", description="§8.1.1 an invitation addMember sent to a phone without a "
+                                                      "verified account; visible to the enterprise's admin and legal "
+                                                      "rep, who may cancel or resend it.")
+class MemberInvitationType(Node):
+    name: str = strawberry.field(description="The legal name the person must verify with.")
+    phone_masked: str
+    role: MemberRoleEnum  # type: ignore[valid-type]
+    status: MemberInvitationStatusEnum  # type: ignore[valid-type]
+    invited_at: datetime
+    expires_at: datetime
+    last_sent_at: datetime = strawberry.field(description="When its SMS last went out.")
+    resendable: bool = strawberry.field(description="Whether resendMemberInvitation may send it again (pending, and "
+                                                    "fewer than 5 sends).")
+    accepted_at: datetime | None
+    cancelled_at: datetime | None
+
+    @classmethod
+    def of(cls, row: InvitationRow) -> MemberInvitationType:
+        i = row.invitation
+        return cls(id=to_global_id("MemberInvitation", i.id), name=i.name, phone_masked=i.phone_masked, role=i.role,
+                   status=row.status, invited_at=i.created_at, expires_at=i.expires_at,
+                   last_sent_at=i.last_sent_at or i.created_at, resendable=row.resendable,
+                   accepted_at=i.accepted_at, cancelled_at=i.cancelled_at)
+
+
+@strawberry.type
+class MemberInvitationEdge:
+    cursor: str
+    node: MemberInvitationType
+
+
+@strawberry.type
+class MemberInvitationConnection:
+    edges: list[MemberInvitationEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def of(cls, page: Page[InvitationRow]) -> MemberInvitationConnection:
+        return cls(edges=[MemberInvitationEdge(cursor=c, node=MemberInvitationType.of(r))
+                          for r, c in zip(page.items, page.cursors, strict=True)],
+                   page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
 
 @strawberry.type
@@ -147,6 +200,18 @@ class RemoveMemberPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=_errors)
 
 
+@strawberry.type
+class CancelMemberInvitationPayload:
+    invitation: MemberInvitationType | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
+@strawberry.type
+class ResendMemberInvitationPayload:
+    invitation: MemberInvitationType | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=_errors)
+
+
 def _enterprise_id(global_id: str) -> UUID | None:
     ref = from_global_id(global_id, "Enterprise")
     return ref[1] if ref is not None else None
@@ -173,3 +238,19 @@ async def member_node(info: Info, membership_id: UUID) -> MemberType | None:
     ctx = info.context
     row = await ctx.use_cases.enterprises.members.get_member(ctx.principal, membership_id)
     return MemberType.of(row) if row is not None else None
+
+
+async def enterprise_member_invitations(info: Info, enterprise_id: str, pending_only: bool, first: int,
+                                        after: str | None) -> MemberInvitationConnection | None:
+    ctx, local = info.context, _enterprise_id(enterprise_id)
+    if local is None:
+        return None
+    page = await ctx.use_cases.enterprises.members.list_member_invitations(ctx.principal, local, pending_only, first,
+                                                                           after)
+    return MemberInvitationConnection.of(page) if page is not None else None
+
+
+async def member_invitation_node(info: Info, invitation_id: UUID) -> MemberInvitationType | None:
+    ctx = info.context
+    row = await ctx.use_cases.enterprises.members.get_member_invitation(ctx.principal, invitation_id)
+    return MemberInvitationType.of(row) if row is not None else None

@@ -26,10 +26,12 @@ if TYPE_CHECKING:
     from graphql_schema.commerce.types import ServiceApplication
     from graphql_schema.enterprises.admin_transfers import AdminTransferType
     from graphql_schema.enterprises.bank_transfers import BankTransferType, EnterpriseChangeType
+    from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationType
     from graphql_schema.enterprises.member_types import (
         JoinApplicationConnection,
         JoinApplicationStatusEnum,
         MemberConnection,
+        MemberInvitationConnection,
     )
     from graphql_schema.grants.types import CertificateGrantType
 
@@ -104,6 +106,28 @@ class EnterpriseType(Node):
         from graphql_schema.enterprises.member_types import enterprise_join_applications
 
         return await enterprise_join_applications(info, self.id, status, first, after)
+
+    @strawberry.field(description="§8.1.1 the invitations addMember sent to phones without a verified account, "
+                                  "oldest first: for the admins and the legal rep (null to a plain member). "
+                                  "pendingOnly (default): those that may still activate or be resent (PENDING, "
+                                  "EXPIRED); false: every one. At most 100 a page.")
+    async def member_invitations(self, info: Info, pending_only: bool = True, first: int = 20,
+                                 after: str | None = None
+                                 ) -> Annotated[MemberInvitationConnection, strawberry.lazy(_MEMBER_TYPES)] | None:
+        from graphql_schema.enterprises.member_types import enterprise_member_invitations
+
+        return await enterprise_member_invitations(info, self.id, pending_only, first, after)
+
+    @strawberry.field(description="§5.1.1.2 the legal-rep invitations, newest first: for the admins and the legal rep "
+                                  "(null to anyone else). liveOnly (default): the one that may still be opened or "
+                                  "signed (PENDING, ACCEPTED, or EXPIRED); false: the latest 20 of any status.")
+    async def legal_rep_invitations(
+        self, info: Info, live_only: bool = True,
+    ) -> list[Annotated[LegalRepInvitationType, strawberry.lazy("graphql_schema.enterprises.legal_rep_invitations")]
+              ] | None:
+        from graphql_schema.enterprises.legal_rep_invitations import enterprise_legal_rep_invitations
+
+        return await enterprise_legal_rep_invitations(info, self.id, live_only)
 
     # §8.3 enterprise certificate management.
     @strawberry.field(description="The enterprise's org certificates, oldest first: for the admins and the legal rep "

@@ -15,7 +15,8 @@ SHARED = ROOT.parent / "shared" / "api"
 
 # The chapters built so far. Later issues add theirs until every document is here.
 IN_SCOPE = {
-    # Every document the clients send (../shared/api), whole, and this project's own (§6.3 rejecting, §8.1 gifts).
+    # Every document the clients send (../shared/api), whole, and this project's own (§6.3 rejecting, §8.1 gifts,
+    # §8.1 and §5.1.1.2 invitations, §5.1.3 the sandbox registry).
     "accounts.graphql": None,
     "operator.graphql": None,
     "commerce.graphql": None,
@@ -25,6 +26,8 @@ IN_SCOPE = {
     "enterprise.graphql": None,
     "enterprise_gifts.graphql": None,
     "enterprise_service_applications.graphql": None,
+    "enterprise_invitations.graphql": None,  # §8.1 and §5.1.1.2 invitations: listed, cancelled, resent
+    "enterprise_manual_review.graphql": None,  # §5.1.3 the sandbox registry's answer
 }
 
 

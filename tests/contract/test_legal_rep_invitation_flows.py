@@ -108,3 +108,47 @@ async def test_the_invitation_refuses_the_wrong_person_and_a_failed_face(gql, co
     assert _codes(a) == ["NOT_LEGAL_REPRESENTATIVE"] and a["letter"] is None
     bogus = (await gql.op("AcceptLegalRepInvitation", {"invitationToken": "lri_nope"}))["acceptLegalRepInvitation"]
     assert _codes(bogus) == ["INVITATION_INVALID"]
+
+
+async def _memberships(gql) -> list[tuple[str, str]]:
+    return [(m["role"], m["enterprise"]["name"]) for m in (await gql.op("Me"))["me"]["memberships"]]
+
+
+async def test_opening_the_link_gives_no_role_until_the_letter_is_signed(gql, container, client, clock):
+    # 李四 verified before the enterprise named them: only the invitation can bring them in.
+    await verified(gql, container, REP, "李四", LI)
+    rep_token = gql.token
+    await verified(gql, container, ADMIN, "王五", WANG)
+    e = (await create(gql, rep="李四", number=LI))["enterprise"]
+    await gql.op("InviteLegalRepAuthorization", {"enterpriseId": e["id"], "legalRepPhone": REP})
+
+    gql.token = rep_token
+    token = await _invitation_token(gql, REP)
+    a = (await gql.op("AcceptLegalRepInvitation", {"invitationToken": token}))["acceptLegalRepInvitation"]
+    assert a["userErrors"] == []
+    assert await _memberships(gql) == []  # not LEGAL_REP yet, not even a member
+    assert (await gql.raw("query($id: ID!) { enterprise(id: $id) { id } }", {"id": e["id"]}))["data"] == {
+        "enterprise": None}
+    pdf = await client.get(a["letter"]["documentUrl"], headers={"Authorization": f"Bearer {gql.token}"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")  # the letter is the signer's to read
+
+    # A failed face check: nothing is signed and still no role.
+    await gql.op("SandboxFinishFace", {"token": a["faceVerification"]["token"], "pass": False})
+    await container.face_verifier().wait_idle()
+    appearances = (await gql.op("MySignatureAppearances"))["me"]["signatureAppearances"]
+    name_sig = next(x for x in appearances if x["kind"] == "NAME_SIGNATURE")["id"]
+    failed = (await gql.op("SignAuthorizationLetter", {"letterId": a["letter"]["id"], "appearanceId": name_sig,
+                                                       "smsCode": await sms_code(gql, REP, "SIGN")}))
+    assert _codes(failed["signAuthorizationLetter"]) == ["FACE_FAILED"]
+    assert await _memberships(gql) == []
+
+    # The link opened again, the face passes, the letter is signed: now LEGAL_REP.
+    clock.offset += timedelta(seconds=61)
+    a = (await gql.op("AcceptLegalRepInvitation", {"invitationToken": token}))["acceptLegalRepInvitation"]
+    assert a["userErrors"] == [] and await _memberships(gql) == []
+    await gql.op("SandboxFinishFace", {"token": a["faceVerification"]["token"], "pass": True})
+    await container.face_verifier().wait_idle()
+    s = (await gql.op("SignAuthorizationLetter", {"letterId": a["letter"]["id"], "appearanceId": name_sig,
+                                                  "smsCode": await sms_code(gql, REP, "SIGN")}))
+    assert s["signAuthorizationLetter"]["userErrors"] == []
+    assert await _memberships(gql) == [("LEGAL_REP", "北京数信科技有限公司")]

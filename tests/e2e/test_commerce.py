@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -70,7 +70,7 @@ async def invoice_node(gql, invoice_id: str) -> dict:
     return r["data"]["node"]
 
 
-async def test_buy_pay_and_invoice(gql, container, client):
+async def test_buy_pay_and_invoice(gql, container, client, clock):
     ids = await catalogue(gql, container)
     await gql.register(BUYER)
     cat = (await gql.op("Catalogue", {"subjectType": "PERSONAL"}))["tradingPlatforms"]["edges"]
@@ -118,6 +118,15 @@ async def test_buy_pay_and_invoice(gql, container, client):
     assert (await client.get(shared)).content.startswith(b"%PDF")
     tampered = shared[:-1] + ("0" if shared[-1] != "0" else "1")  # always a different signature
     assert (await client.get(tampered)).status_code == 404
+    # The link works for exactly its lifetime (168 h by default), not until the next full hour after it.
+    expires = datetime.fromisoformat(issued["shareUrlExpiresAt"])
+    lifetime = expires - clock.now()
+    assert timedelta(hours=168) - timedelta(seconds=2) < lifetime <= timedelta(hours=168)
+    clock.offset = expires - timedelta(seconds=30) - datetime.now(UTC)
+    assert (await client.get(shared)).status_code == 200
+    clock.offset = expires - datetime.now(UTC)  # the real clock only moves it later
+    assert (await client.get(shared)).status_code == 404
+    clock.offset = timedelta(0)
     second = (await gql.op("RequestInvoice", {"orderId": order_id, "invoiceType": "NORMAL", "titleType": "PERSONAL",
                                               "title": "张三", "email": "z@example.cn"}))["requestInvoice"]
     assert second["userErrors"][0]["code"] == "INVOICE_NOT_ALLOWED"

@@ -5,6 +5,7 @@ names its invitation, and one live invitation under concurrent invitations."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -101,3 +102,20 @@ async def test_concurrent_invitations_leave_one_live(container):
             await second.commit()
     async with container.uow() as uow:
         assert len(await uow.legal_rep_invitations.live_for_enterprise(enterprise.id)) == 1
+
+
+async def test_recent_invitations_newest_first_and_cancelled_is_stored(container):
+    account, enterprise = await _enterprise(container)
+    now = container.clock().now()
+    older, newer = _invitation(enterprise, account, now - timedelta(minutes=5)), _invitation(enterprise, account, now)
+    async with container.uow() as uow:
+        uow.legal_rep_invitations.add(older)
+        uow.legal_rep_invitations.add(newer)
+        older.supersede(now)
+        newer.cancel(now)
+        await uow.commit()
+    async with container.uow() as uow:
+        found = await uow.legal_rep_invitations.recent_for_enterprise(enterprise.id, 20)
+        assert [(i.id, i.status.value) for i in found] == [(newer.id, "CANCELLED"), (older.id, "SUPERSEDED")]
+        assert await uow.legal_rep_invitations.live_for_enterprise(enterprise.id) == []
+        assert [i.id for i in await uow.legal_rep_invitations.recent_for_enterprise(enterprise.id, 1)] == [newer.id]

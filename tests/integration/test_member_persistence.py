@@ -179,3 +179,43 @@ async def test_invitations_are_found_by_phone_key_and_one_is_open_per_phone(cont
     async with uow() as u:
         assert await u.member_invitations.pending_for_phone("key-1") == []
         assert [e.id for e in await u.enterprises.certified_named("北京数信科技有限公司")] == [enterprise.id]
+
+
+async def test_the_admins_invitation_list_pages_and_keeps_the_encrypted_phone_and_who_cancelled(container):
+    uow, cipher = container.uow, container.cipher()
+    enterprise = await _enterprise_with_members(uow, 1, first_phone=40)
+    admin = enterprise.created_by
+    made = []
+    for n in range(3):
+        inv = MemberInvitation.issue(enterprise_id=enterprise.id, name=f"受邀{n}", phone_index=f"list-{uuid4()}",
+                                     phone_masked="137****7000", role=MemberRole.MEMBER, invited_by=admin,
+                                     now=T0 + timedelta(minutes=n))
+        inv.phone_ciphertext = cipher.encrypt(b"13700137000", inv.id.bytes)
+        made.append(inv)
+    async with uow() as u:
+        for inv in made:
+            u.member_invitations.add(inv)
+        await u.commit()
+    async with uow() as u:
+        got = await u.member_invitations.get(made[1].id)
+        assert cipher.decrypt(got.phone_ciphertext, got.id.bytes) == b"13700137000"
+        assert (got.send_count, got.last_sent_at) == (1, T0 + timedelta(minutes=1))
+        got.withdraw(admin, T0 + timedelta(hours=1))
+        first = await u.member_invitations.get(made[0].id)
+        first.resend(T0 + timedelta(hours=1))
+        await u.commit()
+    async with uow() as u:
+        page = await u.member_invitations.page(enterprise.id, pending_only=False, first=2, after=None)
+        rest = await u.member_invitations.page(enterprise.id, pending_only=False, first=2, after=page.end_cursor)
+        pending = await u.member_invitations.page(enterprise.id, pending_only=True, first=10, after=None)
+        assert page.has_next and not rest.has_next
+        assert [i.name for i in page.items + rest.items] == ["受邀0", "受邀1", "受邀2"]
+        assert [i.name for i in pending.items] == ["受邀0", "受邀2"]
+        cancelled = page.items[1]
+        assert (cancelled.status.value, cancelled.cancelled_by, cancelled.cancelled_at, cancelled.pending_key) == (
+            "CANCELLED", admin, T0 + timedelta(hours=1), None)
+        assert (page.items[0].send_count, page.items[0].expires_at) == (2, T0 + timedelta(hours=1, days=30))
+        key = made[2].phone_index
+        assert await u.member_invitations.count_since(enterprise.id, key, T0 + timedelta(minutes=2)) == 1
+        assert await u.member_invitations.count_since(enterprise.id, key, T0 + timedelta(minutes=3)) == 0
+        assert await u.member_invitations.count_since(uuid4(), key, T0) == 0

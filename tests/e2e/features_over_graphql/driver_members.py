@@ -3,7 +3,7 @@ which provides `_mutate` and `_op`."""
 
 from __future__ import annotations
 
-from features.driver_members import JoinApplicationInfo, MemberInfo
+from features.driver_members import InvitationInfo, JoinApplicationInfo, MemberInfo
 from graphql_schema.common.node import from_global_id
 
 
@@ -55,3 +55,45 @@ class EnterpriseMembersGraphQLDriver:
 
     async def remove_member(self, session, member_id: str) -> None:
         await self._mutate("RemoveMember", "removeMember", {"memberId": member_id}, session)
+
+    # §8.1 the invitations addMember made (enterprise_invitations.graphql)
+
+    async def member_invitations(self, session, enterprise_id: str,
+                                 pending_only: bool = True) -> list[InvitationInfo] | None:
+        found = (await self._op("EnterpriseMemberInvitations", {"enterpriseId": enterprise_id,
+                                                                "pendingOnly": pending_only}, session))["enterprise"]
+        if found is None or found["memberInvitations"] is None:
+            return None
+        return [InvitationInfo(e["node"]["id"], e["node"]["name"], e["node"]["phoneMasked"], e["node"]["status"])
+                for e in found["memberInvitations"]["edges"]]
+
+    async def cancel_member_invitation(self, session, invitation_id: str) -> str:
+        r = await self._mutate("CancelMemberInvitation", "cancelMemberInvitation", {"invitationId": invitation_id},
+                               session)
+        return r["invitation"]["status"]
+
+    async def resend_member_invitation(self, session, invitation_id: str) -> str:
+        r = await self._mutate("ResendMemberInvitation", "resendMemberInvitation", {"invitationId": invitation_id},
+                               session)
+        return r["invitation"]["status"]
+
+    # §5.1.1.2 the legal-rep invitation
+
+    async def legal_rep_invitations(self, session, enterprise_id: str,
+                                    live_only: bool = True) -> list[InvitationInfo] | None:
+        found = (await self._op("EnterpriseLegalRepInvitations", {"enterpriseId": enterprise_id,
+                                                                  "liveOnly": live_only}, session))["enterprise"]
+        if found is None or found["legalRepInvitations"] is None:
+            return None
+        return [InvitationInfo(i["id"], None, i["phoneMasked"], i["status"]) for i in found["legalRepInvitations"]]
+
+    async def cancel_legal_rep_invitation(self, session, invitation_id: str) -> str:
+        r = await self._mutate("CancelLegalRepInvitation", "cancelLegalRepInvitation",
+                               {"invitationId": invitation_id}, session)
+        return r["invitation"]["status"]
+
+    async def resend_legal_rep_invitation(self, session, invitation_id: str) -> str:
+        r = await self._mutate("ResendLegalRepInvitation", "resendLegalRepInvitation",
+                               {"invitationId": invitation_id}, session)
+        assert r["invitation"]["qrContent"] == r["invitation"]["url"]
+        return r["invitation"]["url"]

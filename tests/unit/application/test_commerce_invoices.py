@@ -3,12 +3,14 @@ through the outbox with retries, reading the PDF as the owner or through a signe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from application.commerce.invoices import INVOICE_ISSUE_TOPIC, RequestInvoiceCommand
+from application.commerce.invoices import INVOICE_ISSUE_TOPIC, InvoiceLinks, RequestInvoiceCommand
 from application.commerce.place_order import PlaceOrderCommand
+from application.commerce.policy import CommercePolicy
 from domain.commerce.credit_code import check_character
 from domain.commerce.invoice import InvoiceStatus, InvoiceTitleType, InvoiceType
 from domain.errors import DomainError, ErrorCode, NotFound
@@ -195,8 +197,8 @@ async def test_share_link_is_signed_and_expires(app):
     invoice = await app.commerce.request_invoice(ask(user, order))
     await app.deliver()
     link = app.commerce.invoice_links.share(invoice.id)
-    assert timedelta(days=7) <= link.expires_at - app.clock.now() <= timedelta(days=7, hours=1)
-    assert link.token == app.commerce.invoice_links.share(invoice.id).token  # stable within the hour
+    # Exactly the configured lifetime (to the second, never more): no rounding up to the hour.
+    assert timedelta(days=7) - timedelta(seconds=1) < link.expires_at - app.clock.now() <= timedelta(days=7)
     assert (await app.commerce.read_invoice_pdf.by_link(link.token)).startswith(b"%PDF")
 
     ident, expires, mac = link.token.split(".")
@@ -251,3 +253,20 @@ async def test_an_invoice_the_outbox_gives_up_on_fails_so_its_owner_may_ask_agai
     await app.commerce.request_invoice(ask(user, order))
     await app.deliver()
     assert (await invoice_of(app, order)).status is InvoiceStatus.ISSUED
+
+
+async def test_a_share_link_set_to_expire_now_does_not_open(app):
+    """A lifetime of zero means the link is dead when it is made, not an hour later (it used to be rounded up)."""
+    user, order = await paid(app)
+    invoice = await app.commerce.request_invoice(ask(user, order))
+    await app.deliver()
+    links = InvoiceLinks(app.secrets, app.clock, replace(CommercePolicy(), invoice_share_ttl=timedelta(0)))
+    link = links.share(invoice.id)
+    assert link.expires_at <= app.clock.now()
+    assert links.open(link.token) is None
+    hour = InvoiceLinks(app.secrets, app.clock, replace(CommercePolicy(), invoice_share_ttl=timedelta(hours=1)))
+    link = hour.share(invoice.id)
+    app.clock.advance(timedelta(minutes=59, seconds=59))
+    assert hour.open(link.token) == invoice.id
+    app.clock.advance(timedelta(seconds=1))
+    assert hour.open(link.token) is None

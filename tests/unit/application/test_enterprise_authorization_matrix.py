@@ -26,6 +26,8 @@ from application.enterprises.apply_to_join import ApplyToJoinEnterpriseCommand
 from application.enterprises.approve_admin_transfer import ApproveAdminTransferCommand
 from application.enterprises.approve_service_application import ApproveServiceApplicationCommand
 from application.enterprises.authorization_letters import SignAuthorizationLetterCommand
+from application.enterprises.cancel_legal_rep_invitation import CancelLegalRepInvitationCommand
+from application.enterprises.cancel_member_invitation import CancelMemberInvitationCommand
 from application.enterprises.confirm_bank_transfer import ConfirmBankTransferCommand
 from application.enterprises.decide_join_application import DecideJoinApplicationCommand
 from application.enterprises.gift_service import GiftServiceCommand
@@ -37,6 +39,8 @@ from application.enterprises.reject_service_application import RejectServiceAppl
 from application.enterprises.remove_member import RemoveMemberCommand
 from application.enterprises.request_admin_transfer import RequestAdminTransferCommand
 from application.enterprises.request_enterprise_change import RequestEnterpriseChangeCommand
+from application.enterprises.resend_legal_rep_invitation import ResendLegalRepInvitationCommand
+from application.enterprises.resend_member_invitation import ResendMemberInvitationCommand
 from application.enterprises.start_bank_transfer import StartBankTransferCommand
 from application.grants.approve_certificate_grant import ApproveCertificateGrantCommand
 from application.grants.create_certificate_grant import CreateCertificateGrantCommand
@@ -139,6 +143,22 @@ async def _invitation(w: World):
     issued = await w.app.enterprises.invite_legal_rep_authorization(InviteLegalRepCommand(
         w.people["admin"].principal, w.draft, w.people["legal_rep"].phone, DEFAULT_META))
     return parse_qs(urlparse(issued.url).query)["token"][0]
+
+
+async def _legal_rep_invitation(w: World):
+    """The admin's live legal-rep invitation for the draft enterprise, a minute old (past the resend cooldown)."""
+    issued = await w.app.enterprises.invite_legal_rep_authorization(InviteLegalRepCommand(
+        w.people["admin"].principal, w.draft, w.people["legal_rep"].phone, DEFAULT_META))
+    w.app.clock.advance(seconds=61)
+    return issued.invitation.id
+
+
+async def _member_invitation(w: World):
+    """The admin's invitation of an unregistered phone to the certified enterprise, a minute old."""
+    added = await w.app.enterprises.members.add_member(AddMemberCommand(
+        w.people["admin"].principal, w.certified, "孙八", "13300133001", MemberRole.MEMBER, DEFAULT_META))
+    w.app.clock.advance(seconds=61)
+    return added.invitation.id
 
 
 async def _transfer(w: World):
@@ -326,6 +346,18 @@ CASES: list[tuple[str, set[str], Callable[[World], Awaitable[object]], Act]] = [
     ("removeMember", {"legal_rep", "admin"}, _nothing,
      lambda w, p, s, t: w.app.enterprises.members.remove_member(RemoveMemberCommand(
          p, _pick(w, t, w.member_of_certified), DEFAULT_META))),
+    ("cancelMemberInvitation", {"legal_rep", "admin"}, _member_invitation,
+     lambda w, p, inv_id, t: w.app.enterprises.members.cancel_member_invitation(CancelMemberInvitationCommand(
+         p, _pick(w, t, inv_id), DEFAULT_META))),
+    ("resendMemberInvitation", {"legal_rep", "admin"}, _member_invitation,
+     lambda w, p, inv_id, t: w.app.enterprises.members.resend_member_invitation(ResendMemberInvitationCommand(
+         p, _pick(w, t, inv_id), DEFAULT_META))),
+    ("cancelLegalRepInvitation", {"legal_rep", "admin"}, _legal_rep_invitation,
+     lambda w, p, inv_id, t: w.app.enterprises.cancel_legal_rep_invitation(CancelLegalRepInvitationCommand(
+         p, _pick(w, t, inv_id), DEFAULT_META))),
+    ("resendLegalRepInvitation", {"legal_rep", "admin"}, _legal_rep_invitation,
+     lambda w, p, inv_id, t: w.app.enterprises.resend_legal_rep_invitation(ResendLegalRepInvitationCommand(
+         p, _pick(w, t, inv_id), DEFAULT_META))),
     ("requestAdminTransfer", {"legal_rep", "admin"}, _nothing,
      lambda w, p, s, t: w.app.enterprises.request_admin_transfer(RequestAdminTransferCommand(
          p, _pick(w, t, w.certified), w.member_of_certified, DEFAULT_META))),

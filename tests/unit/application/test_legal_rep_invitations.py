@@ -141,10 +141,11 @@ async def test_no_invitation_when_the_path_is_not_offered(app: FakeApp):
 # ---------------------------------------------------------------- accept
 
 
-async def test_the_legal_rep_accepts_becomes_legal_rep_and_faces_the_licence_identity(app: FakeApp):
+async def test_the_legal_rep_accepts_and_faces_the_licence_identity_without_a_role_yet(app: FakeApp):
+    # Verified before the enterprise named them, so no identity hook linked them: the role is the letter's to give.
+    rep = await app.verified_user(REP_PHONE, "李四", ID_LI)
     admin, enterprise = await _enterprise(app)
     await _invite(app, admin, enterprise.id)
-    rep = await app.verified_user(REP_PHONE, "李四", ID_LI)
     accepted = await _accept(app, rep, _token_in_sms(app, REP_PHONE))
     session = app.faces.sessions[accepted.face.token]
     assert (session.legal_name, session.id_number, session.purpose) == ("李四", ID_LI,
@@ -154,8 +155,9 @@ async def test_the_legal_rep_accepts_becomes_legal_rep_and_faces_the_licence_ide
     async with app.uow() as uow:
         membership = await uow.memberships.of(enterprise.id, rep.account_id)
         letter = await uow.authorization_letters.get(accepted.letter.id)
-    assert membership is not None and membership.role is EnterpriseRole.LEGAL_REP
+    assert membership is None  # opening the link gives no role: signing the letter does
     assert letter is not None and letter.account_id == rep.account_id and letter.blob_id in app.blobs.blobs
+    assert await app.enterprises.read_authorization_letter(rep.principal, letter.id, signed=False)  # theirs to read
     [inv] = _invitations(app)
     assert inv.status is InvitationStatus.ACCEPTED and inv.letter_id == letter.id
 
@@ -230,6 +232,26 @@ async def test_face_passed_then_signed_certifies_and_uses_the_invitation(app: Fa
     assert check.status is FaceCheckStatus.PASSED  # polled from the vendor when signing
     with pytest.raises(EnterpriseAlreadyCertified):
         await _invite(app, admin, enterprise.id)
+
+
+async def test_the_role_comes_with_the_signature_and_not_after_a_failed_face(app: FakeApp):
+    rep = await app.verified_user(REP_PHONE, "李四", ID_LI)
+    admin, enterprise = await _enterprise(app)
+    await _invite(app, admin, enterprise.id)
+    accepted = await _accept(app, rep, _token_in_sms(app, REP_PHONE))
+    app.faces.finish(accepted.face.token, passed=False)
+    with pytest.raises(FaceFailed):
+        await _sign(app, rep, accepted.letter.id)
+    assert await _role(app, enterprise.id, rep.account_id) is None
+    app.clock.advance(seconds=61)
+    again = await _accept(app, rep, _token_in_sms(app, REP_PHONE))
+    assert await _role(app, enterprise.id, rep.account_id) is None
+    app.faces.finish(again.face.token, passed=True)
+    app.clock.advance(seconds=61)
+    signed = await _sign(app, rep, again.letter.id)
+    assert signed.membership.role is EnterpriseRole.LEGAL_REP and signed.membership.account_id == rep.account_id
+    assert await _role(app, enterprise.id, rep.account_id) is EnterpriseRole.LEGAL_REP
+    assert await _role(app, enterprise.id, admin.account_id) is EnterpriseRole.ADMIN
 
 
 async def test_signing_waits_for_the_face_and_keeps_the_sms_code(app: FakeApp):

@@ -9,6 +9,7 @@ import pytest
 
 from domain.enterprises.enterprise import Membership
 from domain.enterprises.members import (
+    INVITATION_MAX_SENDS,
     INVITATION_VALIDITY,
     JOIN_TRANSITIONS,
     AdminAlreadyExists,
@@ -122,3 +123,36 @@ def test_one_admin_at_a_time():
     assert (err.value.code, err.value.field) == (ErrorCode.ADMIN_ALREADY_EXISTS, "role")
     ensure_no_second_admin(MemberRole.MEMBER, [admin, plain])
     ensure_no_second_admin(MemberRole.ADMIN, [member(rep=True), plain])  # no admin yet
+
+
+def _open_invitation() -> MemberInvitation:
+    return MemberInvitation.issue(enterprise_id=uuid4(), name="王五", phone_index="k", phone_masked="137****7000",
+                                  role=MemberRole.MEMBER, invited_by=uuid4(), now=NOW)
+
+
+def test_a_withdrawn_invitation_is_closed_for_good():
+    inv, admin = _open_invitation(), uuid4()
+    inv.withdraw(admin, NOW + timedelta(hours=1))
+    assert (inv.status, inv.pending_key, inv.cancelled_by) == (MemberInvitationStatus.CANCELLED, None, admin)
+    assert not inv.is_open(NOW + timedelta(hours=1))
+    for act in (lambda: inv.withdraw(admin, NOW), lambda: inv.resend(NOW + timedelta(days=1))):
+        with pytest.raises(DomainError) as closed:
+            act()
+        assert closed.value.code is ErrorCode.INVITATION_INVALID
+
+
+def test_resending_renews_once_a_minute_five_sends_in_all():
+    inv = _open_invitation()
+    with pytest.raises(DomainError) as soon:
+        inv.resend(NOW + timedelta(seconds=59))
+    assert soon.value.code is ErrorCode.SMS_COOLDOWN
+    late = NOW + timedelta(days=40)
+    assert inv.shown_status(late) is MemberInvitationStatus.EXPIRED
+    inv.resend(late)
+    assert (inv.expires_at, inv.last_sent_at, inv.send_count) == (late + INVITATION_VALIDITY, late, 2)
+    assert inv.shown_status(late) is MemberInvitationStatus.PENDING and inv.is_open(late)
+    for n in range(3):
+        inv.resend(late + timedelta(minutes=n + 1))
+    with pytest.raises(DomainError) as limit:
+        inv.resend(late + timedelta(hours=1))
+    assert limit.value.code is ErrorCode.INVITATION_RESEND_LIMIT and inv.send_count == INVITATION_MAX_SENDS

@@ -92,3 +92,28 @@ def test_a_pending_invitation_is_not_signable_and_a_used_one_cannot_be_supersede
     inv.mark_used(who, letter, NOW)
     with pytest.raises(InvitationInvalid):
         inv.supersede(NOW)
+
+
+@pytest.mark.parametrize("opened", [False, True])
+def test_cancelled_before_or_after_it_was_opened_it_opens_and_signs_nothing(opened: bool):
+    inv = _invitation()
+    letter, person = uuid4(), uuid4()
+    if opened:
+        inv.accept(person, face_token="f", letter_id=letter, now=NOW)
+    inv.cancel(NOW + timedelta(minutes=1))
+    assert inv.status is InvitationStatus.CANCELLED and not inv.is_live
+    with pytest.raises(InvitationInvalid):
+        inv.ensure_open(NOW + timedelta(minutes=2))
+    with pytest.raises(InvitationInvalid):
+        inv.mark_used(person, letter, NOW + timedelta(minutes=2))
+    for again in (inv.cancel, inv.supersede):
+        with pytest.raises(InvitationInvalid):
+            again(NOW + timedelta(minutes=3))
+
+
+def test_shown_expired_only_while_live():
+    inv = _invitation()
+    assert inv.shown_status(NOW) is InvitationStatus.PENDING
+    assert inv.shown_status(NOW + INVITATION_TTL) is InvitationStatus.EXPIRED
+    inv.supersede(NOW + INVITATION_TTL)
+    assert inv.shown_status(NOW + INVITATION_TTL) is InvitationStatus.SUPERSEDED
