@@ -41,7 +41,7 @@ from adapters.security.keys import KeyRing, load_master_key
 from adapters.vendors.bank_transfers import HttpBankTransferVerifier
 from adapters.vendors.enterprises import HttpEnterpriseVerifier
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
-from adapters.vendors.payments import UnconfiguredInvoiceIssuer, UnconfiguredPaymentGateway
+from adapters.vendors.payments import ProductionPaymentGateway, UnconfiguredInvoiceIssuer
 from adapters.vendors.platform_callbacks import HttpPlatformCallbackSender
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword, ResetPassword
@@ -182,11 +182,11 @@ class Container(containers.DeclarativeContainer):
         cosigning_hsm, certificate_authority, issue_dual_certificates, revoke_certificate, seal_images, seal_maker)
 
     # Commerce (adapters/sandbox/payments.py, invoices.py): the sandbox plays WeChat Pay, Alipay and the tax
-    # platform; production adapters for them do not exist yet (adapters/vendors/payments.py refuses).
+    # platform; production talks to the channels of SXQ_PAYMENT_CHANNELS (adapters/vendors/payments.py).
     payment_gateway = providers.Singleton(
-        lambda s, sf, c, ring: (SandboxPaymentGateway(sf, c, lambda label: ring.derive(label, 32), s.base_url)
-                                if s.sandbox else UnconfiguredPaymentGateway()),
-        settings, session_factory, clock, keyring)
+        lambda s, sf, c, ring, http: (SandboxPaymentGateway(sf, c, lambda label: ring.derive(label, 32), s.base_url)
+                                      if s.sandbox else _production_payments(s, http)),
+        settings, session_factory, clock, keyring, http_client)
     invoice_issuer = providers.Singleton(
         lambda s, blobs: SandboxInvoiceIssuer(blobs, _checked_font(s.cjk_font)) if s.sandbox
         else UnconfiguredInvoiceIssuer(), settings, blobs)
@@ -355,6 +355,21 @@ def _ca_chain(ca: Sm2CertificateAuthority):
     return chain
 
 
+def _production_payments(settings, http: httpx.AsyncClient) -> ProductionPaymentGateway:
+    """The gateways of the configured channels; each reads its SXQ_<VENDOR>_* settings and fails at start when
+    one is missing. The vendor modules are imported only when their channel is on."""
+    gateways = []
+    for channel in settings.payment_channels:
+        notify_url = f"{settings.base_url}/payments/notify/{channel.lower()}"
+        if channel == "WECHAT_PAY":
+            from adapters.vendors.wechatpay import WechatPayConfig, WechatPayGateway
+            gateways.append(WechatPayGateway(WechatPayConfig.from_env(settings.vendor_env, notify_url), http))
+        elif channel == "ALIPAY":
+            from adapters.vendors.alipay import AlipayConfig, AlipayGateway
+            gateways.append(AlipayGateway(AlipayConfig.from_env(settings.vendor_env, notify_url), http))
+    return ProductionPaymentGateway(gateways)
+
+
 def _vendor(settings, name: str) -> VendorEndpoint:
     url, key, secret = settings.vendors.get(name, (None, None, None))
     return VendorEndpoint.from_parts(url, key, secret, name)
@@ -384,4 +399,5 @@ def build_container(settings, **overrides) -> Container:
         container.sms_gateway(), container.identity_verifier(), container.face_verifier()
         container.enterprise_verifier()
         container.bank_transfer_verifier()
+        container.payment_gateway()
     return container

@@ -23,6 +23,11 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
 
 
+SMS_VENDORS = ("http", "aliyun", "tencent")
+PAYMENT_CHANNELS = ("WECHAT_PAY", "ALIPAY")
+VENDOR_PREFIXES = ("SXQ_WECHATPAY_", "SXQ_ALIPAY_", "SXQ_ALIYUN_", "SXQ_TENCENT_")
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: str = "sandbox"  # sandbox | production
@@ -48,6 +53,12 @@ class Settings:
     redis_url: str | None = None
     # The real vendors (production mode): name → (url, api key, secret). See adapters/vendors/http.py.
     vendors: dict[str, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
+    # Which vendor stands behind each port in production (the sandbox mode always uses the sandbox):
+    # "http" is the generic signed-JSON adapter above; the named vendors read their own SXQ_<VENDOR>_* settings
+    # from vendor_env (adapters/vendors/<vendor>*.py name and check them at start).
+    sms_vendor: str = "http"  # http | aliyun | tencent
+    payment_channels: tuple[str, ...] = ()  # WECHAT_PAY, ALIPAY: the channels with a configured gateway
+    vendor_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def sandbox(self) -> bool:
@@ -67,6 +78,13 @@ class Settings:
         mode = e.get("SXQ_MODE", "sandbox").strip().lower()
         if mode not in ("sandbox", "production"):
             raise ValueError("SXQ_MODE must be sandbox or production")
+        sms_vendor = e.get("SXQ_SMS_VENDOR", "http").strip().lower() or "http"
+        if sms_vendor not in SMS_VENDORS:
+            raise ValueError(f"SXQ_SMS_VENDOR must be one of {', '.join(SMS_VENDORS)}")
+        channels = tuple(c.strip().upper() for c in e.get("SXQ_PAYMENT_CHANNELS", "").split(",") if c.strip())
+        if unknown := [c for c in channels if c not in PAYMENT_CHANNELS]:
+            raise ValueError(f"SXQ_PAYMENT_CHANNELS: unknown channel {unknown[0]} "
+                             f"(known: {', '.join(PAYMENT_CHANNELS)})")
         policies = Policies(
             sms=SmsPolicy(
                 code_ttl=timedelta(seconds=_int(e, "SXQ_SMS_CODE_TTL_SECONDS", 300)),
@@ -110,4 +128,7 @@ class Settings:
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
                      for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK")},
+            sms_vendor=sms_vendor,
+            payment_channels=channels,
+            vendor_env={k: v for k, v in e.items() if k.startswith(VENDOR_PREFIXES)},
         )
