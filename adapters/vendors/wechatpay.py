@@ -33,11 +33,12 @@ from uuid import UUID
 
 import httpx
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from adapters.vendors.rsa_sha256 import rsa_sign, rsa_verify
 from application.commerce.ports import InvalidPaymentNotification, PaymentNotice, PaymentRequest, RefundResult
 from application.ports import ExternalServiceUnavailable
 from domain.commerce.payment import PaymentChannel
@@ -65,18 +66,6 @@ def answer_message(timestamp: str, nonce: str, body: bytes) -> bytes:
 
 def app_pay_message(app_id: str, timestamp: str, nonce: str, prepay_id: str) -> bytes:
     return f"{app_id}\n{timestamp}\n{nonce}\n{prepay_id}\n".encode()
-
-
-def rsa_sign(key: rsa.RSAPrivateKey, message: bytes) -> str:
-    return base64.b64encode(key.sign(message, padding.PKCS1v15(), hashes.SHA256())).decode()
-
-
-def rsa_verify(key: rsa.RSAPublicKey, message: bytes, signature_b64: str) -> bool:
-    try:
-        key.verify(base64.b64decode(signature_b64, validate=True), message, padding.PKCS1v15(), hashes.SHA256())
-        return True
-    except (InvalidSignature, ValueError):
-        return False
 
 
 def authorization(mch_id: str, serial_no: str, key: rsa.RSAPrivateKey, method: str, url: str, body: str,
