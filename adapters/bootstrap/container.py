@@ -137,7 +137,7 @@ class Container(containers.DeclarativeContainer):
     # Outside services: the sandbox adapters in sandbox mode (the default), the vendors' HTTP APIs in production.
     http_client = providers.Singleton(httpx.AsyncClient, timeout=httpx.Timeout(10.0, connect=3.0))
     sms_gateway = providers.Singleton(
-        lambda s, sf, c, http: SandboxSmsGateway(sf, c) if s.sandbox else HttpSmsSender(_vendor(s, "SMS"), http),
+        lambda s, sf, c, http: SandboxSmsGateway(sf, c) if s.sandbox else _production_sms(s, http),
         settings, session_factory, clock, http_client)
     identity_verifier = providers.Singleton(
         lambda s, http: SandboxIdentityVerifier() if s.sandbox else HttpIdentityVerifier(_vendor(s, "IDENTITY"), http),
@@ -353,6 +353,17 @@ def _ca_chain(ca: Sm2CertificateAuthority):
     async def chain():
         return [await ca.ca_certificate("issuing")]
     return chain
+
+
+def _production_sms(settings, http: httpx.AsyncClient):
+    """SXQ_SMS_VENDOR: the generic HTTP adapter or a named vendor (adapters/vendors/sms.py)."""
+    if settings.sms_vendor == "aliyun":
+        from adapters.vendors.sms import AliyunSmsConfig, AliyunSmsSender
+        return AliyunSmsSender(AliyunSmsConfig.from_env(settings.vendor_env), http)
+    if settings.sms_vendor == "tencent":
+        from adapters.vendors.sms import TencentSmsConfig, TencentSmsSender
+        return TencentSmsSender(TencentSmsConfig.from_env(settings.vendor_env), http)
+    return HttpSmsSender(_vendor(settings, "SMS"), http)
 
 
 def _production_payments(settings, http: httpx.AsyncClient) -> ProductionPaymentGateway:

@@ -47,3 +47,26 @@ def test_payment_channels_from_configuration(tmp_path):
     [wechat] = gateway._by_channel.values()
     assert isinstance(wechat, WechatPayGateway)
     assert wechat._c.notify_url == "https://ca.example/payments/notify/wechat_pay"
+
+
+def test_sms_vendor_from_configuration(tmp_path):
+    from adapters.vendors.http import HttpSmsSender
+    from adapters.vendors.sms import AliyunSmsSender, TencentSmsSender
+    from tests.integration.vendors.test_sms_vendors import _aliyun_env, _tencent_env
+
+    assert isinstance(build_container(Settings.from_env(_production(tmp_path))).sms_gateway(), HttpSmsSender)
+    with pytest.raises(RuntimeError, match="SXQ_ALIYUN_ACCESS_KEY_ID"):
+        build_container(Settings.from_env(_production(tmp_path, SXQ_SMS_VENDOR="aliyun")))
+    aliyun = build_container(Settings.from_env(_production(tmp_path, SXQ_SMS_VENDOR="aliyun",
+                                                           **_aliyun_env("https://dysmsapi.aliyuncs.com"))))
+    assert isinstance(aliyun.sms_gateway(), AliyunSmsSender)
+    tencent = build_container(Settings.from_env(_production(tmp_path, SXQ_SMS_VENDOR="Tencent",
+                                                            **_tencent_env("https://sms.tencentcloudapi.com"))))
+    assert isinstance(tencent.sms_gateway(), TencentSmsSender)
+    # The sandbox mode stays the sandbox whatever the vendor settings say.
+    sandbox = build_container(Settings.from_env({"SXQ_DATA_DIR": str(tmp_path), "SXQ_SMS_VENDOR": "aliyun",
+                                                 "SXQ_PAYMENT_CHANNELS": "WECHAT_PAY"}))
+    from adapters.sandbox.payments import SandboxPaymentGateway
+    from adapters.sandbox.sms import SandboxSmsGateway
+    assert isinstance(sandbox.sms_gateway(), SandboxSmsGateway)
+    assert isinstance(sandbox.payment_gateway(), SandboxPaymentGateway)

@@ -1,0 +1,256 @@
+"""SMS through Alibaba Cloud (Dysmsapi 2017-05-25 SendSms) and Tencent Cloud (sms 2021-01-11 SendSms).
+
+Both are called over our shared httpx client with the vendor's documented request signature rather than through
+the official SDKs: Tencent's (`tencentcloud-sdk-python`) is synchronous (requests), so every message would block
+the event loop or take a thread; Alibaba's (`alibabacloud-dysmsapi20170525`) has an async path, but it brings the
+Tea runtime, aiohttp and its own credential chain to send one signed GET. The signatures are small and documented:
+
+- Alibaba Cloud V3, ACS3-HMAC-SHA256: hex HMAC-SHA256(AccessKeySecret, "ACS3-HMAC-SHA256\\n" + hex SHA256 of the
+  canonical request), the canonical request being method, path, the RFC 3986-encoded sorted query, the signed
+  headers (host and every x-acs-*) as lowercase `name:value` lines, their names joined by `;`, and the hex SHA256
+  of the body;
+- Tencent Cloud API 3.0, TC3-HMAC-SHA256: the signing key derived by HMAC-SHA256 chaining "TC3"+SecretKey, the
+  UTC date, the service and "tc3_request", over "TC3-HMAC-SHA256\\n{timestamp}\\n{date}/{service}/tc3_request\\n"
+  + hex SHA256 of the canonical request (method, path, query, content-type/host/x-tc-action header lines, their
+  names, hex SHA256 of the JSON body).
+
+Vendors only send registered templates under a registered sign name: verification codes go through a code
+template (one variable, the code) and every other message through a notice template (one variable, the text).
+The vendors' error codes map onto SmsRateLimited, SmsInvalidNumber and SmsVendorDown; anything else (a template
+or a signature refused, no balance, bad credentials) is a plain SmsDeliveryFailed and is logged as an error, for
+the operator."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from application.ports import SmsDeliveryFailed, SmsInvalidNumber, SmsRateLimited, SmsVendorDown
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SmsTemplates:
+    sign_name: str
+    code_template: str  # one variable: the code
+    notice_template: str  # one variable: the whole text
+    by_purpose: dict[str, str] = field(default_factory=dict)  # a purpose's own code template, e.g. LOGIN
+
+    def template_for(self, purpose: str | None, code: str | None) -> str:
+        if code is None:
+            return self.notice_template
+        return self.by_purpose.get(purpose or "", self.code_template)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], prefix: str) -> SmsTemplates:
+        missing = [f"{prefix}_{n}" for n in ("SIGN_NAME", "TEMPLATE_CODE", "TEMPLATE_NOTICE") if not env.get(f"{prefix}_{n}")]
+        if missing:
+            raise RuntimeError("SMS needs " + ", ".join(missing))
+        marker = f"{prefix}_TEMPLATE_CODE_"
+        return cls(sign_name=env[f"{prefix}_SIGN_NAME"], code_template=env[f"{prefix}_TEMPLATE_CODE"],
+                   notice_template=env[f"{prefix}_TEMPLATE_NOTICE"],
+                   by_purpose={k[len(marker):]: v for k, v in env.items() if k.startswith(marker) and v})
+
+
+def _need(env: Mapping[str, str], *names: str) -> None:
+    missing = [n for n in names if not env.get(n)]
+    if missing:
+        raise RuntimeError("SMS needs " + ", ".join(missing))
+
+
+def _sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hmac(key: bytes, msg: str) -> bytes:
+    return hmac.new(key, msg.encode(), hashlib.sha256).digest()
+
+
+# ---------------------------------------------------------------- Alibaba Cloud
+
+
+def acs3_encode(value: str) -> str:
+    """RFC 3986 percent-encoding: unreserved characters stay, space is %20."""
+    return quote(value, safe="-_.~")
+
+
+def acs3_authorization(*, access_key_id: str, access_key_secret: str, method: str, path: str,
+                       query: Mapping[str, str], headers: Mapping[str, str], body: bytes) -> str:
+    canonical_query = "&".join(f"{acs3_encode(k)}={acs3_encode(v)}" for k, v in sorted(query.items()))
+    signed = {k.lower(): v.strip() for k, v in headers.items()
+              if k.lower() in ("host", "content-type") or k.lower().startswith("x-acs-")}
+    names = sorted(signed)
+    canonical_request = "\n".join([
+        method, path or "/", canonical_query, "".join(f"{n}:{signed[n]}\n" for n in names), ";".join(names),
+        _sha256_hex(body)])
+    string_to_sign = "ACS3-HMAC-SHA256\n" + _sha256_hex(canonical_request.encode())
+    signature = hmac.new(access_key_secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
+    return f"ACS3-HMAC-SHA256 Credential={access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
+
+
+ALIYUN_RATE_LIMITED = ("isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "isv.MONTH_LIMIT_CONTROL",
+                       "Throttling", "Throttling.User", "Throttling.Api")
+ALIYUN_INVALID_NUMBER = ("isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT", "isv.PHONE_NUMBER_ILLEGAL")
+ALIYUN_DOWN = ("isp.SYSTEM_ERROR", "isp.GATEWAY_ERROR", "ServiceUnavailable", "InternalError", "isp.RAM_PERMISSION_DENY")
+
+
+@dataclass(frozen=True)
+class AliyunSmsConfig:
+    access_key_id: str
+    access_key_secret: str
+    templates: SmsTemplates
+    endpoint: str = "https://dysmsapi.aliyuncs.com"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AliyunSmsConfig:
+        _need(env, "SXQ_ALIYUN_ACCESS_KEY_ID", "SXQ_ALIYUN_ACCESS_KEY_SECRET")
+        return cls(env["SXQ_ALIYUN_ACCESS_KEY_ID"], env["SXQ_ALIYUN_ACCESS_KEY_SECRET"],
+                   SmsTemplates.from_env(env, "SXQ_ALIYUN_SMS"),
+                   (env.get("SXQ_ALIYUN_SMS_ENDPOINT") or "https://dysmsapi.aliyuncs.com").rstrip("/"))
+
+
+class AliyunSmsSender:
+    def __init__(self, config: AliyunSmsConfig, http: httpx.AsyncClient,
+                 now: Callable[[], float] = time.time) -> None:
+        self._c, self._http, self._now = config, http, now
+
+    async def send(self, phone: str, text: str, *, purpose: str | None = None, code: str | None = None) -> str:
+        t = self._c.templates
+        query = {"PhoneNumbers": phone, "SignName": t.sign_name, "TemplateCode": t.template_for(purpose, code),
+                 "TemplateParam": json.dumps({"code": code} if code is not None else {"content": text},
+                                             ensure_ascii=False, separators=(",", ":"))}
+        body = b""
+        headers = {"host": urlsplit(self._c.endpoint).netloc, "x-acs-action": "SendSms",
+                   "x-acs-version": "2017-05-25",
+                   "x-acs-date": datetime.fromtimestamp(self._now(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "x-acs-signature-nonce": secrets.token_hex(16), "x-acs-content-sha256": _sha256_hex(body)}
+        headers["Authorization"] = acs3_authorization(
+            access_key_id=self._c.access_key_id, access_key_secret=self._c.access_key_secret, method="POST",
+            path="/", query=query, headers=headers, body=body)
+        url = self._c.endpoint + "/?" + "&".join(f"{acs3_encode(k)}={acs3_encode(v)}" for k, v in sorted(query.items()))
+        try:
+            resp = await self._http.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise SmsVendorDown(f"aliyun sms: {type(exc).__name__}") from exc
+        try:
+            answer = resp.json()
+            vendor_code = str(answer.get("Code", ""))
+        except (ValueError, AttributeError):
+            answer, vendor_code = {}, ""
+        if resp.status_code == 200 and vendor_code == "OK" and answer.get("BizId"):
+            return str(answer["BizId"])
+        detail = f"aliyun sms: HTTP {resp.status_code} {vendor_code} {str(answer.get('Message', ''))[:120]}"
+        if vendor_code in ALIYUN_RATE_LIMITED:
+            raise SmsRateLimited(detail)
+        if vendor_code in ALIYUN_INVALID_NUMBER:
+            raise SmsInvalidNumber(detail)
+        if vendor_code in ALIYUN_DOWN or resp.status_code >= 500 or not vendor_code:
+            raise SmsVendorDown(detail)
+        log.error("%s (request %s)", detail, answer.get("RequestId"))
+        raise SmsDeliveryFailed(detail)
+
+
+# ---------------------------------------------------------------- Tencent Cloud
+
+
+def tc3_authorization(*, secret_id: str, secret_key: str, service: str, timestamp: int, payload: bytes,
+                      signed_headers: Mapping[str, str]) -> str:
+    """`signed_headers`: at least content-type and host, as sent; names and values go in lowercase."""
+    date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+    headers = {k.lower(): v.strip().lower() for k, v in signed_headers.items()}
+    names = sorted(headers)
+    canonical_request = "\n".join(["POST", "/", "", "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names),
+                                   _sha256_hex(payload)])
+    scope = f"{date}/{service}/tc3_request"
+    string_to_sign = f"TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{_sha256_hex(canonical_request.encode())}"
+    key = _hmac(_hmac(_hmac(("TC3" + secret_key).encode(), date), service), "tc3_request")
+    signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+    return f"TC3-HMAC-SHA256 Credential={secret_id}/{scope}, SignedHeaders={';'.join(names)}, Signature={signature}"
+
+
+# Prefixes of Tencent's error codes (per number in SendStatusSet, or for the whole request in Error).
+TENCENT_RATE_LIMITED = ("LimitExceeded.", "RequestLimitExceeded")
+TENCENT_INVALID_NUMBER = ("InvalidParameterValue.IncorrectPhoneNumber", "FailedOperation.PhoneNumberInBlacklist",
+                          "FailedOperation.PhoneNumberOnBlacklist", "UnsupportedOperation.UnsupportedRegion")
+TENCENT_DOWN = ("InternalError", "ResourceUnavailable")
+
+
+def _tencent_kind(vendor_code: str) -> type[SmsDeliveryFailed] | None:
+    if vendor_code.startswith(TENCENT_RATE_LIMITED):
+        return SmsRateLimited
+    if vendor_code.startswith(TENCENT_INVALID_NUMBER):
+        return SmsInvalidNumber
+    if vendor_code.startswith(TENCENT_DOWN):
+        return SmsVendorDown
+    return None
+
+
+@dataclass(frozen=True)
+class TencentSmsConfig:
+    secret_id: str
+    secret_key: str
+    sdk_app_id: str
+    templates: SmsTemplates
+    region: str = "ap-guangzhou"
+    endpoint: str = "https://sms.tencentcloudapi.com"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TencentSmsConfig:
+        _need(env, "SXQ_TENCENT_SECRET_ID", "SXQ_TENCENT_SECRET_KEY", "SXQ_TENCENT_SMS_SDK_APP_ID")
+        return cls(env["SXQ_TENCENT_SECRET_ID"], env["SXQ_TENCENT_SECRET_KEY"], env["SXQ_TENCENT_SMS_SDK_APP_ID"],
+                   SmsTemplates.from_env(env, "SXQ_TENCENT_SMS"), env.get("SXQ_TENCENT_REGION") or "ap-guangzhou",
+                   (env.get("SXQ_TENCENT_SMS_ENDPOINT") or "https://sms.tencentcloudapi.com").rstrip("/"))
+
+
+class TencentSmsSender:
+    def __init__(self, config: TencentSmsConfig, http: httpx.AsyncClient,
+                 now: Callable[[], float] = time.time) -> None:
+        self._c, self._http, self._now = config, http, now
+
+    async def send(self, phone: str, text: str, *, purpose: str | None = None, code: str | None = None) -> str:
+        t = self._c.templates
+        number = phone if phone.startswith("+") else f"+86{phone}"
+        payload = json.dumps({"PhoneNumberSet": [number], "SmsSdkAppId": self._c.sdk_app_id,
+                              "SignName": t.sign_name, "TemplateId": t.template_for(purpose, code),
+                              "TemplateParamSet": [code if code is not None else text]},
+                             ensure_ascii=False, separators=(",", ":")).encode()
+        ts = int(self._now())
+        host = urlsplit(self._c.endpoint).netloc
+        headers = {"Content-Type": "application/json; charset=utf-8", "Host": host, "X-TC-Action": "SendSms",
+                   "X-TC-Version": "2021-01-11", "X-TC-Timestamp": str(ts), "X-TC-Region": self._c.region,
+                   "Authorization": tc3_authorization(
+                       secret_id=self._c.secret_id, secret_key=self._c.secret_key, service="sms", timestamp=ts,
+                       payload=payload, signed_headers={"content-type": "application/json; charset=utf-8",
+                                                        "host": host, "x-tc-action": "SendSms"})}
+        try:
+            resp = await self._http.post(self._c.endpoint + "/", content=payload, headers=headers)
+        except httpx.HTTPError as exc:
+            raise SmsVendorDown(f"tencent sms: {type(exc).__name__}") from exc
+        if resp.status_code != 200:
+            raise SmsVendorDown(f"tencent sms: HTTP {resp.status_code}")
+        try:
+            answer = resp.json()["Response"]
+            error = answer.get("Error")
+            status = None if error else answer["SendStatusSet"][0]
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise SmsVendorDown("tencent sms: unexpected answer") from None
+        vendor_code = str((error or status).get("Code", ""))
+        if status is not None and vendor_code == "Ok":
+            return str(status["SerialNo"])
+        detail = f"tencent sms: {vendor_code} {str((error or status).get('Message', ''))[:120]}"
+        kind = _tencent_kind(vendor_code)
+        if kind is None:
+            log.error("%s (request %s)", detail, answer.get("RequestId"))
+            raise SmsDeliveryFailed(detail)
+        raise kind(detail)
