@@ -140,12 +140,12 @@ class Container(containers.DeclarativeContainer):
         lambda s, sf, c, http: SandboxSmsGateway(sf, c) if s.sandbox else _production_sms(s, http),
         settings, session_factory, clock, http_client)
     identity_verifier = providers.Singleton(
-        lambda s, http: SandboxIdentityVerifier() if s.sandbox else HttpIdentityVerifier(_vendor(s, "IDENTITY"), http),
+        lambda s, http: SandboxIdentityVerifier() if s.sandbox else _production_identity(s, http),
         settings, http_client)
     face_verifier = providers.Singleton(
         lambda s, sf, c, ring, http: (
             SandboxFaceVerifier(sf, c, ring.derive("sandbox-face-callback", 32), s.base_url) if s.sandbox
-            else HttpFaceVerifier(_vendor(s, "FACE"), http, f"{s.base_url}/callbacks/face")),
+            else _production_faces(s, http)),
         settings, session_factory, clock, keyring, http_client)
 
     sms_codes = providers.Singleton(lambda c, h, p: SmsCodes(c, h, p.sms), clock, secret_hasher, policies)
@@ -364,6 +364,22 @@ def _production_sms(settings, http: httpx.AsyncClient):
         from adapters.vendors.sms import TencentSmsConfig, TencentSmsSender
         return TencentSmsSender(TencentSmsConfig.from_env(settings.vendor_env), http)
     return HttpSmsSender(_vendor(settings, "SMS"), http)
+
+
+def _production_identity(settings, http: httpx.AsyncClient):
+    """SXQ_IDENTITY_VENDOR: the generic HTTP adapter or Tencent FaceID's two-element check."""
+    if settings.identity_vendor == "tencent":
+        from adapters.vendors.tencentcloud import TencentFaceIdConfig, TencentIdentityVerifier
+        return TencentIdentityVerifier(TencentFaceIdConfig.from_env(settings.vendor_env), http)
+    return HttpIdentityVerifier(_vendor(settings, "IDENTITY"), http)
+
+
+def _production_faces(settings, http: httpx.AsyncClient):
+    """SXQ_FACE_VENDOR: the generic HTTP adapter (it calls back POST /callbacks/face) or Tencent FaceID."""
+    if settings.face_vendor == "tencent":
+        from adapters.vendors.tencentcloud import TencentFaceIdConfig, TencentFaceVerifier
+        return TencentFaceVerifier(TencentFaceIdConfig.from_env(settings.vendor_env), http)
+    return HttpFaceVerifier(_vendor(settings, "FACE"), http, f"{settings.base_url}/callbacks/face")
 
 
 def _production_payments(settings, http: httpx.AsyncClient) -> ProductionPaymentGateway:

@@ -24,8 +24,16 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 
 
 SMS_VENDORS = ("http", "aliyun", "tencent")
+IDENTITY_VENDORS = FACE_VENDORS = ("http", "tencent")
 PAYMENT_CHANNELS = ("WECHAT_PAY", "ALIPAY")
 VENDOR_PREFIXES = ("SXQ_WECHATPAY_", "SXQ_ALIPAY_", "SXQ_ALIYUN_", "SXQ_TENCENT_")
+
+
+def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class Settings:
     # "http" is the generic signed-JSON adapter above; the named vendors read their own SXQ_<VENDOR>_* settings
     # from vendor_env (adapters/vendors/<vendor>*.py name and check them at start).
     sms_vendor: str = "http"  # http | aliyun | tencent
+    identity_vendor: str = "http"  # http | tencent (the two-element check)
+    face_vendor: str = "http"  # http | tencent (liveness)
     payment_channels: tuple[str, ...] = ()  # WECHAT_PAY, ALIPAY: the channels with a configured gateway
     vendor_env: dict[str, str] = field(default_factory=dict)
 
@@ -78,9 +88,9 @@ class Settings:
         mode = e.get("SXQ_MODE", "sandbox").strip().lower()
         if mode not in ("sandbox", "production"):
             raise ValueError("SXQ_MODE must be sandbox or production")
-        sms_vendor = e.get("SXQ_SMS_VENDOR", "http").strip().lower() or "http"
-        if sms_vendor not in SMS_VENDORS:
-            raise ValueError(f"SXQ_SMS_VENDOR must be one of {', '.join(SMS_VENDORS)}")
+        sms_vendor, identity_vendor, face_vendor = (
+            _choice(e, "SXQ_SMS_VENDOR", SMS_VENDORS), _choice(e, "SXQ_IDENTITY_VENDOR", IDENTITY_VENDORS),
+            _choice(e, "SXQ_FACE_VENDOR", FACE_VENDORS))
         channels = tuple(c.strip().upper() for c in e.get("SXQ_PAYMENT_CHANNELS", "").split(",") if c.strip())
         if unknown := [c for c in channels if c not in PAYMENT_CHANNELS]:
             raise ValueError(f"SXQ_PAYMENT_CHANNELS: unknown channel {unknown[0]} "
@@ -129,6 +139,8 @@ class Settings:
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
                      for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK")},
             sms_vendor=sms_vendor,
+            identity_vendor=identity_vendor,
+            face_vendor=face_vendor,
             payment_channels=channels,
             vendor_env={k: v for k, v in e.items() if k.startswith(VENDOR_PREFIXES)},
         )

@@ -9,10 +9,7 @@ Tea runtime, aiohttp and its own credential chain to send one signed GET. The si
   canonical request), the canonical request being method, path, the RFC 3986-encoded sorted query, the signed
   headers (host and every x-acs-*) as lowercase `name:value` lines, their names joined by `;`, and the hex SHA256
   of the body;
-- Tencent Cloud API 3.0, TC3-HMAC-SHA256: the signing key derived by HMAC-SHA256 chaining "TC3"+SecretKey, the
-  UTC date, the service and "tc3_request", over "TC3-HMAC-SHA256\\n{timestamp}\\n{date}/{service}/tc3_request\\n"
-  + hex SHA256 of the canonical request (method, path, query, content-type/host/x-tc-action header lines, their
-  names, hex SHA256 of the JSON body).
+- Tencent Cloud API 3.0, TC3-HMAC-SHA256 (adapters/vendors/tencentcloud.py, shared with FaceID).
 
 Vendors only send registered templates under a registered sign name: verification codes go through a code
 template (one variable, the code) and every other message through a notice template (one variable, the text).
@@ -31,10 +28,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NoReturn
 from urllib.parse import quote, urlsplit
 
 import httpx
 
+from adapters.vendors.tencentcloud import (
+    TencentCloudApi,
+    TencentCloudError,
+    TencentCloudUnreachable,
+    TencentCredentials,
+)
 from application.ports import SmsDeliveryFailed, SmsInvalidNumber, SmsRateLimited, SmsVendorDown
 
 log = logging.getLogger(__name__)
@@ -164,21 +168,6 @@ class AliyunSmsSender:
 # ---------------------------------------------------------------- Tencent Cloud
 
 
-def tc3_authorization(*, secret_id: str, secret_key: str, service: str, timestamp: int, payload: bytes,
-                      signed_headers: Mapping[str, str]) -> str:
-    """`signed_headers`: at least content-type and host, as sent; names and values go in lowercase."""
-    date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
-    headers = {k.lower(): v.strip().lower() for k, v in signed_headers.items()}
-    names = sorted(headers)
-    canonical_request = "\n".join(["POST", "/", "", "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names),
-                                   _sha256_hex(payload)])
-    scope = f"{date}/{service}/tc3_request"
-    string_to_sign = f"TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{_sha256_hex(canonical_request.encode())}"
-    key = _hmac(_hmac(_hmac(("TC3" + secret_key).encode(), date), service), "tc3_request")
-    signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-    return f"TC3-HMAC-SHA256 Credential={secret_id}/{scope}, SignedHeaders={';'.join(names)}, Signature={signature}"
-
-
 # Prefixes of Tencent's error codes (per number in SendStatusSet, or for the whole request in Error).
 TENCENT_RATE_LIMITED = ("LimitExceeded.", "RequestLimitExceeded")
 TENCENT_INVALID_NUMBER = ("InvalidParameterValue.IncorrectPhoneNumber", "FailedOperation.PhoneNumberInBlacklist",
@@ -198,59 +187,51 @@ def _tencent_kind(vendor_code: str) -> type[SmsDeliveryFailed] | None:
 
 @dataclass(frozen=True)
 class TencentSmsConfig:
-    secret_id: str
-    secret_key: str
+    credentials: TencentCredentials
     sdk_app_id: str
     templates: SmsTemplates
-    region: str = "ap-guangzhou"
     endpoint: str = "https://sms.tencentcloudapi.com"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TencentSmsConfig:
         _need(env, "SXQ_TENCENT_SECRET_ID", "SXQ_TENCENT_SECRET_KEY", "SXQ_TENCENT_SMS_SDK_APP_ID")
-        return cls(env["SXQ_TENCENT_SECRET_ID"], env["SXQ_TENCENT_SECRET_KEY"], env["SXQ_TENCENT_SMS_SDK_APP_ID"],
-                   SmsTemplates.from_env(env, "SXQ_TENCENT_SMS"), env.get("SXQ_TENCENT_REGION") or "ap-guangzhou",
+        return cls(TencentCredentials.from_env(env, "SMS"), env["SXQ_TENCENT_SMS_SDK_APP_ID"],
+                   SmsTemplates.from_env(env, "SXQ_TENCENT_SMS"),
                    (env.get("SXQ_TENCENT_SMS_ENDPOINT") or "https://sms.tencentcloudapi.com").rstrip("/"))
 
 
 class TencentSmsSender:
     def __init__(self, config: TencentSmsConfig, http: httpx.AsyncClient,
                  now: Callable[[], float] = time.time) -> None:
-        self._c, self._http, self._now = config, http, now
+        self._c = config
+        self._api = TencentCloudApi(config.credentials, endpoint=config.endpoint, service="sms",
+                                    version="2021-01-11", http=http, now=now)
 
     async def send(self, phone: str, text: str, *, purpose: str | None = None, code: str | None = None) -> str:
         t = self._c.templates
-        number = phone if phone.startswith("+") else f"+86{phone}"
-        payload = json.dumps({"PhoneNumberSet": [number], "SmsSdkAppId": self._c.sdk_app_id,
-                              "SignName": t.sign_name, "TemplateId": t.template_for(purpose, code),
-                              "TemplateParamSet": [code if code is not None else text]},
-                             ensure_ascii=False, separators=(",", ":")).encode()
-        ts = int(self._now())
-        host = urlsplit(self._c.endpoint).netloc
-        headers = {"Content-Type": "application/json; charset=utf-8", "Host": host, "X-TC-Action": "SendSms",
-                   "X-TC-Version": "2021-01-11", "X-TC-Timestamp": str(ts), "X-TC-Region": self._c.region,
-                   "Authorization": tc3_authorization(
-                       secret_id=self._c.secret_id, secret_key=self._c.secret_key, service="sms", timestamp=ts,
-                       payload=payload, signed_headers={"content-type": "application/json; charset=utf-8",
-                                                        "host": host, "x-tc-action": "SendSms"})}
         try:
-            resp = await self._http.post(self._c.endpoint + "/", content=payload, headers=headers)
-        except httpx.HTTPError as exc:
-            raise SmsVendorDown(f"tencent sms: {type(exc).__name__}") from exc
-        if resp.status_code != 200:
-            raise SmsVendorDown(f"tencent sms: HTTP {resp.status_code}")
+            answer = await self._api.call("SendSms", {
+                "PhoneNumberSet": [phone if phone.startswith("+") else f"+86{phone}"],
+                "SmsSdkAppId": self._c.sdk_app_id, "SignName": t.sign_name,
+                "TemplateId": t.template_for(purpose, code),
+                "TemplateParamSet": [code if code is not None else text]})
+        except TencentCloudUnreachable as exc:
+            raise SmsVendorDown(f"tencent sms: {exc}") from exc
+        except TencentCloudError as exc:
+            self._raise(exc.code, exc.message, exc.request_id)
         try:
-            answer = resp.json()["Response"]
-            error = answer.get("Error")
-            status = None if error else answer["SendStatusSet"][0]
-        except (ValueError, KeyError, IndexError, TypeError):
+            status = answer["SendStatusSet"][0]
+        except (KeyError, IndexError, TypeError):
             raise SmsVendorDown("tencent sms: unexpected answer") from None
-        vendor_code = str((error or status).get("Code", ""))
-        if status is not None and vendor_code == "Ok":
+        if status.get("Code") == "Ok":
             return str(status["SerialNo"])
-        detail = f"tencent sms: {vendor_code} {str((error or status).get('Message', ''))[:120]}"
+        self._raise(str(status.get("Code", "")), str(status.get("Message", "")), answer.get("RequestId"))
+
+    @staticmethod
+    def _raise(vendor_code: str, message: str, request_id: str | None) -> NoReturn:
+        detail = f"tencent sms: {vendor_code} {message[:120]}"
         kind = _tencent_kind(vendor_code)
         if kind is None:
-            log.error("%s (request %s)", detail, answer.get("RequestId"))
+            log.error("%s (request %s)", detail, request_id)
             raise SmsDeliveryFailed(detail)
         raise kind(detail)

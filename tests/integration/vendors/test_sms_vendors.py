@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.vendors import sms
+from adapters.vendors.tencentcloud import tc3_authorization
 from application.ports import SmsDeliveryFailed, SmsInvalidNumber, SmsRateLimited, SmsVendorDown
 from tests.support.vendor_server import LocalVendorServer
 
@@ -55,7 +56,7 @@ def test_tc3_signature_of_the_documented_example():
     # Tencent Cloud API 3.0 "Signature v3" example (CVM DescribeInstances, 1551113065).
     payload = b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
     assert _sha(payload) == "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"
-    header = sms.tc3_authorization(
+    header = tc3_authorization(
         secret_id="AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", secret_key="Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
         service="cvm", timestamp=1551113065, payload=payload,
         signed_headers={"Content-Type": "application/json; charset=utf-8", "Host": "cvm.tencentcloudapi.com"})
@@ -163,6 +164,31 @@ async def test_aliyun_refuses_a_wrong_secret(aliyun):
 # ---------------------------------------------------------------- Tencent Cloud
 
 
+def tc3_signature_ok(request: Request, body: bytes, service: str) -> bool:
+    """The API gateway's check of TC3-HMAC-SHA256, from the documentation."""
+    scheme, _, rest = request.headers.get("authorization", "").partition(" ")
+    parts = dict(p.strip().split("=", 1) for p in rest.split(","))
+    cred = parts.get("Credential", "").split("/")
+    names = parts.get("SignedHeaders", "").split(";")
+    ts = int(request.headers.get("x-tc-timestamp", "0"))
+    date = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+    if scheme != "TC3-HMAC-SHA256" or cred != [TC_ID, date, service, "tc3_request"] \
+            or not {"content-type", "host"} <= set(names) or abs(time.time() - ts) > 300:
+        return False
+    canonical = ("POST\n/\n\n" + "".join(f"{n}:{request.headers[n].strip().lower()}\n" for n in names)
+                 + f"\n{';'.join(names)}\n{_sha(body)}")
+    to_sign = f"TC3-HMAC-SHA256\n{ts}\n{date}/{service}/tc3_request\n{_sha(canonical.encode())}"
+    key = ("TC3" + TC_KEY).encode()
+    for part in (date, service, "tc3_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.compare_digest(hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest(), parts.get("Signature", ""))
+
+
+TC3_REFUSAL = JSONResponse({"Response": {"Error": {"Code": "AuthFailure.SignatureFailure",
+                                                   "Message": "The provided credentials could not be validated."},
+                                         "RequestId": "r-1"}})
+
+
 class FakeTencent:
     """sms.tencentcloudapi.com: checks TC3 as the API gateway does, then answers SendSms 2021-01-11."""
 
@@ -170,31 +196,10 @@ class FakeTencent:
         self.mode, self.seen = "Ok", []
         self.app = Starlette(routes=[Route("/", self.endpoint, methods=["POST"])])
 
-    def _signature_ok(self, request: Request, body: bytes) -> bool:
-        scheme, _, rest = request.headers.get("authorization", "").partition(" ")
-        parts = dict(p.strip().split("=", 1) for p in rest.split(","))
-        cred = parts.get("Credential", "").split("/")
-        names = parts.get("SignedHeaders", "").split(";")
-        ts = int(request.headers.get("x-tc-timestamp", "0"))
-        date = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
-        if scheme != "TC3-HMAC-SHA256" or cred != [TC_ID, date, "sms", "tc3_request"] \
-                or not {"content-type", "host"} <= set(names) or abs(time.time() - ts) > 300:
-            return False
-        canonical = ("POST\n/\n\n" + "".join(f"{n}:{request.headers[n].strip().lower()}\n" for n in names)
-                     + f"\n{';'.join(names)}\n{_sha(body)}")
-        to_sign = f"TC3-HMAC-SHA256\n{ts}\n{date}/sms/tc3_request\n{_sha(canonical.encode())}"
-        key = ("TC3" + TC_KEY).encode()
-        for part in (date, "sms", "tc3_request"):
-            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-        return hmac.compare_digest(hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest(),
-                                   parts.get("Signature", ""))
-
     async def endpoint(self, request: Request) -> Response:
         body = await request.body()
-        if not self._signature_ok(request, body):
-            return JSONResponse({"Response": {"Error": {"Code": "AuthFailure.SignatureFailure",
-                                                        "Message": "The provided credentials could not be validated."},
-                                              "RequestId": "r-1"}})
+        if not tc3_signature_ok(request, body, "sms"):
+            return TC3_REFUSAL
         assert request.headers["x-tc-action"] == "SendSms" and request.headers["x-tc-version"] == "2021-01-11"
         payload = json.loads(body)
         self.seen.append(payload)
@@ -270,4 +275,4 @@ def test_configuration_names_what_is_missing():
         sms.TencentSmsConfig.from_env({k: v for k, v in _tencent_env("https://x").items()
                                        if k != "SXQ_TENCENT_SMS_TEMPLATE_NOTICE"})
     config = sms.TencentSmsConfig.from_env({k: v for k, v in _tencent_env("").items() if k != "SXQ_TENCENT_SMS_ENDPOINT"})
-    assert (config.endpoint, config.region) == ("https://sms.tencentcloudapi.com", "ap-guangzhou")
+    assert (config.endpoint, config.credentials.region) == ("https://sms.tencentcloudapi.com", "ap-guangzhou")

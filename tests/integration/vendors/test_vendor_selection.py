@@ -30,6 +30,8 @@ def _wechat_env(tmp_path) -> dict[str, str]:
 def test_unknown_vendor_or_channel_names_are_refused():
     with pytest.raises(ValueError, match="SXQ_SMS_VENDOR"):
         Settings.from_env({"SXQ_SMS_VENDOR": "carrier-pigeon"})
+    with pytest.raises(ValueError, match="SXQ_FACE_VENDOR must be one of http, tencent"):
+        Settings.from_env({"SXQ_FACE_VENDOR": "aliyun"})
     with pytest.raises(ValueError, match="SXQ_PAYMENT_CHANNELS"):
         Settings.from_env({"SXQ_PAYMENT_CHANNELS": "WECHAT_PAY,PAYPAL"})
 
@@ -70,3 +72,20 @@ def test_sms_vendor_from_configuration(tmp_path):
     from adapters.sandbox.sms import SandboxSmsGateway
     assert isinstance(sandbox.sms_gateway(), SandboxSmsGateway)
     assert isinstance(sandbox.payment_gateway(), SandboxPaymentGateway)
+
+
+def test_identity_and_face_vendor_from_configuration(tmp_path):
+    from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier
+    from adapters.vendors.tencentcloud import TencentFaceVerifier, TencentIdentityVerifier
+
+    plain = build_container(Settings.from_env(_production(tmp_path)))
+    assert isinstance(plain.identity_verifier(), HttpIdentityVerifier)
+    assert isinstance(plain.face_verifier(), HttpFaceVerifier)
+    with pytest.raises(RuntimeError, match="SXQ_TENCENT_FACEID_RULE_ID"):
+        build_container(Settings.from_env(_production(
+            tmp_path, SXQ_FACE_VENDOR="tencent", SXQ_TENCENT_SECRET_ID="id", SXQ_TENCENT_SECRET_KEY="key")))
+    tencent = build_container(Settings.from_env(_production(
+        tmp_path, SXQ_IDENTITY_VENDOR="tencent", SXQ_FACE_VENDOR="tencent", SXQ_TENCENT_SECRET_ID="id",
+        SXQ_TENCENT_SECRET_KEY="key", SXQ_TENCENT_FACEID_RULE_ID="1")))
+    assert isinstance(tencent.identity_verifier(), TencentIdentityVerifier)
+    assert isinstance(tencent.face_verifier(), TencentFaceVerifier)
