@@ -67,6 +67,7 @@ from application.certificates.list_my_certificates import GetMyCertificate, List
 from application.certificates.revoke_certificate import RevokeCertificate
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
+from application.commerce.refund_payment import PAYMENT_REFUND_TOPIC
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.enterprises.change_cascade import OrgCascade
 from application.enterprises.deletion import enterprise_roles_block_deletion
@@ -87,6 +88,7 @@ from application.outbox import (
     OutboxDispatcher,
     blob_delete_handler,
     invoice_issue_handler,
+    payment_refund_handler,
     sms_handler,
 )
 from application.scans.callbacks import CALLBACK_TOPIC, platform_callback_handler
@@ -251,7 +253,9 @@ class Container(containers.DeclarativeContainer):
                                                                   BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
                                                                   INVOICE_ISSUE_TOPIC: invoice_issue_handler(
                                                                       com.issue_invoice),
-                                                                  CALLBACK_TOPIC: platform_callback_handler(cb)},
+                                                                  CALLBACK_TOPIC: platform_callback_handler(cb),
+                                                                  PAYMENT_REFUND_TOPIC: payment_refund_handler(
+                                                                      com.refund_payment)},
                                                            {INVOICE_ISSUE_TOPIC: invoice_issue_given_up}),
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
