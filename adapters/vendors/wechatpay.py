@@ -124,17 +124,33 @@ class WechatPayConfig:
     serial_no: str  # the merchant API certificate's serial number
     private_key: rsa.RSAPrivateKey
     api_v3_key: bytes
-    platform_keys: dict[str, rsa.RSAPublicKey]
+    platform_keys: dict[str, rsa.RSAPublicKey]  # by Wechatpay-Serial: certificate serial or public key ID
     notify_url: str
     api_url: str = API_URL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], notify_url: str) -> WechatPayConfig:
-        need = ("SXQ_WECHATPAY_APP_ID", "SXQ_WECHATPAY_MCH_ID", "SXQ_WECHATPAY_CERT_SERIAL",
-                "SXQ_WECHATPAY_PRIVATE_KEY_FILE", "SXQ_WECHATPAY_API_V3_KEY", "SXQ_WECHATPAY_PLATFORM_CERT_FILE")
+        need = ["SXQ_WECHATPAY_APP_ID", "SXQ_WECHATPAY_MCH_ID", "SXQ_WECHATPAY_CERT_SERIAL",
+                "SXQ_WECHATPAY_PRIVATE_KEY_FILE", "SXQ_WECHATPAY_API_V3_KEY"]
+        # Merchants verify WeChat Pay either with platform certificates or (newer merchants) with the WeChat Pay
+        # public key and its ID: one of the two is needed, both may be given during a switch-over.
+        public_key_mode = bool(env.get("SXQ_WECHATPAY_PUBLIC_KEY_FILE") or env.get("SXQ_WECHATPAY_PUBLIC_KEY_ID"))
+        if public_key_mode:
+            need += ["SXQ_WECHATPAY_PUBLIC_KEY_FILE", "SXQ_WECHATPAY_PUBLIC_KEY_ID"]
+        if not public_key_mode or env.get("SXQ_WECHATPAY_PLATFORM_CERT_FILE"):
+            need.append("SXQ_WECHATPAY_PLATFORM_CERT_FILE")
         missing = [n for n in need if not env.get(n)]
         if missing:
             raise RuntimeError("WeChat Pay needs " + ", ".join(missing))
+        keys: dict[str, rsa.RSAPublicKey] = {}
+        if env.get("SXQ_WECHATPAY_PLATFORM_CERT_FILE"):
+            keys |= platform_keys(_read(env["SXQ_WECHATPAY_PLATFORM_CERT_FILE"], "the platform certificate"))
+        if public_key_mode:
+            public = serialization.load_pem_public_key(_read(env["SXQ_WECHATPAY_PUBLIC_KEY_FILE"],
+                                                             "the WeChat Pay public key"))
+            if not isinstance(public, rsa.RSAPublicKey):
+                raise RuntimeError("SXQ_WECHATPAY_PUBLIC_KEY_FILE is not an RSA public key")
+            keys[env["SXQ_WECHATPAY_PUBLIC_KEY_ID"].upper()] = public
         api_v3_key = env["SXQ_WECHATPAY_API_V3_KEY"].encode()
         if len(api_v3_key) != 32:
             raise RuntimeError("SXQ_WECHATPAY_API_V3_KEY must be the 32-character APIv3 key")
@@ -144,7 +160,7 @@ class WechatPayConfig:
             private_key=load_private_key(_read(env["SXQ_WECHATPAY_PRIVATE_KEY_FILE"], "the merchant key"),
                                          "SXQ_WECHATPAY_PRIVATE_KEY_FILE"),
             api_v3_key=api_v3_key,
-            platform_keys=platform_keys(_read(env["SXQ_WECHATPAY_PLATFORM_CERT_FILE"], "the platform certificate")),
+            platform_keys=keys,
             notify_url=env.get("SXQ_WECHATPAY_NOTIFY_URL") or notify_url,
             api_url=(env.get("SXQ_WECHATPAY_API_URL") or API_URL).rstrip("/"))
 

@@ -321,3 +321,25 @@ def test_configuration_names_what_is_missing(tmp_path):
                                          notify_url="https://ca.example/payments/notify/wechat_pay")
     assert config.api_url == "https://api.mch.weixin.qq.com"
     assert list(config.platform_keys) == [format(PLATFORM_SERIAL, "X")]
+
+
+async def test_the_wechat_pay_public_key_mode(tmp_path):
+    """Newer merchants get a WeChat Pay public key (PUB_KEY_ID_…) instead of platform certificates: answers and
+    notifications then name that ID in Wechatpay-Serial."""
+    (tmp_path / "k.pem").write_bytes(_pem_key(MERCHANT))
+    (tmp_path / "pub.pem").write_bytes(PLATFORM.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    env = {"SXQ_WECHATPAY_APP_ID": APP_ID, "SXQ_WECHATPAY_MCH_ID": MCH_ID, "SXQ_WECHATPAY_CERT_SERIAL": SERIAL,
+           "SXQ_WECHATPAY_PRIVATE_KEY_FILE": str(tmp_path / "k.pem"), "SXQ_WECHATPAY_API_V3_KEY": API_V3_KEY.decode(),
+           "SXQ_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0114232134912410000000000000000"}
+    with pytest.raises(RuntimeError, match="SXQ_WECHATPAY_PUBLIC_KEY_FILE"):
+        wx.WechatPayConfig.from_env(env, notify_url="https://x")
+    config = wx.WechatPayConfig.from_env({**env, "SXQ_WECHATPAY_PUBLIC_KEY_FILE": str(tmp_path / "pub.pem")},
+                                         notify_url="https://x")
+    assert list(config.platform_keys) == ["PUB_KEY_ID_0114232134912410000000000000000"]
+    gateway = wx.WechatPayGateway(config, httpx.AsyncClient())
+    body, headers = FakeWechatPay().notification(uuid4().hex, 100)
+    with pytest.raises(InvalidPaymentNotification, match="unknown platform certificate"):
+        gateway.verify_notification(PaymentChannel.WECHAT_PAY, body, headers)
+    headers["Wechatpay-Serial"] = "PUB_KEY_ID_0114232134912410000000000000000"
+    assert gateway.verify_notification(PaymentChannel.WECHAT_PAY, body, headers).amount_fen == 100
