@@ -371,7 +371,10 @@ def _production_sms(settings, http: httpx.AsyncClient):
 
 
 def _production_identity(settings, http: httpx.AsyncClient):
-    """SXQ_IDENTITY_VENDOR: the generic HTTP adapter or Tencent FaceID's two-element check."""
+    """SXQ_IDENTITY_VENDOR: the generic HTTP adapter, Tencent FaceID's or Alibaba Cloud's two-element check."""
+    if settings.identity_vendor == "aliyun":
+        from adapters.vendors.aliyun import AliyunIdentityConfig, AliyunIdentityVerifier
+        return AliyunIdentityVerifier(AliyunIdentityConfig.from_env(settings.vendor_env), http)
     if settings.identity_vendor == "tencent":
         from adapters.vendors.tencentcloud import TencentFaceIdConfig, TencentIdentityVerifier
         return TencentIdentityVerifier(TencentFaceIdConfig.from_env(settings.vendor_env), http)

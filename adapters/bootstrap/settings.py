@@ -24,7 +24,8 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 
 
 SMS_VENDORS = ("http", "aliyun", "tencent")
-IDENTITY_VENDORS = FACE_VENDORS = ("http", "tencent")
+IDENTITY_VENDORS = ("http", "tencent", "aliyun")
+FACE_VENDORS = ("http", "tencent")
 PAYMENT_CHANNELS = ("WECHAT_PAY", "ALIPAY")
 VENDOR_PREFIXES = ("SXQ_WECHATPAY_", "SXQ_ALIPAY_", "SXQ_ALIYUN_", "SXQ_TENCENT_")
 
@@ -65,7 +66,7 @@ class Settings:
     # "http" is the generic signed-JSON adapter above; the named vendors read their own SXQ_<VENDOR>_* settings
     # from vendor_env (adapters/vendors/<vendor>*.py name and check them at start).
     sms_vendor: str = "http"  # http | aliyun | tencent
-    identity_vendor: str = "http"  # http | tencent (the two-element check)
+    identity_vendor: str = "http"  # http | tencent | aliyun (the two-element check)
     face_vendor: str = "http"  # http | tencent (liveness)
     payment_channels: tuple[str, ...] = ()  # WECHAT_PAY, ALIPAY: the channels with a configured gateway
     vendor_env: dict[str, str] = field(default_factory=dict)

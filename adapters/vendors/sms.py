@@ -3,12 +3,9 @@
 Both are called over our shared httpx client with the vendor's documented request signature rather than through
 the official SDKs: Tencent's (`tencentcloud-sdk-python`) is synchronous (requests), so every message would block
 the event loop or take a thread; Alibaba's (`alibabacloud-dysmsapi20170525`) has an async path, but it brings the
-Tea runtime, aiohttp and its own credential chain to send one signed GET. The signatures are small and documented:
+Tea runtime, aiohttp and its own credential chain to send one signed request. The signatures are small and documented:
 
-- Alibaba Cloud V3, ACS3-HMAC-SHA256: hex HMAC-SHA256(AccessKeySecret, "ACS3-HMAC-SHA256\\n" + hex SHA256 of the
-  canonical request), the canonical request being method, path, the RFC 3986-encoded sorted query, the signed
-  headers (host and every x-acs-*) as lowercase `name:value` lines, their names joined by `;`, and the hex SHA256
-  of the body;
+- Alibaba Cloud V3, ACS3-HMAC-SHA256 (adapters/vendors/aliyun.py, shared with ID Verification);
 - Tencent Cloud API 3.0, TC3-HMAC-SHA256 (adapters/vendors/tencentcloud.py, shared with FaceID).
 
 Vendors only send registered templates under a registered sign name: verification codes go through a code
@@ -19,20 +16,16 @@ the operator."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import NoReturn
-from urllib.parse import quote, urlsplit
 
 import httpx
 
+from adapters.vendors.aliyun import AliyunCredentials, AliyunRpcApi, AliyunUnreachable
 from adapters.vendors.tencentcloud import (
     TencentCloudApi,
     TencentCloudError,
@@ -73,93 +66,52 @@ def _need(env: Mapping[str, str], *names: str) -> None:
         raise RuntimeError("SMS needs " + ", ".join(missing))
 
 
-def _sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _hmac(key: bytes, msg: str) -> bytes:
-    return hmac.new(key, msg.encode(), hashlib.sha256).digest()
-
-
 # ---------------------------------------------------------------- Alibaba Cloud
-
-
-def acs3_encode(value: str) -> str:
-    """RFC 3986 percent-encoding: unreserved characters stay, space is %20."""
-    return quote(value, safe="-_.~")
-
-
-def acs3_authorization(*, access_key_id: str, access_key_secret: str, method: str, path: str,
-                       query: Mapping[str, str], headers: Mapping[str, str], body: bytes) -> str:
-    canonical_query = "&".join(f"{acs3_encode(k)}={acs3_encode(v)}" for k, v in sorted(query.items()))
-    signed = {k.lower(): v.strip() for k, v in headers.items()
-              if k.lower() in ("host", "content-type") or k.lower().startswith("x-acs-")}
-    names = sorted(signed)
-    canonical_request = "\n".join([
-        method, path or "/", canonical_query, "".join(f"{n}:{signed[n]}\n" for n in names), ";".join(names),
-        _sha256_hex(body)])
-    string_to_sign = "ACS3-HMAC-SHA256\n" + _sha256_hex(canonical_request.encode())
-    signature = hmac.new(access_key_secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
-    return f"ACS3-HMAC-SHA256 Credential={access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
 
 
 ALIYUN_RATE_LIMITED = ("isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "isv.MONTH_LIMIT_CONTROL",
                        "Throttling", "Throttling.User", "Throttling.Api")
 ALIYUN_INVALID_NUMBER = ("isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT", "isv.PHONE_NUMBER_ILLEGAL")
-ALIYUN_DOWN = ("isp.SYSTEM_ERROR", "isp.GATEWAY_ERROR", "ServiceUnavailable", "InternalError", "isp.RAM_PERMISSION_DENY")
+ALIYUN_DOWN = ("isp.SYSTEM_ERROR", "isp.GATEWAY_ERROR", "ServiceUnavailable", "InternalError")
 
 
 @dataclass(frozen=True)
 class AliyunSmsConfig:
-    access_key_id: str
-    access_key_secret: str
+    credentials: AliyunCredentials
     templates: SmsTemplates
     endpoint: str = "https://dysmsapi.aliyuncs.com"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AliyunSmsConfig:
-        _need(env, "SXQ_ALIYUN_ACCESS_KEY_ID", "SXQ_ALIYUN_ACCESS_KEY_SECRET")
-        return cls(env["SXQ_ALIYUN_ACCESS_KEY_ID"], env["SXQ_ALIYUN_ACCESS_KEY_SECRET"],
-                   SmsTemplates.from_env(env, "SXQ_ALIYUN_SMS"),
+        return cls(AliyunCredentials.from_env(env, "SMS"), SmsTemplates.from_env(env, "SXQ_ALIYUN_SMS"),
                    (env.get("SXQ_ALIYUN_SMS_ENDPOINT") or "https://dysmsapi.aliyuncs.com").rstrip("/"))
 
 
 class AliyunSmsSender:
     def __init__(self, config: AliyunSmsConfig, http: httpx.AsyncClient,
                  now: Callable[[], float] = time.time) -> None:
-        self._c, self._http, self._now = config, http, now
+        self._c = config
+        self._api = AliyunRpcApi(config.credentials, endpoint=config.endpoint, version="2017-05-25", http=http,
+                                 now=now)
 
     async def send(self, phone: str, text: str, *, purpose: str | None = None, code: str | None = None) -> str:
         t = self._c.templates
-        query = {"PhoneNumbers": phone, "SignName": t.sign_name, "TemplateCode": t.template_for(purpose, code),
-                 "TemplateParam": json.dumps({"code": code} if code is not None else {"content": text},
-                                             ensure_ascii=False, separators=(",", ":"))}
-        body = b""
-        headers = {"host": urlsplit(self._c.endpoint).netloc, "x-acs-action": "SendSms",
-                   "x-acs-version": "2017-05-25",
-                   "x-acs-date": datetime.fromtimestamp(self._now(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                   "x-acs-signature-nonce": secrets.token_hex(16), "x-acs-content-sha256": _sha256_hex(body)}
-        headers["Authorization"] = acs3_authorization(
-            access_key_id=self._c.access_key_id, access_key_secret=self._c.access_key_secret, method="POST",
-            path="/", query=query, headers=headers, body=body)
-        url = self._c.endpoint + "/?" + "&".join(f"{acs3_encode(k)}={acs3_encode(v)}" for k, v in sorted(query.items()))
         try:
-            resp = await self._http.post(url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise SmsVendorDown(f"aliyun sms: {type(exc).__name__}") from exc
-        try:
-            answer = resp.json()
-            vendor_code = str(answer.get("Code", ""))
-        except (ValueError, AttributeError):
-            answer, vendor_code = {}, ""
-        if resp.status_code == 200 and vendor_code == "OK" and answer.get("BizId"):
+            status, answer = await self._api.call("SendSms", {
+                "PhoneNumbers": phone, "SignName": t.sign_name, "TemplateCode": t.template_for(purpose, code),
+                "TemplateParam": json.dumps({"code": code} if code is not None else {"content": text},
+                                            ensure_ascii=False, separators=(",", ":"))})
+        except AliyunUnreachable as exc:
+            raise SmsVendorDown(f"aliyun sms: {exc}") from exc
+        vendor_code = str(answer.get("Code", ""))
+        if status == 200 and vendor_code == "OK" and answer.get("BizId"):
             return str(answer["BizId"])
-        detail = f"aliyun sms: HTTP {resp.status_code} {vendor_code} {str(answer.get('Message', ''))[:120]}"
+        detail = f"aliyun sms: HTTP {status} {vendor_code} {str(answer.get('Message', ''))[:120]}"
         if vendor_code in ALIYUN_RATE_LIMITED:
             raise SmsRateLimited(detail)
         if vendor_code in ALIYUN_INVALID_NUMBER:
             raise SmsInvalidNumber(detail)
-        if vendor_code in ALIYUN_DOWN or resp.status_code >= 500 or not vendor_code:
+        if vendor_code in ALIYUN_DOWN or not vendor_code:
             raise SmsVendorDown(detail)
         log.error("%s (request %s)", detail, answer.get("RequestId"))
         raise SmsDeliveryFailed(detail)

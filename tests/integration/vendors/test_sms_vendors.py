@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.vendors import sms
+from adapters.vendors.aliyun import acs3_authorization, acs3_encode
 from adapters.vendors.tencentcloud import tc3_authorization
 from application.ports import SmsDeliveryFailed, SmsInvalidNumber, SmsRateLimited, SmsVendorDown
 from tests.support.vendor_server import LocalVendorServer
@@ -38,7 +39,7 @@ def _sha(data: bytes) -> str:
 
 def test_acs3_signature_of_the_documented_example():
     # Alibaba Cloud's "V3 request structure and signature" fixed-parameter example (ECS RunInstances).
-    header = sms.acs3_authorization(
+    header = acs3_authorization(
         access_key_id="YourAccessKeyId", access_key_secret="YourAccessKeySecret", method="POST", path="/",
         query={"ImageId": "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd", "RegionId": "cn-shanghai"},
         headers={"host": "ecs.cn-shanghai.aliyuncs.com", "x-acs-action": "RunInstances",
@@ -49,7 +50,7 @@ def test_acs3_signature_of_the_documented_example():
     assert header == ("ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;"
                       "x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,"
                       "Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0")
-    assert sms.acs3_encode("a b*c~d!/") == "a%20b%2Ac~d%21%2F"
+    assert acs3_encode("a b*c~d!/") == "a%20b%2Ac~d%21%2F"
 
 
 def test_tc3_signature_of_the_documented_example():
@@ -68,6 +69,26 @@ def test_tc3_signature_of_the_documented_example():
 # ---------------------------------------------------------------- Alibaba Cloud
 
 
+def acs3_signature_ok(request: Request, body: bytes) -> bool:
+    """The OpenAPI gateway's check of ACS3-HMAC-SHA256, from the documentation."""
+    scheme, _, rest = request.headers.get("authorization", "").partition(" ")
+    parts = dict(p.split("=", 1) for p in rest.split(","))
+    names = parts.get("SignedHeaders", "").split(";")
+    if scheme != "ACS3-HMAC-SHA256" or parts.get("Credential") != ALI_ID or "host" not in names \
+            or any(n.startswith("x-acs-") and n not in names for n in request.headers):
+        return False
+    enc = lambda s: quote(s, safe="-_.~")  # noqa: E731
+    query = "&".join(f"{enc(k)}={enc(v)}" for k, v in sorted(parse_qsl(request.url.query, keep_blank_values=True)))
+    canonical = (f"{request.method}\n{request.url.path}\n{query}\n"
+                 + "".join(f"{n}:{request.headers[n].strip()}\n" for n in names)
+                 + f"\n{';'.join(names)}\n{_sha(body)}")
+    expected = hmac.new(ALI_SECRET.encode(), f"ACS3-HMAC-SHA256\n{_sha(canonical.encode())}".encode(),
+                        hashlib.sha256).hexdigest()
+    return (hmac.compare_digest(expected, parts.get("Signature", ""))
+            and request.headers["x-acs-content-sha256"] == _sha(body))
+
+
+
 class FakeAliyun:
     """dysmsapi.aliyuncs.com: checks ACS3 as the gateway does, then answers SendSms."""
 
@@ -75,26 +96,9 @@ class FakeAliyun:
         self.mode, self.seen = "OK", []
         self.app = Starlette(routes=[Route("/", self.endpoint, methods=["POST", "GET"])])
 
-    def _signature_ok(self, request: Request, body: bytes) -> bool:
-        scheme, _, rest = request.headers.get("authorization", "").partition(" ")
-        parts = dict(p.split("=", 1) for p in rest.split(","))
-        names = parts.get("SignedHeaders", "").split(";")
-        if scheme != "ACS3-HMAC-SHA256" or parts.get("Credential") != ALI_ID or "host" not in names \
-                or any(n.startswith("x-acs-") and n not in names for n in request.headers):
-            return False
-        enc = lambda s: quote(s, safe="-_.~")  # noqa: E731
-        query = "&".join(f"{enc(k)}={enc(v)}" for k, v in sorted(parse_qsl(request.url.query, keep_blank_values=True)))
-        canonical = (f"{request.method}\n{request.url.path}\n{query}\n"
-                     + "".join(f"{n}:{request.headers[n].strip()}\n" for n in names)
-                     + f"\n{';'.join(names)}\n{_sha(body)}")
-        expected = hmac.new(ALI_SECRET.encode(), f"ACS3-HMAC-SHA256\n{_sha(canonical.encode())}".encode(),
-                            hashlib.sha256).hexdigest()
-        return (hmac.compare_digest(expected, parts.get("Signature", ""))
-                and request.headers["x-acs-content-sha256"] == _sha(body))
-
     async def endpoint(self, request: Request) -> Response:
         body = await request.body()
-        if not self._signature_ok(request, body):
+        if not acs3_signature_ok(request, body):
             return JSONResponse({"RequestId": "r-1", "Code": "SignatureDoesNotMatch",
                                  "Message": "Specified signature is not matched with our calculation."}, status_code=400)
         assert request.headers["x-acs-action"] == "SendSms" and request.headers["x-acs-version"] == "2017-05-25"

@@ -89,3 +89,8 @@ def test_identity_and_face_vendor_from_configuration(tmp_path):
         SXQ_TENCENT_SECRET_KEY="key", SXQ_TENCENT_FACEID_RULE_ID="1")))
     assert isinstance(tencent.identity_verifier(), TencentIdentityVerifier)
     assert isinstance(tencent.face_verifier(), TencentFaceVerifier)
+    from adapters.vendors.aliyun import AliyunIdentityVerifier
+    aliyun = build_container(Settings.from_env(_production(
+        tmp_path, SXQ_IDENTITY_VENDOR="aliyun", SXQ_ALIYUN_ACCESS_KEY_ID="id", SXQ_ALIYUN_ACCESS_KEY_SECRET="secret")))
+    assert isinstance(aliyun.identity_verifier(), AliyunIdentityVerifier)
+    assert isinstance(aliyun.face_verifier(), HttpFaceVerifier)
