@@ -47,6 +47,14 @@ def blob_delete_handler(blobs: BlobStore) -> Handler:
     return delete
 
 
+def payment_refund_handler(refund: Callable[[UUID], Awaitable[str]]) -> Handler:
+    """Returns a REFUND_PENDING payment's money through its gateway (PAYMENT_REFUND_TOPIC of
+    application/commerce/refund_payment.py); unreachable or still processing raises, so it is asked again."""
+    async def deliver(payload: dict[str, Any]) -> dict[str, Any]:
+        return {**payload, "outcome": await refund(UUID(payload["paymentId"]))}
+    return deliver
+
+
 def invoice_issue_handler(issue: Callable[[UUID], Awaitable[object]]) -> Handler:
     """Has the tax platform issue a requested invoice (INVOICE_ISSUE_TOPIC of application/commerce/invoices.py);
     a failure raises, so the message is retried with backoff."""

@@ -267,7 +267,19 @@ class ExternalServiceUnavailable(Exception):
 
 
 class SmsDeliveryFailed(Exception):
-    pass
+    """The carrier gateway did not take the message (the outbox retries it with backoff)."""
+
+
+class SmsRateLimited(SmsDeliveryFailed):
+    """The vendor's flow control for this number or this account: later may work."""
+
+
+class SmsInvalidNumber(SmsDeliveryFailed):
+    """The vendor refuses the number itself (malformed, unassigned, blacklisted): retrying will not help."""
+
+
+class SmsVendorDown(SmsDeliveryFailed):
+    """The vendor did not answer usefully (timeout, 5xx, its own system error)."""
 
 
 class SmsSender(Protocol):

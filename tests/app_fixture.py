@@ -297,9 +297,11 @@ class FakeApp:
 
     def _commerce_handlers(self) -> dict:
         from application.commerce.invoices import INVOICE_ISSUE_TOPIC
-        from application.outbox import invoice_issue_handler
+        from application.commerce.refund_payment import PAYMENT_REFUND_TOPIC
+        from application.outbox import invoice_issue_handler, payment_refund_handler
 
-        return {INVOICE_ISSUE_TOPIC: invoice_issue_handler(self.commerce.issue_invoice)}
+        return {INVOICE_ISSUE_TOPIC: invoice_issue_handler(self.commerce.issue_invoice),
+                PAYMENT_REFUND_TOPIC: payment_refund_handler(self.commerce.refund_payment)}
 
     def _scans(self) -> None:
         """Issue 5: `self.scans` as the container wires it (scan_use_cases), with the real SM2 backend, a recording

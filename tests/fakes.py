@@ -1420,6 +1420,8 @@ class FakePaymentGateway:
         self._clock, self._key = clock, key
         self.requests: list[Any] = []  # PaymentRequest
         self.down = False
+        self.refunds: list[tuple] = []  # (channel, payment id, trade no, amount, reason)
+        self.refund_answer = "SUCCEEDED"
 
     async def create(self, request: Any) -> str:
         if self.down:
@@ -1442,6 +1444,16 @@ class FakePaymentGateway:
             "amount_fen": request.amount_fen if amount_fen is None else amount_fen,
             "paid_at": (paid_at or self._clock.now()).isoformat()}).encode()
         return channel, body, {"x-fake-signature": self._sign(channel, body)}
+
+    async def refund(self, *, channel: PaymentChannel, payment_id: UUID, trade_no: str | None, amount_fen: int,
+                     reason: str) -> Any:
+        """Records the refund; answers `refund_answer` (SUCCEEDED unless a test says PROCESSING or FAILED)."""
+        from application.commerce.ports import RefundResult
+
+        if self.down:
+            raise ExternalServiceUnavailable("fake payment gateway: unavailable")
+        self.refunds.append((channel, payment_id, trade_no, amount_fen, reason))
+        return RefundResult(refund_id=f"RF{payment_id.hex}", status=self.refund_answer)
 
     @staticmethod
     def forge(body: bytes, **changes: Any) -> bytes:

@@ -42,7 +42,7 @@ from adapters.vendors.bank_transfers import HttpBankTransferVerifier
 from adapters.vendors.destinations import DestinationGuard
 from adapters.vendors.enterprises import HttpEnterpriseVerifier
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
-from adapters.vendors.payments import UnconfiguredInvoiceIssuer, UnconfiguredPaymentGateway
+from adapters.vendors.payments import ProductionPaymentGateway, UnconfiguredInvoiceIssuer
 from adapters.vendors.platform_callbacks import HttpPlatformCallbackSender
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword, ResetPassword
@@ -68,6 +68,7 @@ from application.certificates.list_my_certificates import GetMyCertificate, List
 from application.certificates.revoke_certificate import RevokeCertificate
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
+from application.commerce.refund_payment import PAYMENT_REFUND_TOPIC
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.enterprises.change_cascade import OrgCascade
 from application.enterprises.deletion import enterprise_roles_block_deletion
@@ -88,6 +89,7 @@ from application.outbox import (
     OutboxDispatcher,
     blob_delete_handler,
     invoice_issue_handler,
+    payment_refund_handler,
     sms_handler,
 )
 from application.scans.callbacks import CALLBACK_TOPIC, platform_callback_handler
@@ -139,15 +141,15 @@ class Container(containers.DeclarativeContainer):
     # Outside services: the sandbox adapters in sandbox mode (the default), the vendors' HTTP APIs in production.
     http_client = providers.Singleton(httpx.AsyncClient, timeout=httpx.Timeout(10.0, connect=3.0))
     sms_gateway = providers.Singleton(
-        lambda s, sf, c, http: SandboxSmsGateway(sf, c) if s.sandbox else HttpSmsSender(_vendor(s, "SMS"), http),
+        lambda s, sf, c, http: SandboxSmsGateway(sf, c) if s.sandbox else _production_sms(s, http),
         settings, session_factory, clock, http_client)
     identity_verifier = providers.Singleton(
-        lambda s, http: SandboxIdentityVerifier() if s.sandbox else HttpIdentityVerifier(_vendor(s, "IDENTITY"), http),
+        lambda s, http: SandboxIdentityVerifier() if s.sandbox else _production_identity(s, http),
         settings, http_client)
     face_verifier = providers.Singleton(
         lambda s, sf, c, ring, http: (
             SandboxFaceVerifier(sf, c, ring.derive("sandbox-face-callback", 32), s.base_url) if s.sandbox
-            else HttpFaceVerifier(_vendor(s, "FACE"), http, f"{s.base_url}/callbacks/face")),
+            else _production_faces(s, http)),
         settings, session_factory, clock, keyring, http_client)
 
     sms_codes = providers.Singleton(lambda c, h, p: SmsCodes(c, h, p.sms), clock, secret_hasher, policies)
@@ -184,11 +186,11 @@ class Container(containers.DeclarativeContainer):
         cosigning_hsm, certificate_authority, issue_dual_certificates, revoke_certificate, seal_images, seal_maker)
 
     # Commerce (adapters/sandbox/payments.py, invoices.py): the sandbox plays WeChat Pay, Alipay and the tax
-    # platform; production adapters for them do not exist yet (adapters/vendors/payments.py refuses).
+    # platform; production talks to the channels of SXQ_PAYMENT_CHANNELS (adapters/vendors/payments.py).
     payment_gateway = providers.Singleton(
-        lambda s, sf, c, ring: (SandboxPaymentGateway(sf, c, lambda label: ring.derive(label, 32), s.base_url)
-                                if s.sandbox else UnconfiguredPaymentGateway()),
-        settings, session_factory, clock, keyring)
+        lambda s, sf, c, ring, http: (SandboxPaymentGateway(sf, c, lambda label: ring.derive(label, 32), s.base_url)
+                                      if s.sandbox else _production_payments(s, http)),
+        settings, session_factory, clock, keyring, http_client)
     invoice_issuer = providers.Singleton(
         lambda s, blobs: SandboxInvoiceIssuer(blobs, _checked_font(s.cjk_font)) if s.sandbox
         else UnconfiguredInvoiceIssuer(), settings, blobs)
@@ -259,7 +261,9 @@ class Container(containers.DeclarativeContainer):
                                                                   BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
                                                                   INVOICE_ISSUE_TOPIC: invoice_issue_handler(
                                                                       com.issue_invoice),
-                                                                  CALLBACK_TOPIC: platform_callback_handler(cb)},
+                                                                  CALLBACK_TOPIC: platform_callback_handler(cb),
+                                                                  PAYMENT_REFUND_TOPIC: payment_refund_handler(
+                                                                      com.refund_payment)},
                                                            {INVOICE_ISSUE_TOPIC: invoice_issue_given_up}),
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
@@ -365,6 +369,51 @@ def _ca_chain(ca: Sm2CertificateAuthority):
     return chain
 
 
+def _production_sms(settings, http: httpx.AsyncClient):
+    """SXQ_SMS_VENDOR: the generic HTTP adapter or a named vendor (adapters/vendors/sms.py)."""
+    if settings.sms_vendor == "aliyun":
+        from adapters.vendors.sms import AliyunSmsConfig, AliyunSmsSender
+        return AliyunSmsSender(AliyunSmsConfig.from_env(settings.vendor_env), http)
+    if settings.sms_vendor == "tencent":
+        from adapters.vendors.sms import TencentSmsConfig, TencentSmsSender
+        return TencentSmsSender(TencentSmsConfig.from_env(settings.vendor_env), http)
+    return HttpSmsSender(_vendor(settings, "SMS"), http)
+
+
+def _production_identity(settings, http: httpx.AsyncClient):
+    """SXQ_IDENTITY_VENDOR: the generic HTTP adapter, Tencent FaceID's or Alibaba Cloud's two-element check."""
+    if settings.identity_vendor == "aliyun":
+        from adapters.vendors.aliyun import AliyunIdentityConfig, AliyunIdentityVerifier
+        return AliyunIdentityVerifier(AliyunIdentityConfig.from_env(settings.vendor_env), http)
+    if settings.identity_vendor == "tencent":
+        from adapters.vendors.tencentcloud import TencentFaceIdConfig, TencentIdentityVerifier
+        return TencentIdentityVerifier(TencentFaceIdConfig.from_env(settings.vendor_env), http)
+    return HttpIdentityVerifier(_vendor(settings, "IDENTITY"), http)
+
+
+def _production_faces(settings, http: httpx.AsyncClient):
+    """SXQ_FACE_VENDOR: the generic HTTP adapter (it calls back POST /callbacks/face) or Tencent FaceID."""
+    if settings.face_vendor == "tencent":
+        from adapters.vendors.tencentcloud import TencentFaceIdConfig, TencentFaceVerifier
+        return TencentFaceVerifier(TencentFaceIdConfig.from_env(settings.vendor_env), http)
+    return HttpFaceVerifier(_vendor(settings, "FACE"), http, f"{settings.base_url}/callbacks/face")
+
+
+def _production_payments(settings, http: httpx.AsyncClient) -> ProductionPaymentGateway:
+    """The gateways of the configured channels; each reads its SXQ_<VENDOR>_* settings and fails at start when
+    one is missing. The vendor modules are imported only when their channel is on."""
+    gateways = []
+    for channel in settings.payment_channels:
+        notify_url = f"{settings.base_url}/payments/notify/{channel.lower()}"
+        if channel == "WECHAT_PAY":
+            from adapters.vendors.wechatpay import WechatPayConfig, WechatPayGateway
+            gateways.append(WechatPayGateway(WechatPayConfig.from_env(settings.vendor_env, notify_url), http))
+        elif channel == "ALIPAY":
+            from adapters.vendors.alipay import AlipayConfig, AlipayGateway
+            gateways.append(AlipayGateway(AlipayConfig.from_env(settings.vendor_env, notify_url), http))
+    return ProductionPaymentGateway(gateways)
+
+
 def _vendor(settings, name: str) -> VendorEndpoint:
     url, key, secret = settings.vendors.get(name, (None, None, None))
     return VendorEndpoint.from_parts(url, key, secret, name)
@@ -387,11 +436,14 @@ def build_container(settings, **overrides) -> Container:
         getattr(container, name).override(providers.Object(value))
     if settings.sandbox:
         container.face_verifier().connect(container.use_cases().record_face_callback)
-        container.payment_gateway().connect(container.use_cases().commerce.record_payment_notification)
+        gateway = container.payment_gateway()
+        if isinstance(gateway, SandboxPaymentGateway):  # a real channel (tests override) notifies over HTTP
+            gateway.connect(container.use_cases().commerce.record_payment_notification)
     else:
         # Fail at start, not at the first SMS: the master key and every vendor must be configured.
         container.master_key()
         container.sms_gateway(), container.identity_verifier(), container.face_verifier()
         container.enterprise_verifier()
         container.bank_transfer_verifier()
+        container.payment_gateway()
     return container

@@ -35,6 +35,20 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
 
 
+SMS_VENDORS = ("http", "aliyun", "tencent")
+IDENTITY_VENDORS = ("http", "tencent", "aliyun")
+FACE_VENDORS = ("http", "tencent")
+PAYMENT_CHANNELS = ("WECHAT_PAY", "ALIPAY")
+VENDOR_PREFIXES = ("SXQ_WECHATPAY_", "SXQ_ALIPAY_", "SXQ_ALIYUN_", "SXQ_TENCENT_")
+
+
+def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: str = "sandbox"  # sandbox | production
@@ -73,6 +87,14 @@ class Settings:
     allowed_origins: tuple[str, ...] | None = None
     # The real vendors (production mode): name → (url, api key, secret). See adapters/vendors/http.py.
     vendors: dict[str, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
+    # Which vendor stands behind each port in production (the sandbox mode always uses the sandbox):
+    # "http" is the generic signed-JSON adapter above; the named vendors read their own SXQ_<VENDOR>_* settings
+    # from vendor_env (adapters/vendors/<vendor>*.py name and check them at start).
+    sms_vendor: str = "http"  # http | aliyun | tencent
+    identity_vendor: str = "http"  # http | tencent | aliyun (the two-element check)
+    face_vendor: str = "http"  # http | tencent (liveness)
+    payment_channels: tuple[str, ...] = ()  # WECHAT_PAY, ALIPAY: the channels with a configured gateway
+    vendor_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def sandbox(self) -> bool:
@@ -115,6 +137,13 @@ class Settings:
         mode = e.get("SXQ_MODE", "sandbox").strip().lower()
         if mode not in ("sandbox", "production"):
             raise ValueError("SXQ_MODE must be sandbox or production")
+        sms_vendor, identity_vendor, face_vendor = (
+            _choice(e, "SXQ_SMS_VENDOR", SMS_VENDORS), _choice(e, "SXQ_IDENTITY_VENDOR", IDENTITY_VENDORS),
+            _choice(e, "SXQ_FACE_VENDOR", FACE_VENDORS))
+        channels = tuple(c.strip().upper() for c in e.get("SXQ_PAYMENT_CHANNELS", "").split(",") if c.strip())
+        if unknown := [c for c in channels if c not in PAYMENT_CHANNELS]:
+            raise ValueError(f"SXQ_PAYMENT_CHANNELS: unknown channel {unknown[0]} "
+                             f"(known: {', '.join(PAYMENT_CHANNELS)})")
         policies = Policies(
             sms=SmsPolicy(
                 code_ttl=timedelta(seconds=_int(e, "SXQ_SMS_CODE_TTL_SECONDS", 300)),
@@ -165,4 +194,9 @@ class Settings:
             log_line_max_chars=_int(e, "SXQ_LOG_LINE_MAX_CHARS", 2000),
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
                      for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK")},
+            sms_vendor=sms_vendor,
+            identity_vendor=identity_vendor,
+            face_vendor=face_vendor,
+            payment_channels=channels,
+            vendor_env={k: v for k, v in e.items() if k.startswith(VENDOR_PREFIXES)},
         )

@@ -30,7 +30,10 @@ def commerce_routes(use_cases: UseCases, bearer) -> list[Route]:
         if len(body) > MAX_NOTIFICATION_BYTES:
             return PlainTextResponse("too large", status_code=413)
         result = await commerce.record_payment_notification(channel, body, dict(request.headers))
-        if result.acknowledge:  # the gateways stop retrying on SUCCESS
+        if channel is PaymentChannel.ALIPAY:  # Alipay reads a plain-text body and retries unless it is "success"
+            return PlainTextResponse("success" if result.acknowledge else "fail",
+                                     status_code=200 if result.acknowledge else 400)
+        if result.acknowledge:  # WeChat Pay (and the sandbox) stop retrying on a 2xx with code SUCCESS
             return JSONResponse({"code": "SUCCESS", "message": "成功"})
         return JSONResponse({"code": "FAIL", "message": "失败"}, status_code=400)
 

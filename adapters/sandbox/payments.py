@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.persistence import tables_commerce as t
 from adapters.vendors import signing
-from application.commerce.ports import InvalidPaymentNotification, PaymentNotice, PaymentRequest
+from application.commerce.ports import InvalidPaymentNotification, PaymentNotice, PaymentRequest, RefundResult
 from application.ports import Clock, ExternalServiceUnavailable, InvalidCallback
 from domain.commerce.payment import PaymentChannel
 
@@ -78,6 +78,19 @@ class SandboxPaymentGateway:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
+
+    async def refund(self, *, channel: PaymentChannel, payment_id: UUID, trade_no: str | None, amount_fen: int,
+                     reason: str) -> RefundResult:
+        """The sandbox wallet takes the money back at once (a real channel may answer PROCESSING first)."""
+        if self._down:
+            raise ExternalServiceUnavailable("sandbox payment gateway: unavailable")
+        c = t.sandbox_payments.c
+        async with self._sf() as s, s.begin():
+            row = (await s.execute(select(t.sandbox_payments).where(c.payment_id == payment_id))).first()
+            if row is None or row.status not in ("SUCCESS", "REFUND") or row.amount_fen != amount_fen:
+                return RefundResult(refund_id=f"sbx-refund-{payment_id.hex}", status="FAILED")
+            await s.execute(update(t.sandbox_payments).where(c.trade_no == row.trade_no).values(status="REFUND"))
+        return RefundResult(refund_id=f"sbx-refund-{payment_id.hex}", status="SUCCEEDED")
 
     def notification_body(self, channel: PaymentChannel, trade_no: str, payment_id: UUID, amount_fen: int,
                           paid_at: datetime) -> bytes:

@@ -118,6 +118,20 @@ class PaymentGateway(Protocol):
 
 
 @dataclass(frozen=True)
+class RefundResult:
+    refund_id: str  # the gateway's
+    status: str  # SUCCEEDED | PROCESSING (the gateway settles later) | FAILED
+
+
+class PaymentRefunder(Protocol):
+    async def refund(self, *, channel: PaymentChannel, payment_id: UUID, trade_no: str | None, amount_fen: int,
+                     reason: str) -> RefundResult:
+        """Returns the whole payment to the payer (a REFUND_PENDING payment). Asking again for the same payment
+        refunds once (the refund number derives from the payment). Raises ExternalServiceUnavailable."""
+        ...
+
+
+@dataclass(frozen=True)
 class InvoiceContent:
     invoice_id: UUID
     invoice_type: str

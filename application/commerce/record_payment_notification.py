@@ -15,6 +15,7 @@ from enum import StrEnum
 from application.audit import audit
 from application.commerce.fulfilment_hooks import ORDER_FULFILLED_HOOKS, run_fulfilment_hooks
 from application.commerce.ports import InvalidPaymentNotification, PaymentGateway, PaymentNotice
+from application.commerce.refund_payment import PAYMENT_REFUND_TOPIC
 from application.ports import Clock, UnitOfWorkFactory
 from domain.commerce.order import OrderStatus
 from domain.commerce.payment import PaymentChannel, PaymentNotification, PaymentStatus
@@ -75,6 +76,8 @@ class RecordPaymentNotification:
                 if order.status is OrderStatus.PENDING_PAYMENT:
                     order.close_if_expired(now)
                 payment.flag_for_refund(notice.trade_no, notice.paid_at, reason)
+                # Returned through the gateway once this commits (application/commerce/refund_payment.py).
+                uow.outbox.put(PAYMENT_REFUND_TOPIC, {"paymentId": str(payment.id)})
                 outcome = NotificationOutcome.REFUND_PENDING
                 audit(uow, "payment.refund_flagged", now, None, account_id=order.account_id,
                       order_id=str(order.id), payment_id=str(payment.id), reason=reason)

@@ -23,6 +23,7 @@ from application.commerce.ports import (
     PublicKeyParser,
 )
 from application.commerce.record_payment_notification import RecordPaymentNotification
+from application.commerce.refund_payment import RefundPayment
 from application.commerce.register_platform import RegisterPlatform
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWorkFactory
 
@@ -43,6 +44,7 @@ class CommerceUseCases:
     list_my_entitlements: ListMyEntitlements
     request_invoice: RequestInvoice
     issue_invoice: IssueInvoice
+    refund_payment: RefundPayment
     invoice_links: InvoiceLinks
     read_invoice_pdf: ReadInvoicePdf
     policy: CommercePolicy
@@ -66,6 +68,7 @@ def commerce_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, ca, keys: Public
         pay_order=PayOrder(uow, gateway, clock),
         cancel_order=CancelOrder(uow, clock),
         record_payment_notification=RecordPaymentNotification(uow, gateway, clock),
+        refund_payment=RefundPayment(uow, gateway, clock),  # the gateways refund too (PaymentRefunder)
         close_expired_orders=CloseExpiredOrders(uow, clock, policy),
         list_my_orders=ListMyOrders(uow),
         order_details=GetOrderDetails(uow),

@@ -18,6 +18,7 @@ class PaymentStatus(StrEnum):
     PENDING = "PENDING"
     SUCCEEDED = "SUCCEEDED"
     REFUND_PENDING = "REFUND_PENDING"  # money arrived for an order that was cancelled, closed or already paid
+    REFUNDED = "REFUNDED"  # that money went back to the payer
     CLOSED = "CLOSED"  # the order ended without this payment
 
 
@@ -42,6 +43,13 @@ class Payment:
     def flag_for_refund(self, trade_no: str, paid_at: datetime, reason: str) -> None:
         self.status, self.gateway_trade_no, self.paid_at = PaymentStatus.REFUND_PENDING, trade_no, paid_at
         self.refund_reason = reason
+
+    def mark_refunded(self) -> bool:
+        """The gateway returned the money of a REFUND_PENDING payment; False when there was nothing to refund."""
+        if self.status is not PaymentStatus.REFUND_PENDING:
+            return False
+        self.status = PaymentStatus.REFUNDED
+        return True
 
     def close(self) -> None:
         if self.status is PaymentStatus.PENDING:

@@ -16,7 +16,8 @@ SUBJECTS = {"个人": "PERSONAL", "企业": "ENTERPRISE"}
 CHANNELS = {"微信": "WECHAT_PAY", "支付宝": "ALIPAY"}
 ORDER_STATUSES = {"待支付": "PENDING_PAYMENT", "已支付": "PAID", "已完成": "FULFILLED", "已取消": "CANCELLED",
                   "已关闭": "CLOSED"}
-PAYMENT_STATUSES = {"待支付": "PENDING", "支付成功": "SUCCEEDED", "待退款": "REFUND_PENDING", "已关闭": "CLOSED"}
+PAYMENT_STATUSES = {"待支付": "PENDING", "支付成功": "SUCCEEDED", "待退款": "REFUND_PENDING", "已退款": "REFUNDED",
+                    "已关闭": "CLOSED"}
 INVOICE_TYPES = {"增值税普通发票": "NORMAL", "增值税专用发票": "SPECIAL"}
 TITLE_TYPES = {"个人": "PERSONAL", "企业": "COMPANY"}
 INVOICE_STATUSES = {"开具中": "ISSUING", "已开具": "ISSUED", "开具失败": "FAILED"}
@@ -244,6 +245,11 @@ def _(world: World, tax: str) -> None:
 def _(world: World, text: str) -> None:
     invoice = world.run(world.driver.invoice_of(world.session, _k(world)["order"]))
     assert invoice is not None and invoice.failure_reason and text in invoice.failure_reason, invoice
+
+
+@step("支付渠道处理退款")
+def _(world: World) -> None:
+    world.run(world.driver.run_outbox())  # the outbox asks the gateway to return the flagged money
 
 
 @step("系统开具发票")

@@ -231,7 +231,11 @@ class PaymentType(Node):
     channel: PaymentChannelEnum  # type: ignore[valid-type]
     status: PaymentStatusEnum  # type: ignore[valid-type]
     amount_fen: int
-    pay_url: str
+    pay_url: str = strawberry.field(description=(
+        "What the app hands the wallet: a page URL for the simulated channel; for WECHAT_PAY "
+        "`weixin://app/pay?` followed by the signed fields of the WeChat SDK's PayReq (appid, partnerid, "
+        "prepayid, package, noncestr, timestamp, sign), form-encoded; for ALIPAY the signed order string, passed "
+        "as is to the Alipay SDK's payV2."))
     paid_at: datetime | None
 
     @classmethod

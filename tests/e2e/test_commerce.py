@@ -181,6 +181,11 @@ async def test_cancelled_order_cannot_be_paid_and_late_money_is_flagged(gql, con
         status = (await conn.execute(select(tc.payments.c.status))).scalar_one()
     assert status == "REFUND_PENDING"
     assert await count(container, tc.entitlements) == 0
+    # The refund follows through the outbox: the sandbox wallet gets the money back.
+    assert await container.dispatcher().dispatch_due() == 1
+    async with container.engine().connect() as conn:
+        assert (await conn.execute(select(tc.payments.c.status))).scalar_one() == "REFUNDED"
+        assert (await conn.execute(select(tc.sandbox_payments.c.status))).scalar_one() == "REFUND"
 
 
 async def test_unpaid_order_closes_after_30_minutes(gql, container, clock):

@@ -65,3 +65,27 @@ async def test_sms_gateway_failure_is_retried_by_the_outbox(container, clock):
     assert len(await sms.messages("13300000000")) == 1
     clock.advance(hours=1)
     assert await dispatcher.dispatch_due() == 0, "delivered once, never again"
+
+
+async def test_sandbox_wallet_refunds_only_money_it_took(container):
+    from uuid import uuid4
+
+    from application.commerce.ports import PaymentRequest
+    from domain.commerce.payment import PaymentChannel
+
+    gateway = container.payment_gateway()
+    request = PaymentRequest(uuid4(), uuid4(), PaymentChannel.WECHAT_PAY, 990, "个人证书服务")
+    await gateway.create(request)
+    asked = dict(channel=PaymentChannel.WECHAT_PAY, payment_id=request.payment_id, trade_no=None, reason="订单已取消")
+    assert (await gateway.refund(amount_fen=990, **asked)).status == "FAILED"  # nothing paid yet
+    await gateway.complete(request.payment_id)
+    await gateway.wait_idle()  # its notification is refused: no such payment of ours; the wallet has the money
+    assert (await gateway.refund(amount_fen=1, **asked)).status == "FAILED"  # not the amount paid
+    gateway.outage()
+    try:
+        with pytest.raises(ExternalServiceUnavailable):
+            await gateway.refund(amount_fen=990, **asked)
+    finally:
+        gateway.outage(False)
+    first = await gateway.refund(amount_fen=990, **asked)
+    assert first.status == "SUCCEEDED" and (await gateway.refund(amount_fen=990, **asked)) == first  # once

@@ -211,6 +211,50 @@ async def test_money_for_a_cancelled_or_closed_order_is_flagged_for_refund(app, 
     assert ents == [] and got.paid_at is None
 
 
+async def test_flagged_money_goes_back_through_the_gateway(app):
+    user, _, personal, _ = await shop(app)
+    order = await place(app, user, personal)
+    payment = await pay(app, user, order)
+    await app.commerce.cancel_order(CancelOrderCommand(user.principal, order.id))
+    await app.notify_paid(payment.id)
+    _, [flagged], _ = await stored(app, order.id)
+    app.payment_gateway.refund_answer = "PROCESSING"  # accepted, not settled: asked again later
+    await app.dispatcher.dispatch_due()
+    assert (await stored(app, order.id))[1][0].status is PaymentStatus.REFUND_PENDING
+    app.payment_gateway.refund_answer = "SUCCEEDED"
+    app.clock.advance(minutes=1)
+    assert await app.dispatcher.dispatch_due() == 1
+    _, [p], ents = await stored(app, order.id)
+    assert p.status is PaymentStatus.REFUNDED and ents == []
+    assert app.payment_gateway.refunds == [(WECHAT, payment.id, flagged.gateway_trade_no, payment.amount_fen,
+                                            flagged.refund_reason)] * 2  # the same refund number both times
+    [event] = app.db.audit_events("payment.refunded")
+    assert event.account_id == user.account_id
+    # Done: a second delivery of the same message (or a late one) refunds nothing.
+    assert await app.commerce.refund_payment(payment.id) == "NOTHING_TO_DO"
+    assert len(app.payment_gateway.refunds) == 2
+
+
+async def test_a_refused_refund_stays_pending_for_the_operator(app):
+    user, _, personal, _ = await shop(app)
+    order = await place(app, user, personal)
+    payment = await pay(app, user, order)
+    await app.commerce.cancel_order(CancelOrderCommand(user.principal, order.id))
+    await app.notify_paid(payment.id)
+    app.payment_gateway.down = True
+    await app.dispatcher.dispatch_due()  # unreachable: retried later
+    assert app.payment_gateway.refunds == []
+    app.payment_gateway.down, app.payment_gateway.refund_answer = False, "FAILED"
+    app.clock.advance(minutes=1)
+    assert await app.dispatcher.dispatch_due() == 1  # delivered: the gateway has said no, asking again won't help
+    _, [p], _ = await stored(app, order.id)
+    assert p.status is PaymentStatus.REFUND_PENDING
+    [event] = app.db.audit_events("payment.refund_refused")
+    assert event.outcome.value == "FAILURE"
+    app.clock.advance(hours=2)
+    assert await app.dispatcher.dispatch_due() == 0 and len(app.payment_gateway.refunds) == 1
+
+
 async def test_payment_made_before_the_deadline_counts_even_if_notified_after(app):
     user, _, personal, _ = await shop(app)
     order = await place(app, user, personal)
