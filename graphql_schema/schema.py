@@ -24,7 +24,7 @@ from graphql_schema.certificates.types import CertificateType
 from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutations
 from graphql_schema.commerce.queries import CommerceQueries
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
-from graphql_schema.common.errors import should_mask
+from graphql_schema.common.errors import AUTH_ERROR_CODES, TokenRefusalCodes, should_mask
 from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
 from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
 from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationMutations
@@ -52,7 +52,7 @@ from graphql_schema.signing.mutations import SigningKeyMutations
 class _Schema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
         # Auth refusals are expected traffic, not server faults: keep them out of the error log.
-        real = [e for e in errors if not (e.extensions and e.extensions.get("code") in ("UNAUTHENTICATED", "FORBIDDEN"))]
+        real = [e for e in errors if not (e.extensions and e.extensions.get("code") in AUTH_ERROR_CODES)]
         if real:
             super().process_errors(real, execution_context)
 
@@ -88,6 +88,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            TokenRefusalCodes,
             lambda: MaskErrors(should_mask_error=should_mask, error_message="服务器内部错误，请稍后重试"),
         ],
     )

@@ -69,7 +69,7 @@ T = TypeVar("T")
 # The same caller as ApplicationDriver's META (an HTTP header must be ASCII, hence the Latin name).
 CLIENT = ("198.51.100.20", 5000)
 USER_AGENT = "Shuxinqian/1.0 (features over GraphQL)"
-AUTH_CODES = ("UNAUTHENTICATED", "FORBIDDEN")
+AUTH_CODES = ("UNAUTHENTICATED", "TOKEN_EXPIRED", "TOKEN_INVALID", "FORBIDDEN")
 
 # Fields that no contract document selects.
 CURRENT_SESSION = "query DriverCurrentSession { mySessions { id current } }"
@@ -278,7 +278,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         try:
             await self._query(SIGNED_IN, session=session)
         except Refused as refused:
-            if refused.code == "UNAUTHENTICATED":
+            if refused.code in ("UNAUTHENTICATED", "TOKEN_EXPIRED", "TOKEN_INVALID"):
                 return False
             raise
         return True
