@@ -24,6 +24,7 @@ from graphql_schema.certificates.types import CertificateType
 from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutations
 from graphql_schema.commerce.queries import CommerceQueries
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
+from graphql_schema.common.docs import apply_docs
 from graphql_schema.common.errors import AUTH_ERROR_CODES, TokenRefusalCodes, should_mask
 from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
 from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
@@ -79,7 +80,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     Query = merge_types("Query", tuple(queries))
     Mutation = merge_types("Mutation", tuple(mutations))
     Subscription = merge_types("Subscription", (ScanSubscriptions,))
-    return _Schema(
+    schema = _Schema(
         query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, MemberType, JoinApplicationType, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],
         extensions=[
@@ -92,3 +93,23 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
             lambda: MaskErrors(should_mask_error=should_mask, error_message="服务器内部错误，请稍后重试"),
         ],
     )
+    # Descriptions the code leaves blank come from each context's table (graphql_schema/*/docs.py); what does not
+    # fit is kept for tests/contract/test_schema_documented.py rather than failing every start.
+    schema.doc_problems = apply_docs(schema._schema, schema_docs(sandbox=sandbox))
+    return schema
+
+
+def schema_docs(*, sandbox: bool) -> list[dict[str, str]]:
+    import importlib
+
+    contexts = ["common.schema_docs", "accounts.docs", "identity.docs", "operators.docs", "certificates.docs",
+                "seals.docs", "signing.docs", "commerce.docs", "scans.docs", "enterprises.docs", "grants.docs"]
+    if sandbox:
+        contexts.append("sandbox_docs")
+    tables = []
+    for name in contexts:
+        try:
+            tables.append(importlib.import_module(f"graphql_schema.{name}").DOCS)
+        except ModuleNotFoundError:
+            pass
+    return tables

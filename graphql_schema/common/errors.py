@@ -14,10 +14,17 @@ from strawberry.extensions import SchemaExtension
 
 from application.accounts.authenticate import TokenRefusal
 from domain.errors import DomainError, ErrorCode, Forbidden, NotSignedIn, Unauthenticated
+from graphql_schema.common.error_docs import describe_error_codes
 
 log = logging.getLogger(__name__)
 
-ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="Stable codes of user errors.")
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description=(
+    "Stable codes of user errors (`UserError.code`): each value says when it happens and what the app should do. "
+    "Errors that are not user errors (no or a refused sign-in, a caller of the wrong kind) are GraphQL errors with "
+    "`extensions.code` UNAUTHENTICATED (no token sent: sign in), TOKEN_EXPIRED (the access token ran out: refresh "
+    "it with `refreshSession`, then retry), TOKEN_INVALID (unknown, signed out or revoked: sign in again) or "
+    "FORBIDDEN."))
+describe_error_codes(ErrorCodeEnum.__strawberry_definition__)  # type: ignore[attr-defined]
 
 # No field of any input needs more; longer strings are refused before a use case runs.
 MAX_INPUT_STRING = 4096
