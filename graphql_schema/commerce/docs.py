@@ -113,7 +113,7 @@ DOCS: dict[str, str] = {
     "EntitlementStatus": "States of an entitlement.",
     "EntitlementStatus.ACTIVE": "In force.",
     "EntitlementStatus.EXPIRED": "Past `validUntil`.",
-    "EntitlementStatus.REVOKED": "Withdrawn (e.g. a refund, or the holder left the enterprise).",
+    "EntitlementStatus.REVOKED": "Withdrawn by the service before its end; no longer usable.",
     # ---- invoices
     "Invoice": "The e-invoice (电子发票) of a paid order.",
     "Invoice.id": "Global ID of the invoice.",
