@@ -16,16 +16,22 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from graphql_schema import sandbox_docs
+from graphql_schema.accounts import docs as accounts_docs
 from graphql_schema.accounts.mutations import AccountMutations
 from graphql_schema.accounts.queries import AccountQueries
 from graphql_schema.accounts.types import AccountType, SessionInfo
+from graphql_schema.certificates import docs as certificates_docs
 from graphql_schema.certificates.mutations import CertificateMutations
 from graphql_schema.certificates.types import CertificateType
+from graphql_schema.commerce import docs as commerce_docs
 from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutations
 from graphql_schema.commerce.queries import CommerceQueries
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
+from graphql_schema.common import schema_docs as common_docs
 from graphql_schema.common.docs import apply_docs
 from graphql_schema.common.errors import AUTH_ERROR_CODES, TokenRefusalCodes, should_mask
+from graphql_schema.enterprises import docs as enterprises_docs
 from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
 from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
 from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationMutations
@@ -35,18 +41,24 @@ from graphql_schema.enterprises.mutations import EnterpriseMutations
 from graphql_schema.enterprises.queries import EnterpriseQueries
 from graphql_schema.enterprises.service_applications import ServiceApplicationMutations
 from graphql_schema.enterprises.types import AuthorizationLetterType, EnterpriseType
+from graphql_schema.grants import docs as grants_docs
 from graphql_schema.grants.mutations import CertificateGrantMutations
+from graphql_schema.identity import docs as identity_docs
 from graphql_schema.identity.mutations import IdentityMutations
 from graphql_schema.identity.types import ReviewType
 from graphql_schema.node import NodeQuery
+from graphql_schema.operators import docs as operators_docs
 from graphql_schema.operators.schema import OperatorMutations, OperatorQueries
 from graphql_schema.sandbox import SandboxRootMutation, SandboxRootQuery
+from graphql_schema.scans import docs as scans_docs
 from graphql_schema.scans.mutations import ScanMutations
 from graphql_schema.scans.queries import ScanQueries
 from graphql_schema.scans.subscriptions import ScanSubscriptions
+from graphql_schema.seals import docs as seals_docs
 from graphql_schema.seals.enterprise_seals import EnterpriseSealMutations
 from graphql_schema.seals.mutations import SealMutations
 from graphql_schema.seals.types import SealType
+from graphql_schema.signing import docs as signing_docs
 from graphql_schema.signing.mutations import SigningKeyMutations
 
 
@@ -100,16 +112,8 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
 
 
 def schema_docs(*, sandbox: bool) -> list[dict[str, str]]:
-    import importlib
-
-    contexts = ["common.schema_docs", "accounts.docs", "identity.docs", "operators.docs", "certificates.docs",
-                "seals.docs", "signing.docs", "commerce.docs", "scans.docs", "enterprises.docs", "grants.docs"]
-    if sandbox:
-        contexts.append("sandbox_docs")
-    tables = []
-    for name in contexts:
-        try:
-            tables.append(importlib.import_module(f"graphql_schema.{name}").DOCS)
-        except ModuleNotFoundError:
-            pass
-    return tables
+    """The description tables of every context (and of the sandbox fields when they are in the schema)."""
+    tables = [common_docs.DOCS, accounts_docs.DOCS, identity_docs.DOCS, operators_docs.DOCS, certificates_docs.DOCS,
+              seals_docs.DOCS, signing_docs.DOCS, commerce_docs.DOCS, scans_docs.DOCS, enterprises_docs.DOCS,
+              grants_docs.DOCS]
+    return [*tables, sandbox_docs.DOCS] if sandbox else tables

@@ -71,11 +71,11 @@ DOCS: dict[str, str] = {
     "Payment.channel": "The channel.",
     "Payment.status": "Where the payment stands; the order becomes PAID when one succeeds.",
     "Payment.amountFen": "Amount in fen (分).",
-    "Payment.payUrl": "Where the payer completes the payment (the channel's page; the sandbox cashier in sandbox "
-                      "mode).",
+    "Payment.payUrl": "Where the payer completes the payment: the channel's cashier (a simulated one when the "
+                      "server simulates its vendors).",
     "Payment.paidAt": "When the channel confirmed it; null until SUCCEEDED.",
     "PaymentChannel": "Payment channels.",
-    "PaymentChannel.SANDBOX": "Simulated payment (sandbox mode only).",
+    "PaymentChannel.SANDBOX": "A simulated payment, accepted only while the server simulates its vendors.",
     "PaymentChannel.WECHAT_PAY": "WeChat Pay (微信支付).",
     "PaymentChannel.ALIPAY": "Alipay (支付宝).",
     "PaymentStatus": "States of a payment.",
@@ -145,9 +145,10 @@ DOCS: dict[str, str] = {
     "PlaceOrderPayload.userErrors": _PAYLOAD_ERRORS,
     "PayOrderInput": "The order and the channel.",
     "PayOrderInput.orderId": "A PENDING_PAYMENT `Order.id` of the caller.",
-    "PayOrderInput.channel": "How to pay (SANDBOX only in sandbox mode).",
+    "PayOrderInput.channel": "How to pay.",
     "PayOrderPayload": "The payment opened.",
-    "PayOrderPayload.payment": "The PENDING payment with its `payUrl`; null on error.",
+    "PayOrderPayload.payment": "The PENDING payment with its `payUrl` (the same payment again while one of this "
+                               "channel is pending); null on error.",
     "PayOrderPayload.userErrors": _PAYLOAD_ERRORS,
     "CancelOrderInput": "The order to cancel.",
     "CancelOrderInput.orderId": "A PENDING_PAYMENT `Order.id` of the caller.",

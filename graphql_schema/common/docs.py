@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+)
 
 _KEY = re.compile(r"^(\w+)(?:\.(\w+)(?:\((\w+)\))?)?$")
 

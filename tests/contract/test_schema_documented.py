@@ -64,3 +64,33 @@ def test_the_description_tables_name_only_real_undescribed_elements():
     """A table entry for an element that was renamed or removed, or that the code describes itself, is stale."""
     assert build_schema(sandbox=True).doc_problems == []
     assert build_schema(sandbox=False).doc_problems == []
+
+
+def test_every_error_code_says_when_it_happens_and_what_to_do():
+    """The table beside the enum covers the domain's every code, and the schema carries each text."""
+    from domain.errors import ErrorCode
+    from graphql_schema.common.error_docs import ERROR_CODE_DOCS
+
+    assert set(ERROR_CODE_DOCS) == set(ErrorCode)
+    assert all(len(text.split()) >= 5 for text in ERROR_CODE_DOCS.values())
+    values = build_schema(sandbox=False)._schema.type_map["ErrorCode"].values
+    assert {name: v.description for name, v in values.items()} == {c.value: ERROR_CODE_DOCS[c] for c in ErrorCode}
+
+
+def test_a_table_entry_fills_a_blank_and_reports_what_does_not_fit():
+    import strawberry
+
+    from graphql_schema.common.docs import apply_docs
+
+    @strawberry.type(description="in the code")
+    class Query:
+        bare: int = 0
+        told: int = strawberry.field(default=0, description="in the code")
+
+    schema = strawberry.Schema(query=Query)._schema
+    problems = apply_docs(schema, [{"Query.bare": "from  the\n table", "Query.told": "twice", "Query.gone": "x",
+                                    "Query.bare(arg)": "x", "Query": "twice"}])
+    assert schema.type_map["Query"].fields["bare"].description == "from the table"
+    assert schema.type_map["Query"].fields["told"].description == "in the code"
+    assert sorted(problems) == ["Query.bare(arg): no such schema element", "Query.gone: no such schema element",
+                                "Query.told: already described in the code", "Query: already described in the code"]
