@@ -53,7 +53,7 @@ class UserError:
         description="Wrong tries left before the thing tried is locked or used up, after a wrong one: the password "
                     "(`INVALID_CREDENTIALS`), the SMS code (`SMS_CODE_INVALID`; 0 with "
                     "`SMS_CODE_ATTEMPTS_EXCEEDED`), the signing PIN (`PIN_INCORRECT`; 0 with `PIN_LOCKED`), the "
-                    "bank-transfer amount code (`BANK_TRANSFER_CODE_INVALID`; 0 with `BANK_TRANSFER_FAILED`). Null "
+                    "bank-transfer code (`BANK_TRANSFER_CODE_INVALID`; 0 with `BANK_TRANSFER_FAILED`). Null "
                     "when the error counts no tries.")
 
     @classmethod
@@ -97,11 +97,11 @@ class TokenRefusalCodes(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
         refusal = getattr(self.execution_context.context, "token_refusal", None)
-        if refusal is None or result is None or not getattr(result, "errors", None):
+        errors = getattr(getattr(self.execution_context, "result", None), "errors", None)
+        if refusal is None or not errors:
             return
-        for error in result.errors:
+        for error in errors:
             if (error.extensions or {}).get("code") == "UNAUTHENTICATED" and _caused_by(error, NotSignedIn):
                 error.extensions["code"] = refusal.value
                 error.message = _TOKEN_MESSAGES[refusal]
