@@ -36,7 +36,7 @@ DOCS: dict[str, str] = {
     "AuthSession.expiresAt": "When the access token expires.",
     "Session.id": "Global ID of the session (for `endSession`).",
     "Session.createdAt": "When the device signed in.",
-    "Session.lastUsedAt": "When its tokens were last refreshed; null if never.",
+    "Session.lastUsedAt": "When it signed in or last refreshed its tokens.",
     "Session.expiresAt": "When the session ends unless refreshed (the refresh token's end).",
     "Session.clientIp": "The network address it signed in from.",
     "Session.userAgent": "The client's User-Agent when it signed in.",
@@ -52,7 +52,8 @@ DOCS: dict[str, str] = {
     "SmsPurpose.REGISTER": "Registering a new account (the phone must not have one).",
     "SmsPurpose.LOGIN": "Logging in with an SMS code (`loginWithSmsCode`).",
     "SmsPurpose.RESET_PASSWORD": "Resetting a forgotten password (`resetPassword`).",
-    "SmsPurpose.CHANGE_PHONE": "Binding a new phone: sent to the new number (`changePhone`).",
+    "SmsPurpose.CHANGE_PHONE": "Binding a new phone: sent to the new, unregistered number (`changePhone`). "
+                             "Signed-in.",
     "SmsPurpose.SIGN": "A legal representative signing a letter (authorisation, transfer, grant, service "
                        "application). Signed-in; own phone only.",
     "SmsPurpose.DELETE_ACCOUNT": "Deleting the account (`deleteAccount`). Signed-in; own phone only.",
@@ -61,7 +62,8 @@ DOCS: dict[str, str] = {
     # ---- inputs
     "RequestSmsCodeInput": "Where and what for to send a code.",
     "RequestSmsCodeInput.phone": "Mainland China mobile number, 11 digits. For SIGN, DELETE_ACCOUNT and "
-                                 "CERTIFICATE_PIN it must be the signed-in account's own phone.",
+                                 "CERTIFICATE_PIN the signed-in account's own phone; for CHANGE_PHONE the new "
+                                 "number; for REGISTER one without an account.",
     "RequestSmsCodeInput.purpose": "What the code will be used for.",
     "RegisterInput": "A new account: phone, its REGISTER code and a password.",
     "RegisterInput.phone": "Mainland China mobile number the REGISTER code was sent to.",

@@ -40,8 +40,9 @@ DOCS: dict[str, str] = {
                                                           "otherwise.",
     "ClaimPersonalCertificatePayload.encryptionCertificate": "The issued encryption certificate (second call); "
                                                              "null otherwise.",
-    "ClaimPersonalCertificatePayload.personalSeal": "The personal name seal made with the first certificate; null "
-                                                    "when the account has one already.",
+    "ClaimPersonalCertificatePayload.personalSeal": "The account's personal name seal (个人名章), made with the "
+                                                    "first certificate and carried to its validity (second call); "
+                                                    "null otherwise.",
     "ClaimPersonalCertificatePayload.userErrors": _PAYLOAD_ERRORS,
     "ClaimEnterpriseCertificateInput": "The enterprise and its entitlement; sent twice (SPEC §C).",
     "ClaimEnterpriseCertificateInput.enterpriseId": "The `Enterprise.id`; the caller is its admin or legal rep.",
