@@ -38,10 +38,11 @@ ERROR_CODE_DOCS: dict[E, str] = {
     E.NOT_FOUND: "The object does not exist or is not the caller's to see (the two are not told apart, so ids cannot "
                  "be probed). Refresh the view; do not retry.",
     E.PERMISSION_DENIED: "The caller may not do this to this object (e.g. another person's order, a role that does "
-                         "not allow it, an SMS code for a phone that is not the caller's). Do not retry.",
-    E.ACCOUNT_DELETION_BLOCKED: "The account cannot be deleted now; `message` says why (e.g. it is an enterprise's "
-                                "legal representative or administrator, or has something still in progress). Resolve "
-                                "that first.",
+                         "not allow it, a SIGN, DELETE_ACCOUNT, CERTIFICATE_PIN or CHANGE_PHONE code asked for without "
+                         "sign-in or for a phone that is not the caller's). Do not retry.",
+    E.ACCOUNT_DELETION_BLOCKED: "The account cannot be deleted now; `message` says why: it is an enterprise's "
+                                "legal representative (change the enterprise's information first) or its only "
+                                "administrator (transfer the role first).",
     E.INVALID_ID_NUMBER: "The resident ID number is malformed (18 characters with a valid check digit). Let the user "
                          "correct it.",
     E.INVALID_DOCUMENT_NUMBER: "The number does not fit the chosen document type's format. Let the user correct it.",
