@@ -62,8 +62,8 @@ def test_every_schema_element_has_a_description():
 
 def test_the_description_tables_name_only_real_undescribed_elements():
     """A table entry for an element that was renamed or removed, or that the code describes itself, is stale."""
-    assert build_schema(sandbox=True).doc_problems == []
-    assert build_schema(sandbox=False).doc_problems == []
+    assert build_schema(sandbox=True).doc_problems == ()
+    assert build_schema(sandbox=False).doc_problems == ()
 
 
 def test_every_error_code_says_when_it_happens_and_what_to_do():
