@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.accounts.session import PrincipalKind
-from domain.errors import Forbidden, Unauthenticated
+from domain.errors import Forbidden, NotSignedIn
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Principal:
 
 def require_account(principal: Principal | None) -> Principal:
     if principal is None:
-        raise Unauthenticated("请先登录")
+        raise NotSignedIn("请先登录")
     if not principal.is_account:
         raise Forbidden("此操作仅限用户账号")
     return principal
@@ -45,7 +45,7 @@ def account_id_of(principal: Principal | None) -> UUID | None:
 
 def require_operator(principal: Principal | None) -> Principal:
     if principal is None:
-        raise Unauthenticated("请先登录")
+        raise NotSignedIn("请先登录")
     if not principal.is_operator:
         raise Forbidden("此操作仅限工作人员")
     return principal

@@ -176,5 +176,10 @@ class Unauthenticated(Exception):
     """No valid principal: a GraphQL error, not a user error (api/README.md)."""
 
 
+class NotSignedIn(Unauthenticated):
+    """The operation needs a signed-in account or operator and the request stands for nobody. When the request
+    did send a bearer token, the GraphQL layer says why it stands for nobody (an expired or an invalid token)."""
+
+
 class Forbidden(Exception):
     """The caller's kind may not use this operation at all (an account calling an operator field)."""

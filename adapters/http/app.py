@@ -145,13 +145,13 @@ class ShuxinqianGraphQL(GraphQL):
 
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         use_cases = self._container.use_cases()
-        principal = await use_cases.authenticate(bearer(request))
+        principal, token_refusal = await use_cases.authenticate.check(bearer(request))
         platform, platform_refusal = await _platform(request, use_cases)
         return GraphQLContext(
             request=request, response=response, principal=principal,
             meta=client_meta(request, self._settings.trust_proxy), use_cases=use_cases,
             sandbox=self._container.sandbox_console() if self._settings.sandbox else None,
-            platform=platform, platform_refusal=platform_refusal,
+            platform=platform, platform_refusal=platform_refusal, token_refusal=token_refusal,
         )
 
 

@@ -11,7 +11,7 @@ from application.context import Principal
 from application.grants.lifecycle import end_grants_of_revoked_certificates
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.certificates.certificate import Certificate, CertificateStatus, RevocationReason
-from domain.errors import NotFound, Unauthenticated
+from domain.errors import NotFound, NotSignedIn
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RevokeCertificate:
 
     async def __call__(self, cmd: RevokeCertificateCommand) -> list[Certificate]:
         if cmd.principal is None:
-            raise Unauthenticated("请先登录")
+            raise NotSignedIn("请先登录")
         reason = cmd.reason if isinstance(cmd.reason, RevocationReason) else RevocationReason.parse(cmd.reason)
         async with self._uow() as uow:
             cert = await uow.certificates.get(cmd.certificate_id)

@@ -38,9 +38,10 @@ class PasswordLockout:
 
     def locked_error(self, now: datetime) -> LoginLocked:
         until = self.password_locked_until or now
-        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        seconds = max(1, math.ceil((until - now).total_seconds()))
+        minutes = max(1, math.ceil(seconds / 60))
         return LoginLocked(f"密码错误次数过多，密码登录已锁定，请 {minutes} 分钟后再试或使用验证码登录",
-                           details={"lockedUntil": until.isoformat()})
+                           details={"lockedUntil": until.isoformat(), "retryAfterSeconds": seconds})
 
     def take_password_try(self, now: datetime, policy: LoginPolicy) -> int | None:
         """Counts a password try *before* the password is checked, so parallel guesses cannot outrun the count.

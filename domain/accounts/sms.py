@@ -82,8 +82,8 @@ class SmsChallenge:
         """What a wrong try that was just counted answers: the tries left, or that they are used up."""
         left = self.max_attempts - self.attempts
         if left <= 0:
-            return SmsCodeAttemptsExceeded(field="smsCode")
-        return SmsCodeInvalid(f"短信验证码错误，还可尝试 {left} 次", field="smsCode")
+            return SmsCodeAttemptsExceeded(field="smsCode", details={"attemptsLeft": 0})
+        return SmsCodeInvalid(f"短信验证码错误，还可尝试 {left} 次", field="smsCode", details={"attemptsLeft": left})
 
     def verify(self, code_hash: str, now: datetime) -> None:
         """Check a submitted code on this object. A wrong one counts a try (the caller must persist it)."""

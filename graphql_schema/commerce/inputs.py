@@ -16,12 +16,15 @@ from graphql_schema.commerce.types import (
 @strawberry.input
 class PlaceOrderInput:
     plan_ids: list[strawberry.ID]
-    enterprise_id: strawberry.ID | None = strawberry.field(default=None, description="Enterprise plans (later).")
+    enterprise_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "Buys ENTERPRISE plans for this certified enterprise (its admin or legal rep only); the enterprise holds "
+        "the entitlements. Omit for personal plans, and with grantId or serviceApplicationId."))
     grant_id: strawberry.ID | None = strawberry.field(default=None, description=(
         "§8.5: pays for an approved certificate grant (CertificateGrant ID) — only the grantor or the member; "
         "ENTERPRISE plans of the grant's platform, bought for the grant's enterprise; paid, the grant is ACTIVE."))
-    service_application_id: strawberry.ID | None = strawberry.field(default=None,
-                                                                    description="Member applications (later).")
+    service_application_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "§6.3.2: the applicant buys the plan of their ServiceApplication the legal rep approved; the enterprise "
+        "holds the entitlement and the applicant is granted its use."))
 
 
 @strawberry.input

@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as _Info
 
+from application.accounts.authenticate import TokenRefusal
 from application.context import Principal, RequestMeta
 from application.sandbox import SandboxConsole
 from application.scans.authenticate_platform import PlatformPrincipal
@@ -23,6 +24,7 @@ class GraphQLContext:
     sandbox: SandboxConsole | None = None
     platform: PlatformPrincipal | None = None  # a trading platform's signed request (api/platform.graphql)
     platform_refusal: Exception | None = None  # why a request that claimed to be a platform's was refused
+    token_refusal: TokenRefusal | None = None  # why the bearer token sent stands for nobody (TOKEN_EXPIRED/INVALID)
 
 
 Info = _Info[GraphQLContext, None]

@@ -21,7 +21,7 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 _VARIABLE = re.compile(r"^Variable '\$(\w{1,64})'")
 _NAME = re.compile(r"[^\w.-]")
 # Requests that fail for the client's own reasons (syntax, validation, variable types, auth) are routine traffic.
-_CLIENT_CODES = ("UNAUTHENTICATED", "FORBIDDEN")
+_CLIENT_CODES = ("UNAUTHENTICATED", "TOKEN_EXPIRED", "TOKEN_INVALID", "FORBIDDEN")
 
 
 def without_suggestions(message: str) -> str:

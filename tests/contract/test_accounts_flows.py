@@ -27,7 +27,7 @@ async def test_register_login_refresh_logout(gql):
     new_access = refreshed["session"]["accessToken"]
     assert new_access != gql.token
     # The old access token died with the rotation; the new one works.
-    assert (await gql.raw(gql.document("Me"), token=gql.token))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await gql.raw(gql.document("Me"), token=gql.token))["errors"][0]["extensions"]["code"] == "TOKEN_INVALID"
     gql.token = new_access
     assert (await gql.op("Me"))["me"]["phoneMasked"] == "139****5678"
 
@@ -99,7 +99,7 @@ async def test_delete_account(gql, clock):
     wrong = "000000" if code != "000000" else "111111"
     assert (await gql.op("DeleteAccount", {"smsCode": wrong}))["deleteAccount"]["userErrors"][0]["code"] == "SMS_CODE_INVALID"
     assert (await gql.op("DeleteAccount", {"smsCode": code}))["deleteAccount"]["userErrors"] == []
-    assert (await gql.raw(gql.document("Me")))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await gql.raw(gql.document("Me")))["errors"][0]["extensions"]["code"] == "TOKEN_INVALID"
     # The number is free again: a new person may register it (after the SMS cooldown).
     gql.token = None
     clock.advance(seconds=61)

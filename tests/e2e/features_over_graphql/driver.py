@@ -69,7 +69,7 @@ T = TypeVar("T")
 # The same caller as ApplicationDriver's META (an HTTP header must be ASCII, hence the Latin name).
 CLIENT = ("198.51.100.20", 5000)
 USER_AGENT = "Shuxinqian/1.0 (features over GraphQL)"
-AUTH_CODES = ("UNAUTHENTICATED", "FORBIDDEN")
+AUTH_CODES = ("UNAUTHENTICATED", "TOKEN_EXPIRED", "TOKEN_INVALID", "FORBIDDEN")
 # What the HTTP layer refuses before GraphQL runs (adapters/http/limits.py): the client sees the code all the same.
 HTTP_REFUSALS = ("FILE_TOO_LARGE", "REQUEST_TOO_LARGE")
 
@@ -280,7 +280,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         try:
             await self._query(SIGNED_IN, session=session)
         except Refused as refused:
-            if refused.code == "UNAUTHENTICATED":
+            if refused.code in ("UNAUTHENTICATED", "TOKEN_EXPIRED", "TOKEN_INVALID"):
                 return False
             raise
         return True
