@@ -99,9 +99,10 @@ def test_configure_logging_caps_what_reaches_the_stream(capsys):
     saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in QUIET_BELOW_INFO})
     # An in-process uvicorn in an earlier test of this worker may have given uvicorn's loggers handlers of their own
     # and propagate=False (its default dictConfig); `sxq serve` runs uvicorn with log_config=None, as here.
-    access = logging.getLogger("uvicorn.access")
-    saved_access = (list(access.handlers), access.propagate, access.disabled, access.level)
-    access.handlers[:], access.propagate, access.disabled, access.level = [], True, False, logging.NOTSET
+    uvicorn_loggers = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.access")]
+    saved_uvicorn = [(list(u.handlers), u.propagate, u.disabled, u.level) for u in uvicorn_loggers]
+    for u in uvicorn_loggers:
+        u.handlers[:], u.propagate, u.disabled, u.level = [], True, False, logging.NOTSET
     try:
         configure_logging("DEBUG", 300)
         logging.getLogger("uvicorn.access").info("GET /%s HTTP/1.1", "a" * 100_000)
@@ -114,7 +115,8 @@ def test_configure_logging_caps_what_reaches_the_stream(capsys):
         root.setLevel(saved[1])
         for name, level in saved[2].items():
             logging.getLogger(name).setLevel(level)
-        access.handlers[:], access.propagate, access.disabled, access.level = saved_access
+        for u, (handlers, propagate, disabled, level) in zip(uvicorn_loggers, saved_uvicorn, strict=True):
+            u.handlers[:], u.propagate, u.disabled, u.level = handlers, propagate, disabled, level
     assert err.strip() and all(len(line) <= 340 for line in err.splitlines())
     assert SECRET not in err
 
