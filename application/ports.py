@@ -231,6 +231,18 @@ class FieldCipher(Protocol):
     def decrypt(self, ciphertext: bytes, context: bytes) -> bytes: ...
 
 
+class TotpAuthenticator(Protocol):
+    """Time-based one-time passwords (RFC 6238) of operators' authenticator apps."""
+
+    def new_secret(self) -> str: ...
+    def provisioning_uri(self, secret: str, account_name: str) -> str:
+        """The otpauth:// URI an authenticator app enrols from (as text or QR)."""
+        ...
+    def matching_step(self, secret: str, code: str, now: datetime) -> int | None:
+        """The 30-second step the code belongs to (now, or one step either side for clock drift), or None."""
+        ...
+
+
 class ExternalServiceUnavailable(Exception):
     """An outside service did not answer usefully; the user may retry."""
 

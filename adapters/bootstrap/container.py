@@ -38,6 +38,7 @@ from adapters.security.blobs import EncryptedFileBlobStore
 from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4GcmCipher
 from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
+from adapters.security.totp import PyotpAuthenticator
 from adapters.vendors.bank_transfers import HttpBankTransferVerifier
 from adapters.vendors.enterprises import HttpEnterpriseVerifier
 from adapters.vendors.http import HttpFaceVerifier, HttpIdentityVerifier, HttpSmsSender, VendorEndpoint
@@ -256,12 +257,12 @@ class Container(containers.DeclarativeContainer):
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
     use_cases = providers.Singleton(
-        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent, gr, oc:
-        _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans=scans,
-                   enterprises=ent, grants=gr, cascade=oc),
+        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent, gr, oc,
+        cipher: _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch,
+                           scans=scans, enterprises=ent, grants=gr, cascade=oc, cipher=cipher),
         uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
         sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases,
-        enterprise_use_cases, grant_use_cases, org_cascade)
+        enterprise_use_cases, grant_use_cases, org_cascade, cipher)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier)
@@ -269,8 +270,10 @@ class Container(containers.DeclarativeContainer):
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
                images, certs: dict, commerce: CommerceUseCases, watch_scan_session=None, *,
-               scans: ScanUseCases, enterprises: EnterpriseUseCases, grants: GrantUseCases, cascade=None) -> UseCases:
+               scans: ScanUseCases, enterprises: EnterpriseUseCases, grants: GrantUseCases, cascade=None,
+               cipher=None) -> UseCases:
     get_review = GetReview(uow)
+    totp = PyotpAuthenticator()
     # The legal-rep link first, then member invitations (they need the keyed hasher, so they come built).
     identity_hooks = (*ENTERPRISE_IDENTITY_HOOKS, *enterprises.members.identity_hooks)
     return UseCases(
@@ -299,8 +302,8 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         read_review_attachment=ReadReviewAttachment(get_review, blobs),
         decide_review=DecideReview(uow, clock, review_outcomes(
             identity_hooks, on_enterprise_changed=(*ENTERPRISE_CHANGE_HOOKS, *([cascade] if cascade else [])))),
-        create_operator=CreateOperator(uow, passwords, clock),
-        operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
+        create_operator=CreateOperator(uow, passwords, clock, cipher, totp),
+        operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login, cipher, totp),
         commerce=commerce,
         watch_scan_session=watch_scan_session,
         scans=scans,

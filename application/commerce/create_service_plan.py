@@ -11,6 +11,7 @@ from application.ports import Clock, UnitOfWorkFactory
 from domain.commerce.catalogue import ServicePlan
 from domain.commerce.entitlement import ScanOperation, SubjectType
 from domain.errors import NotFound
+from domain.operators.operator import OperatorRole
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class CreateServicePlan:
         self._uow, self._clock = uow, clock
 
     async def __call__(self, cmd: CreateServicePlanCommand) -> ServicePlan:
-        operator = require_operator(cmd.principal)
+        operator = require_operator(cmd.principal, OperatorRole.ADMIN)
         now = self._clock.now()
         plan = ServicePlan.create(platform_id=cmd.platform_id, subject_type=cmd.subject_type, name=cmd.name,
                                   operations=cmd.operations, validity_months=cmd.validity_months,

@@ -1,0 +1,78 @@
+"""Operators' roles and TOTP secrets, and the first approval of a four-eyes review, on the real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pyotp
+import pytest
+
+from application.context import RequestMeta
+from application.operators.operators import OperatorLoginCommand
+from domain.accounts.account import Account
+from domain.errors import InvalidCredentials
+from domain.identity.review import Review, ReviewKind
+from domain.operators.operator import OperatorRole
+
+META = RequestMeta("127.0.0.1", "pytest")
+
+
+async def test_role_and_second_factor_round_trip_and_a_code_is_spent_once(container, clock):
+    use_cases = container.use_cases()
+    created = await use_cases.create_operator("super.li", "Superv1sor!x", OperatorRole.SUPERVISOR,
+                                              second_factor=True)
+    secret = pyotp.parse_uri(created.totp_uri).secret
+    async with container.uow() as uow:
+        stored = await uow.operators.by_username("super.li")
+        assert stored.role is OperatorRole.SUPERVISOR
+        assert stored.totp_secret_ciphertext and secret.encode() not in stored.totp_secret_ciphertext
+    code = pyotp.TOTP(secret).at(clock.now())
+    issued = await use_cases.operator_login(OperatorLoginCommand("super.li", "Superv1sor!x", META, totp_code=code))
+    principal = await use_cases.authenticate(issued.access_token)
+    assert principal.operator_role is OperatorRole.SUPERVISOR
+    with pytest.raises(InvalidCredentials):  # the same code again: refused, from the stored last step
+        await use_cases.operator_login(OperatorLoginCommand("super.li", "Superv1sor!x", META, totp_code=code))
+
+
+async def test_the_first_approval_of_a_change_is_stored(container):
+    now = datetime.now(UTC)
+    account = Account(phone="13200000077", password_hash="x", created_at=now)
+    op = (await container.use_cases().create_operator("reviewer", "Oper4tor!x")).operator
+    review = Review(kind=ReviewKind.ENTERPRISE_CHANGE, subject_account_id=account.id, subject_summary="变更",
+                    submitted_at=now)
+    async with container.uow() as uow:
+        uow.accounts.add(account)
+        uow.reviews.add(review)
+        await uow.commit()
+    async with container.uow() as uow:
+        loaded = await uow.reviews.get(review.id)
+        assert loaded.decide(approve=True, reason=None, operator_id=op.id, now=now) is False
+        await uow.commit()
+    async with container.uow() as uow:
+        loaded = await uow.reviews.get(review.id)
+        assert (loaded.first_approved_by, loaded.awaiting_second_approval) == (op.id, True)
+
+
+@pytest.mark.own_database
+def test_cli_creates_an_operator_with_a_role_and_prints_the_enrolment_uri(tmp_path):
+    env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_LOG_LEVEL": "WARNING", "SXQ_PASSWORD_SCRYPT_N": "1024"}
+    for name in ("SXQ_DATABASE_URL", "SXQ_MODE", "SXQ_MASTER_KEY"):
+        env.pop(name, None)
+
+    def sxq(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "adapters.cli.main", *args], env=env, input=stdin,
+                              capture_output=True, text=True, timeout=120)
+
+    assert sxq("migrate").returncode == 0
+    done = sxq("operator", "create", "--username", "alice", "--role", "SUPERVISOR", stdin="Al1cePassword\n")
+    assert done.returncode == 0, done.stderr
+    assert "alice created (SUPERVISOR)" in done.stdout
+    uri = next(line for line in done.stdout.splitlines() if line.startswith("otpauth://totp/"))
+    assert pyotp.parse_uri(uri).secret
+    no_role = sxq("operator", "create", "--username", "bob", stdin="B0bPassword1\n")
+    assert no_role.returncode == 2 and "--role" in no_role.stderr
+    script = sxq("operator", "create", "--username", "robot", "--role", "ADMIN", "--no-totp", stdin="R0botPassword\n")
+    assert script.returncode == 0 and "otpauth://" not in script.stdout
