@@ -784,6 +784,9 @@ class InMemoryBankTransferRepository(_Repo):
         return sorted(self._where(lambda t: t.enterprise_id == enterprise_id
                                   and t.status is TransferStatus.AWAITING_CODE), key=lambda t: (t.created_at, t.id))
 
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Any]:
+        return sorted(self._where(lambda t: t.enterprise_id == enterprise_id), key=lambda t: (t.created_at, t.id))
+
 
 class InMemoryEnterpriseChangeRepository(_Repo):
     table = "enterprise_changes"

@@ -82,7 +82,10 @@ from application.identity.face_outcome import CompleteFaceVerification, RecordFa
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
 from application.identity.start_id_card_verification import StartIdCardVerification
 from application.identity.submit_manual_verification import SubmitManualVerification
+from application.operators.console_session import AuthenticateConsole
 from application.operators.operators import CreateOperator, OperatorLogin
+from application.operators.review_dossier import OpenReviewDossier
+from application.operators.use_cases import ConsoleUseCases
 from application.outbox import (
     BLOB_DELETE_TOPIC,
     OutboxDispatcher,
@@ -264,8 +267,20 @@ class Container(containers.DeclarativeContainer):
         sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases,
         enterprise_use_cases, grant_use_cases, org_cascade, cipher)
 
+    # The operator console's own use cases (adapters/http/console).
+    console_use_cases = providers.Singleton(
+        lambda u, c, sess, pol, sealer, cipher: _console_use_cases(u, c, sess, pol, sealer, cipher),
+        uow.provider, clock, session_issuer, policies, sealer, cipher)
+
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier)
+
+
+def _console_use_cases(uow, clock, sessions, policies, sealer, cipher) -> ConsoleUseCases:
+    return ConsoleUseCases(
+        authenticate=AuthenticateConsole(uow, sessions, clock, policies.sessions.console_idle),
+        review_dossier=OpenReviewDossier(uow, sealer, cipher, clock),
+    )
 
 
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,

@@ -18,6 +18,7 @@ from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
+from adapters.http.console import console_mount
 from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
 from application.ports import InvalidCallback
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     ]
     routes += ca_routes(container.certificate_authority())
     routes += commerce_routes(use_cases, bearer)
+    routes.append(console_mount(container, settings))  # the operator console (adapters/http/console)
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,31 @@
+"""The console's routes, mounted at /console by the ASGI app."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from adapters.http.console import auth_views, review_views
+from adapters.http.console.web import HERE, Console, page
+
+
+def console_mount(container, settings) -> Mount:
+    console = Console(container.use_cases(), container.console_use_cases(), container.secret_hasher(),
+                      container.clock(), settings.trust_proxy)
+
+    def signed_in(view, methods=("GET",)):
+        return dict(endpoint=page(console, partial(view, console=console)), methods=list(methods))
+
+    routes = [
+        Route("/login", partial(auth_views.login, console=console), methods=["GET", "POST"]),
+        Route("/logout", **signed_in(auth_views.logout, ("POST",))),
+        Route("/", **signed_in(review_views.home)),
+        Route("/reviews", **signed_in(review_views.reviews)),
+        Route("/reviews/{review_id}", **signed_in(review_views.review)),
+        Route("/reviews/{review_id}/decide", **signed_in(review_views.decide, ("POST",))),
+        Route("/reviews/{review_id}/files/{role}", **signed_in(review_views.review_file)),
+        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
+    ]
+    return Mount("/console", routes=routes)

@@ -1,0 +1,137 @@
+"""The operator console over HTTP (httpx through the ASGI app): TOTP login, cookie flags, CSRF on every POST,
+roles, the idle timeout, and a manual identity review worked from the queue to VERIFIED."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+
+from domain.operators.operator import OperatorRole
+from tests.contract.test_identity_flows import PHONE, _submit
+
+PASSWORD = "Oper4tor!x"
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+async def enrol(container, username: str = "reviewer", role: OperatorRole = OperatorRole.REVIEWER) -> pyotp.TOTP:
+    created = await container.use_cases().create_operator(username, PASSWORD, role, second_factor=True)
+    return pyotp.TOTP(pyotp.parse_uri(created.totp_uri).secret)
+
+
+async def sign_in(client, clock, username: str, totp: pyotp.TOTP, *, code: str | None = None, password=PASSWORD):
+    form = await client.get("/console/login")
+    assert form.status_code == 200
+    return await client.post("/console/login", data={
+        "csrf": csrf_of(form.text), "username": username, "password": password,
+        "totp": code or totp.at(clock.now()), "next": "/console/reviews"})
+
+
+async def test_login_needs_the_totp_code_and_sets_a_strict_httponly_cookie(client, container, clock):
+    totp = await enrol(container)
+    wrong = await sign_in(client, clock, "reviewer", totp, code="000000")
+    assert wrong.status_code == 401 and "动态口令错误" in wrong.text
+    assert "sxq_console" not in wrong.cookies
+    ok = await sign_in(client, clock, "reviewer", totp)
+    assert ok.status_code == 303 and ok.headers["location"] == "/console/reviews"
+    cookie = next(h for h in ok.headers.get_list("set-cookie") if h.startswith("sxq_console="))
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/console" in cookie
+    assert "Secure" not in cookie  # plain http in this test; https or a trusted TLS proxy sets it
+    queue = await client.get("/console/reviews")
+    assert queue.status_code == 200 and "审核台" in queue.text
+    assert queue.headers["cache-control"] == "no-store"
+
+
+async def test_cookie_is_secure_behind_tls(client, container, clock):
+    totp = await enrol(container)
+    form = await client.get("https://testserver/console/login")
+    ok = await client.post("https://testserver/console/login", data={
+        "csrf": csrf_of(form.text), "username": "reviewer", "password": PASSWORD, "totp": totp.at(clock.now())})
+    cookie = next(h for h in ok.headers.get_list("set-cookie") if h.startswith("sxq_console="))
+    assert "Secure" in cookie
+
+
+async def test_an_operator_without_a_second_factor_cannot_use_the_console(client, container, clock):
+    await container.use_cases().create_operator("script", PASSWORD, OperatorRole.ADMIN)
+    form = await client.get("/console/login")
+    r = await client.post("/console/login", data={"csrf": csrf_of(form.text), "username": "script",
+                                                  "password": PASSWORD, "totp": "123456"})
+    assert r.status_code == 401 and "未绑定动态口令" in r.text
+
+
+async def test_pages_need_a_session(client):
+    r = await client.get("/console/reviews?kind=IDENTITY")
+    assert r.status_code == 303 and r.headers["location"] == "/console/login?next=/console/reviews%3Fkind%3DIDENTITY"
+
+
+async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(client, container, clock):
+    totp = await enrol(container)
+    form = await client.get("/console/login")
+    no_token = await client.post("/console/login", data={"username": "reviewer", "password": PASSWORD,
+                                                         "totp": totp.at(clock.now())})
+    assert no_token.status_code == 403 and "CSRF" in no_token.text and "sxq_console" not in no_token.cookies
+    assert form.status_code == 200
+    await sign_in(client, clock, "reviewer", totp)
+    forged = await client.post("/console/logout", data={"csrf": "forged"})
+    assert forged.status_code == 403
+    assert (await client.get("/console/reviews")).status_code == 200  # still signed in
+    page = await client.get("/console/reviews")
+    out = await client.post("/console/logout", data={"csrf": csrf_of(page.text)})
+    assert out.status_code == 303
+    assert (await client.get("/console/reviews")).status_code == 303
+
+
+async def test_the_session_ends_after_the_idle_timeout(client, container, clock):
+    totp = await enrol(container)
+    await sign_in(client, clock, "reviewer", totp)
+    clock.advance(minutes=10)
+    assert (await client.get("/console/reviews")).status_code == 200
+    clock.advance(minutes=16)
+    assert (await client.get("/console/reviews")).status_code == 303
+
+
+async def test_five_wrong_codes_lock_the_login(client, container, clock):
+    totp = await enrol(container)
+    for _ in range(5):
+        assert (await sign_in(client, clock, "reviewer", totp, code="111111")).status_code == 401
+    locked = await sign_in(client, clock, "reviewer", totp)
+    assert locked.status_code == 401 and "锁定" in locked.text
+
+
+async def test_a_manual_identity_review_worked_in_the_console(client, gql, container, clock):
+    await gql.register(PHONE)
+    submitted = await _submit(gql)
+    assert submitted["userErrors"] == []
+    totp = await enrol(container)
+    await sign_in(client, clock, "reviewer", totp)
+    queue = await client.get("/console/reviews?kind=IDENTITY")
+    assert "E12345678" not in queue.text  # the queue shows the masked summary only
+    review_id = re.search(r'href="/console/reviews/([0-9a-f-]{36})"', queue.text).group(1)
+    page = await client.get(f"/console/reviews/{review_id}")
+    assert page.status_code == 200
+    assert "E12345678" in page.text and "John Smith" in page.text and "护照" in page.text  # in full
+    async with container.uow() as uow:
+        viewed = [e for e in await uow.audit.for_account(
+            (await uow.accounts.by_phone(PHONE)).id) if e.kind == "review.viewed"]
+    assert viewed and viewed[0].operator_id is not None
+    photo = await client.get(f"/console/reviews/{review_id}/files/front")
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
+    reject_without_reason = await client.post(f"/console/reviews/{review_id}/decide",
+                                              data={"csrf": csrf_of(page.text), "decision": "reject"})
+    assert reject_without_reason.status_code == 409 and "原因" in reject_without_reason.text
+    approved = await client.post(f"/console/reviews/{review_id}/decide",
+                                 data={"csrf": csrf_of(page.text), "decision": "approve"})
+    assert approved.status_code == 303
+    me = (await gql.op("Me"))["me"]
+    assert me["realNameStatus"] == "VERIFIED"
+
+
+@pytest.mark.parametrize("path", ["/console/reviews/not-a-uuid", "/console/reviews/00000000-0000-0000-0000-000000000000"])
+async def test_an_unknown_review_is_a_404_page(client, container, clock, path):
+    totp = await enrol(container)
+    await sign_in(client, clock, "reviewer", totp)
+    assert (await client.get(path)).status_code == 404
