@@ -200,6 +200,9 @@ class FakeApp:
 
         self.totp = PyotpAuthenticator()
         self.create_operator = CreateOperator(uow, self.passwords, clock, self.cipher, self.totp)
+        from application.operators.review_dossier import OpenReviewDossier
+
+        self.review_dossier = OpenReviewDossier(uow, self.sealer, self.cipher, clock)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login, self.cipher, self.totp)
 
         self._certificates_and_seals()

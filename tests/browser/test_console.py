@@ -118,3 +118,81 @@ def test_the_console_makes_no_request_off_127_0_0_1(live_server, page):
     assert page.evaluate("typeof htmx") == "object"  # vendored htmx loaded from /console/static
     css = httpx.get(f"{live_server.base}/console/static/console.css")
     assert css.status_code == 200
+
+
+def certified_enterprise_with_a_change(live_server, page, reviewer_totp) -> tuple[str, str]:
+    """An enterprise certified by bank transfer (the reviewer approves it in the console), then a change of name
+    requested and proved by a second transfer: an ENTERPRISE_CHANGE review waits. Returns (token, enterprise id)."""
+    from tests.app_fixture import CREDIT_CODE
+    from tests.browser.support import verified_live
+    from tests.contract.test_enterprise_bank_transfer_flows import LETTER, confirm, deposit_code, start
+    from tests.contract.test_enterprise_flows import ZHANG, create
+
+    async def certify_request(gql):
+        await verified_live(gql, PHONE, "张三", ZHANG)
+        e = (await create(gql))["enterprise"]
+        s = await start(gql, e["id"])
+        assert (await confirm(gql, s["transfer"]["id"], await deposit_code(gql)))["userErrors"] == []
+        return gql.token, e["id"]
+
+    token, enterprise_id = run_async(lambda: with_gql(live_server, certify_request))
+    log_in(page, live_server, "reviewer.li", reviewer_totp)
+    page.goto(f"{live_server.base}/console/reviews?kind=ENTERPRISE_CERTIFICATION")
+    page.locator("#queue tbody tr").first.locator("text=查看").click()
+    page.wait_for_url(re.compile(r".*/console/reviews/[0-9a-f-]{36}$"))
+    claimed = page.inner_text("#claimed")
+    assert CREDIT_CODE in claimed and "北京数信科技有限公司" in claimed and "四要素核验结果\n一致" in claimed
+    assert "6222020200112233445" in claimed and ZHANG in claimed  # bank account and legal rep ID in full
+    screenshot(page, "review-enterprise")
+    page.click("#approve")
+    page.wait_for_url("**?done=1")
+
+    async def request_change(gql):
+        gql.token = token
+        r = (await gql.upload("RequestEnterpriseChange", {"enterpriseId": enterprise_id,
+                                                          "newName": "北京数信新科技有限公司"},
+                              {"licence": ("licence.png", image_bytes(), "image/png"),
+                               "signedLetter": ("letter.pdf", LETTER, "application/pdf")}))
+        assert r["requestEnterpriseChange"]["userErrors"] == [], r
+        s = await start(gql, enterprise_id, account="6222020200112233446")
+        done = await confirm(gql, s["transfer"]["id"], await deposit_code(gql, "6222020200112233446"))
+        assert done["userErrors"] == [], done
+
+    run_async(lambda: with_gql(live_server, request_change))
+    return token, enterprise_id
+
+
+def enterprise_name(live_server, token: str, enterprise_id: str) -> str:
+    async def act(gql):
+        gql.token = token
+        return (await gql.op("EnterpriseMembers", {"enterpriseId": enterprise_id}))["node"]["name"]
+
+    return run_async(lambda: with_gql(live_server, act))
+
+
+def test_four_eyes_an_enterprise_change_needs_a_second_operator(live_server, page):
+    reviewer = create_operator(live_server, "reviewer.li", "REVIEWER")
+    supervisor = create_operator(live_server, "supervisor.wang", "SUPERVISOR")
+    token, enterprise_id = certified_enterprise_with_a_change(live_server, page, reviewer)
+
+    page.goto(f"{live_server.base}/console/reviews?kind=ENTERPRISE_CHANGE")
+    page.locator("#queue tbody tr").first.locator("text=查看").click()
+    page.wait_for_url(re.compile(r".*/console/reviews/[0-9a-f-]{36}$"))
+    review_url = page.url
+    assert "北京数信科技有限公司 → 北京数信新科技有限公司" in page.inner_text("#claimed")
+    page.click("#approve")
+    assert "等待另一位主管复核" in page.inner_text("[role=status]")
+    assert "待主管复核" in page.inner_text("h1")
+    page.click("#approve")  # the same operator again: refused
+    assert "须由另一位主管复核" in page.inner_text("[role=alert]")
+    assert enterprise_name(live_server, token, enterprise_id) == "北京数信科技有限公司"
+    log_out(page)
+
+    log_in(page, live_server, "supervisor.wang", supervisor)
+    page.goto(review_url)
+    assert "已初审通过（reviewer.li）" in page.inner_text("h1")
+    screenshot(page, "review-enterprise-change")
+    page.click("#approve")
+    page.wait_for_url("**?done=1")
+    assert "已通过" in page.inner_text("h1")
+    assert enterprise_name(live_server, token, enterprise_id) == "北京数信新科技有限公司"
