@@ -203,6 +203,10 @@ class FakeApp:
         from application.operators.review_dossier import OpenReviewDossier
 
         self.review_dossier = OpenReviewDossier(uow, self.sealer, self.cipher, clock)
+        from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
+
+        self.search_certificates = SearchCertificates(uow)
+        self.certificate_for_operator = GetCertificateForOperator(uow)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login, self.cipher, self.totp)
 
         self._certificates_and_seals()

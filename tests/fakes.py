@@ -394,6 +394,13 @@ class InMemoryCertificateRepository(_Repo):
     async def revoked(self, issuer: str) -> list[Certificate]:
         return self._where(lambda c: c.issuer == issuer and c.status is CertificateStatus.REVOKED)
 
+    async def search(self, *, serial: str | None = None, subject_contains: str | None = None,
+                     limit: int = 50) -> list[Certificate]:
+        found = self._where(lambda c: c.status is not CertificateStatus.PENDING
+                            and (serial is None or c.serial == serial)
+                            and (subject_contains is None or subject_contains in c.subject_dn))
+        return sorted(found, key=lambda c: c.created_at, reverse=True)[:limit]
+
 
 class InMemoryWrappedKeyRepository(_Repo):
     table = "wrapped_keys"

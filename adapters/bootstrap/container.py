@@ -66,6 +66,7 @@ from application.certificates.issue_dual_certificates import IssueDualCertificat
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
 from application.certificates.revoke_certificate import RevokeCertificate
+from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
@@ -280,6 +281,8 @@ def _console_use_cases(uow, clock, sessions, policies, sealer, cipher) -> Consol
     return ConsoleUseCases(
         authenticate=AuthenticateConsole(uow, sessions, clock, policies.sessions.console_idle),
         review_dossier=OpenReviewDossier(uow, sealer, cipher, clock),
+        search_certificates=SearchCertificates(uow),
+        get_certificate=GetCertificateForOperator(uow),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
 from application.operators.console_session import AuthenticateConsole
 from application.operators.review_dossier import OpenReviewDossier
 
@@ -12,3 +13,5 @@ from application.operators.review_dossier import OpenReviewDossier
 class ConsoleUseCases:
     authenticate: AuthenticateConsole
     review_dossier: OpenReviewDossier
+    search_certificates: SearchCertificates
+    get_certificate: GetCertificateForOperator

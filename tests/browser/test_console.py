@@ -196,3 +196,68 @@ def test_four_eyes_an_enterprise_change_needs_a_second_operator(live_server, pag
     page.wait_for_url("**?done=1")
     assert "已通过" in page.inner_text("h1")
     assert enterprise_name(live_server, token, enterprise_id) == "北京数信新科技有限公司"
+
+
+def certificate_on_live_server(live_server) -> dict:
+    """A verified person with a personal entitlement (written by a container on the server's own database) claims
+    a certificate over GraphQL, their phone co-signing."""
+    from adapters.bootstrap.container import build_container
+    from adapters.bootstrap.settings import Settings
+    from graphql_schema.common.node import to_global_id
+    from tests.browser.support import server_env, verified_live
+    from tests.contract.test_certificates_flows import account_uuid, claim
+    from tests.contract.test_enterprise_flows import ZHANG
+    from tests.support.entitlements import personal_entitlement
+
+    async def act(gql):
+        account = await verified_live(gql, PHONE, "张三", ZHANG)
+        container = build_container(Settings.from_env(server_env(live_server)))
+        try:
+            ent = await personal_entitlement(container, account_uuid(account))
+        finally:
+            await container.engine().dispose()
+        r = await claim(gql, to_global_id("Entitlement", ent.id), phone=PHONE)
+        assert r["userErrors"] == [], r
+        return r["signingCertificate"]
+
+    return run_async(lambda: with_gql(live_server, act))
+
+
+def ocsp_status(live_server, pem: str) -> str:
+    import base64
+
+    from asn1crypto import ocsp as aocsp
+    from asn1crypto import x509 as ax509
+
+    from tests.contract.test_certificates_flows import _ocsp_request
+
+    def load(text: str) -> ax509.Certificate:
+        return ax509.Certificate.load(base64.b64decode("".join(text.strip().splitlines()[1:-1])))
+
+    issuer = load(httpx.get(f"{live_server.base}/ca/certs/issuing.pem").text)
+    answer = httpx.post(f"{live_server.base}/ca/ocsp", content=_ocsp_request(load(pem), issuer),
+                        headers={"Content-Type": "application/ocsp-request"})
+    basic = aocsp.OCSPResponse.load(answer.content)["response_bytes"]["response"].parsed
+    return basic["tbs_response_data"]["responses"][0]["cert_status"].name
+
+
+def test_a_supervisor_revokes_a_certificate_and_ocsp_answers_revoked(live_server, page):
+    sign = certificate_on_live_server(live_server)
+    assert ocsp_status(live_server, sign["pem"]) == "good"
+    supervisor = create_operator(live_server, "supervisor.wang", "SUPERVISOR")
+    log_in(page, live_server, "supervisor.wang", supervisor)
+    page.click("header.bar >> text=证书")
+    page.fill("#q", PHONE)
+    page.click("form.filters button")
+    page.wait_for_url("**/console/certificates?q=*")
+    assert page.locator("#results tbody tr").count() == 2  # the signing and the encryption certificate
+    screenshot(page, "certificates")
+    page.locator("#results tbody tr", has_text="签名").locator("text=详情").click()
+    page.wait_for_url(re.compile(r".*/console/certificates/[0-9a-f-]{36}$"))
+    page.select_option("#reason", "KEY_COMPROMISE")
+    page.click("#revoke")
+    page.wait_for_load_state()
+    assert page.inner_text("#status") == "已吊销"
+    assert "密钥泄露" in page.inner_text("main")
+    screenshot(page, "certificate-revoked")
+    assert ocsp_status(live_server, sign["pem"]) == "revoked"  # at once

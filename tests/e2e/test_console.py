@@ -135,3 +135,36 @@ async def test_an_unknown_review_is_a_404_page(client, container, clock, path):
     totp = await enrol(container)
     await sign_in(client, clock, "reviewer", totp)
     assert (await client.get(path)).status_code == 404
+
+
+async def _certificate(gql, container):
+    from tests.contract.test_certificates_flows import claim, entitlement, verified
+
+    account = await verified(gql, container)
+    return (await claim(gql, await entitlement(container, account)))["signingCertificate"]
+
+
+async def test_certificates_are_found_and_only_a_supervisor_revokes(client, gql, container, clock):
+    from graphql_schema.common.node import from_global_id
+
+    sign = await _certificate(gql, container)
+    cert_id = from_global_id(sign["id"], "Certificate")[1]
+    reviewer = await enrol(container)
+    await sign_in(client, clock, "reviewer", reviewer)
+    found = await client.get("/console/certificates", params={"q": "张三"})
+    assert found.status_code == 200 and f"/console/certificates/{cert_id}" in found.text
+    page = await client.get(f"/console/certificates/{cert_id}")
+    assert "吊销证书须由主管进行" in page.text
+    refused = await client.post(f"/console/certificates/{cert_id}/revoke",
+                                data={"csrf": csrf_of(page.text), "reason": "KEY_COMPROMISE"})
+    assert refused.status_code == 403 and "主管" in refused.text
+    await client.post("/console/logout", data={"csrf": csrf_of(page.text)})
+
+    supervisor = await enrol(container, "boss", OperatorRole.SUPERVISOR)
+    await sign_in(client, clock, "boss", supervisor)
+    page = await client.get(f"/console/certificates/{cert_id}")
+    done = await client.post(f"/console/certificates/{cert_id}/revoke",
+                             data={"csrf": csrf_of(page.text), "reason": "KEY_COMPROMISE"})
+    assert done.status_code == 303
+    after = await client.get(f"/console/certificates/{cert_id}")
+    assert "已吊销" in after.text and "密钥泄露" in after.text

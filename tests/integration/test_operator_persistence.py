@@ -76,3 +76,30 @@ def test_cli_creates_an_operator_with_a_role_and_prints_the_enrolment_uri(tmp_pa
     assert no_role.returncode == 2 and "--role" in no_role.stderr
     script = sxq("operator", "create", "--username", "robot", "--role", "ADMIN", "--no-totp", stdin="R0botPassword\n")
     assert script.returncode == 0 and "otpauth://" not in script.stdout
+
+
+async def test_certificate_search_by_serial_and_by_a_piece_of_the_subject(container):
+    from datetime import timedelta
+
+    from domain.certificates.certificate import Certificate, CertificateStatus, CertificateUsage, HolderKind
+
+    now = datetime.now(UTC)
+
+    def cert(serial: str, dn: str, status=CertificateStatus.ACTIVE) -> Certificate:
+        return Certificate(serial=serial, usage=CertificateUsage.SIGNING, profile="personal", issuer="issuing",
+                           subject_dn=dn, holder_kind=HolderKind.PERSON, public_key=b"\x04" * 65, not_before=now,
+                           not_after=now + timedelta(days=365), tbs=b"tbs", created_at=now, der=b"der",
+                           status=status)
+
+    a, b = cert("abc123", "CN=张三,O=数信"), cert("abc124", "CN=李_四%,O=数信")
+    pending = cert("abc125", "CN=张三,O=数信", CertificateStatus.PENDING)
+    async with container.uow() as uow:
+        for c in (a, b, pending):
+            uow.certificates.add(c)
+        await uow.commit()
+    async with container.uow() as uow:
+        assert [c.id for c in await uow.certificates.search(serial="abc123")] == [a.id]
+        assert [c.id for c in await uow.certificates.search(subject_contains="张三")] == [a.id]  # not the pending one
+        # LIKE's wildcards are taken literally.
+        assert [c.id for c in await uow.certificates.search(subject_contains="_四%")] == [b.id]
+        assert [c.id for c in await uow.certificates.search(subject_contains="%")] == [b.id]

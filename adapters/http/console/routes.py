@@ -7,7 +7,7 @@ from functools import partial
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from adapters.http.console import auth_views, review_views
+from adapters.http.console import auth_views, certificate_views, review_views
 from adapters.http.console.web import HERE, Console, page
 
 
@@ -26,6 +26,9 @@ def console_mount(container, settings) -> Mount:
         Route("/reviews/{review_id}", **signed_in(review_views.review)),
         Route("/reviews/{review_id}/decide", **signed_in(review_views.decide, ("POST",))),
         Route("/reviews/{review_id}/files/{role}", **signed_in(review_views.review_file)),
+        Route("/certificates", **signed_in(certificate_views.certificates)),
+        Route("/certificates/{certificate_id}", **signed_in(certificate_views.certificate)),
+        Route("/certificates/{certificate_id}/revoke", **signed_in(certificate_views.revoke, ("POST",))),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
     ]
     return Mount("/console", routes=routes)
