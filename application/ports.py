@@ -127,9 +127,23 @@ class OperatorRepository(Protocol):
     async def by_username(self, username: str) -> Operator | None: ...
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """What the console's audit page filters on; None matches everything."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    operator_id: UUID | None = None
+    account_id: UUID | None = None
+    kind_prefix: str | None = None  # "review." finds review.viewed, review.decided, review.first_approval
+
+
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
     async def for_account(self, account_id: UUID, limit: int = 50) -> list[AuditEvent]: ...
+    async def search(self, query: AuditQuery, limit: int) -> list[AuditEvent]:
+        """Matching events, newest first."""
+        ...
 
 
 @dataclass

@@ -207,6 +207,9 @@ class FakeApp:
 
         self.search_certificates = SearchCertificates(uow)
         self.certificate_for_operator = GetCertificateForOperator(uow)
+        from application.operators.search_audit_log import SearchAuditLog
+
+        self.search_audit_log = SearchAuditLog(uow, clock)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login, self.cipher, self.totp)
 
         self._certificates_and_seals()

@@ -332,6 +332,14 @@ class InMemoryAuditLog(_Repo):
         found = self._where(lambda e: e.account_id == account_id)
         return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
 
+    async def search(self, query, limit: int) -> list[AuditEvent]:
+        found = self._where(lambda e: (query.since is None or e.at >= query.since)
+                            and (query.until is None or e.at < query.until)
+                            and (query.operator_id is None or e.operator_id == query.operator_id)
+                            and (query.account_id is None or e.account_id == query.account_id)
+                            and (not query.kind_prefix or e.kind.startswith(query.kind_prefix)))
+        return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
 
 class InMemoryOutbox(_Repo):
     table = "outbox"

@@ -86,6 +86,7 @@ from application.identity.submit_manual_verification import SubmitManualVerifica
 from application.operators.console_session import AuthenticateConsole
 from application.operators.operators import CreateOperator, OperatorLogin
 from application.operators.review_dossier import OpenReviewDossier
+from application.operators.search_audit_log import SearchAuditLog
 from application.operators.use_cases import ConsoleUseCases
 from application.outbox import (
     BLOB_DELETE_TOPIC,
@@ -283,6 +284,7 @@ def _console_use_cases(uow, clock, sessions, policies, sealer, cipher) -> Consol
         review_dossier=OpenReviewDossier(uow, sealer, cipher, clock),
         search_certificates=SearchCertificates(uow),
         get_certificate=GetCertificateForOperator(uow),
+        search_audit_log=SearchAuditLog(uow, clock),
     )
 
 

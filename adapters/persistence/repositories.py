@@ -11,7 +11,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import tables as t
-from application.ports import OutboxMessage, Page
+from application.ports import AuditQuery, OutboxMessage, Page
 from domain.accounts.account import Account
 from domain.accounts.session import AuthSession, PrincipalKind, SpentRefreshToken
 from domain.accounts.sms import SmsChallenge, SmsPurpose
@@ -168,6 +168,23 @@ class SqlAlchemyAuditLog(_Repo):
     async def for_account(self, account_id: UUID, limit: int = 50) -> list[AuditEvent]:
         c = t.audit_events.c
         q = select(AuditEvent).where(c.account_id == account_id).order_by(c.at.desc()).limit(limit)
+        return list((await self._s.execute(q)).scalars())
+
+    async def search(self, query: AuditQuery, limit: int) -> list[AuditEvent]:
+        c = t.audit_events.c
+        q = select(AuditEvent)
+        if query.since is not None:
+            q = q.where(c.at >= query.since)
+        if query.until is not None:
+            q = q.where(c.at < query.until)
+        if query.operator_id is not None:
+            q = q.where(c.operator_id == query.operator_id)
+        if query.account_id is not None:
+            q = q.where(c.account_id == query.account_id)
+        if query.kind_prefix:
+            escaped = query.kind_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            q = q.where(c.kind.like(f"{escaped}%", escape="\\"))
+        q = q.order_by(c.at.desc(), c.id).limit(limit)
         return list((await self._s.execute(q)).scalars())
 
 

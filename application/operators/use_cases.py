@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
 from application.operators.console_session import AuthenticateConsole
 from application.operators.review_dossier import OpenReviewDossier
+from application.operators.search_audit_log import SearchAuditLog
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,4 @@ class ConsoleUseCases:
     review_dossier: OpenReviewDossier
     search_certificates: SearchCertificates
     get_certificate: GetCertificateForOperator
+    search_audit_log: SearchAuditLog

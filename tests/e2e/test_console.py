@@ -168,3 +168,30 @@ async def test_certificates_are_found_and_only_a_supervisor_revokes(client, gql,
     assert done.status_code == 303
     after = await client.get(f"/console/certificates/{cert_id}")
     assert "已吊销" in after.text and "密钥泄露" in after.text
+
+
+async def test_the_audit_log_filters_and_exports_csv_to_supervisors_only(client, gql, container, clock):
+    await gql.register(PHONE)
+    assert (await _submit(gql))["userErrors"] == []
+    reviewer = await enrol(container)
+    await sign_in(client, clock, "reviewer", reviewer)
+    refused = await client.get("/console/audit")
+    assert refused.status_code == 403 and "主管" in refused.text
+    assert (await client.get("/console/audit.csv")).status_code == 403
+    page = await client.get("/console/reviews")
+    await client.post("/console/logout", data={"csrf": csrf_of(page.text)})
+
+    boss = await enrol(container, "boss", OperatorRole.SUPERVISOR)
+    await sign_in(client, clock, "boss", boss)
+    page = await client.get("/console/audit", params={"account": PHONE, "event": "identity."})
+    assert page.status_code == 200 and "identity.review_submitted" in page.text and "operator.login" not in page.text
+    by_actor = await client.get("/console/audit", params={"actor": "reviewer", "event": "operator.login"})
+    assert "operator.login" in by_actor.text and "identity.review_submitted" not in by_actor.text
+    exported = await client.get("/console/audit.csv", params={"account": PHONE})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    assert "attachment" in exported.headers["content-disposition"]
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "time_utc,event,outcome,operator,account,client_ip,detail"
+    assert any(",identity.review_submitted,SUCCESS,," + PHONE in line for line in lines[1:])
+    after = await client.get("/console/audit", params={"actor": "boss", "event": "audit.exported"})
+    assert "audit.exported" in after.text

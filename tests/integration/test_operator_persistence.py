@@ -103,3 +103,33 @@ async def test_certificate_search_by_serial_and_by_a_piece_of_the_subject(contai
         # LIKE's wildcards are taken literally.
         assert [c.id for c in await uow.certificates.search(subject_contains="_四%")] == [b.id]
         assert [c.id for c in await uow.certificates.search(subject_contains="%")] == [b.id]
+
+
+async def test_audit_search_filters_in_sql(container):
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from application.ports import AuditQuery
+    from domain.audit import AuditEvent, AuditOutcome
+
+    now = datetime.now(UTC)
+    op_id, account_id = uuid4(), uuid4()
+    events = [AuditEvent(kind="review.viewed", at=now - timedelta(hours=2), outcome=AuditOutcome.SUCCESS,
+                         operator_id=op_id, account_id=account_id, detail={"review": "r1"}),
+              AuditEvent(kind="review.decided", at=now - timedelta(hours=1), outcome=AuditOutcome.SUCCESS,
+                         operator_id=op_id, account_id=account_id),
+              AuditEvent(kind="reviews_x", at=now, outcome=AuditOutcome.FAILURE, account_id=account_id),
+              AuditEvent(kind="operator.login", at=now, outcome=AuditOutcome.SUCCESS, operator_id=op_id)]
+    async with container.uow() as uow:
+        for e in events:
+            uow.audit.record(e)
+        await uow.commit()
+    async with container.uow() as uow:
+        search = uow.audit.search
+        assert [e.kind for e in await search(AuditQuery(kind_prefix="review."), 10)] == [
+            "review.decided", "review.viewed"]  # newest first; "_" and "." are literal
+        assert [e.kind for e in await search(AuditQuery(account_id=account_id, operator_id=op_id), 10)] == [
+            "review.decided", "review.viewed"]
+        window = AuditQuery(since=now - timedelta(minutes=90), until=now - timedelta(minutes=30))
+        assert [e.kind for e in await search(window, 10)] == ["review.decided"]
+        assert len(await search(AuditQuery(), 2)) == 2

@@ -7,7 +7,7 @@ from functools import partial
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from adapters.http.console import auth_views, certificate_views, review_views
+from adapters.http.console import audit_views, auth_views, certificate_views, review_views
 from adapters.http.console.web import HERE, Console, page
 
 
@@ -29,6 +29,8 @@ def console_mount(container, settings) -> Mount:
         Route("/certificates", **signed_in(certificate_views.certificates)),
         Route("/certificates/{certificate_id}", **signed_in(certificate_views.certificate)),
         Route("/certificates/{certificate_id}/revoke", **signed_in(certificate_views.revoke, ("POST",))),
+        Route("/audit", **signed_in(audit_views.audit_page)),
+        Route("/audit.csv", **signed_in(audit_views.audit_csv)),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
     ]
     return Mount("/console", routes=routes)
