@@ -210,6 +210,15 @@ class FakeApp:
         from application.operators.search_audit_log import SearchAuditLog
 
         self.search_audit_log = SearchAuditLog(uow, clock)
+        from application.commerce.platform_administration import (
+            ListPlatformsForOperators,
+            RetireServicePlan,
+            SetPlatformStatus,
+        )
+
+        self.list_platforms = ListPlatformsForOperators(uow)
+        self.set_platform_status = SetPlatformStatus(uow, clock)
+        self.retire_plan = RetireServicePlan(uow, clock)
         self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login, self.cipher, self.totp)
 
         self._certificates_and_seals()
@@ -417,7 +426,8 @@ class FakeApp:
 
         pem = f"-----BEGIN PUBLIC KEY-----\nSM2:04{code.encode().hex():0>128}\n-----END PUBLIC KEY-----"
         done = await self.commerce.register_platform(RegisterPlatformCommand(
-            await self.operator("catalogue", role=OperatorRole.ADMIN), code, name, region, "https://platform.example/callback", pem))
+            await self.operator("catalogue", role=OperatorRole.ADMIN), code, name, region,
+            "https://platform.example/callback", pem))
         return done.platform
 
     async def service_plan(self, platform_id: UUID, *, subject: str = "PERSONAL", name: str = "个人标准版",

@@ -69,6 +69,11 @@ from application.certificates.revoke_certificate import RevokeCertificate
 from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
+from application.commerce.platform_administration import (
+    ListPlatformsForOperators,
+    RetireServicePlan,
+    SetPlatformStatus,
+)
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.enterprises.change_cascade import OrgCascade
 from application.enterprises.deletion import enterprise_roles_block_deletion
@@ -285,6 +290,9 @@ def _console_use_cases(uow, clock, sessions, policies, sealer, cipher) -> Consol
         search_certificates=SearchCertificates(uow),
         get_certificate=GetCertificateForOperator(uow),
         search_audit_log=SearchAuditLog(uow, clock),
+        list_platforms=ListPlatformsForOperators(uow),
+        set_platform_status=SetPlatformStatus(uow, clock),
+        retire_plan=RetireServicePlan(uow, clock),
     )
 
 

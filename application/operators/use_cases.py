@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
+from application.commerce.platform_administration import (
+    ListPlatformsForOperators,
+    RetireServicePlan,
+    SetPlatformStatus,
+)
 from application.operators.console_session import AuthenticateConsole
 from application.operators.review_dossier import OpenReviewDossier
 from application.operators.search_audit_log import SearchAuditLog
@@ -17,3 +22,6 @@ class ConsoleUseCases:
     search_certificates: SearchCertificates
     get_certificate: GetCertificateForOperator
     search_audit_log: SearchAuditLog
+    list_platforms: ListPlatformsForOperators
+    set_platform_status: SetPlatformStatus
+    retire_plan: RetireServicePlan

@@ -261,3 +261,37 @@ def test_a_supervisor_revokes_a_certificate_and_ocsp_answers_revoked(live_server
     assert "密钥泄露" in page.inner_text("main")
     screenshot(page, "certificate-revoked")
     assert ocsp_status(live_server, sign["pem"]) == "revoked"  # at once
+
+
+def test_a_reviewer_is_refused_an_admin_page_and_an_admin_registers_a_platform(live_server, page):
+    from adapters.crypto.sm2 import default_backend
+    from adapters.crypto.sm2.keyfiles import public_key_to_pem
+
+    reviewer = create_operator(live_server, "reviewer.li", "REVIEWER")
+    admin = create_operator(live_server, "admin.zhao", "ADMIN")
+    log_in(page, live_server, "reviewer.li", reviewer)
+    assert page.locator("header.bar >> text=平台与套餐").count() == 0
+    response = page.goto(f"{live_server.base}/console/platforms")
+    assert response.status == 403 and "此操作须由管理员进行" in page.inner_text("main")
+    assert page.goto(f"{live_server.base}/console/audit").status == 403
+    log_out(page)
+
+    log_in(page, live_server, "admin.zhao", admin)
+    page.click("header.bar >> text=平台与套餐")
+    sm2 = default_backend()
+    page.fill("#code", "GGZYJY44001")
+    page.fill("#name", "广东省公共资源交易平台")
+    page.fill("#region", "广东省")
+    page.fill("#callback_url", "https://ggzy.example/sxq/callback")
+    page.fill("#public_key", public_key_to_pem(sm2.public_key(sm2.generate_private_key())))
+    page.click("#register-platform button[type=submit]")
+    page.wait_for_selector("#callback-certificate")
+    assert page.inner_text("#callback-certificate").startswith("-----BEGIN CERTIFICATE-----")
+    row = page.locator("#platform-GGZYJY44001")
+    row.locator("summary").click()
+    row.locator("input[name=name]").fill("个人证书年度服务")
+    row.locator("input[name=price_yuan]").fill("99")
+    row.locator("text=创建套餐").click()
+    page.wait_for_url("**/console/platforms")
+    assert "个人证书年度服务 · 99.00 元" in page.inner_text("#platform-GGZYJY44001")
+    screenshot(page, "platforms")

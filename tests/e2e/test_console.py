@@ -195,3 +195,49 @@ async def test_the_audit_log_filters_and_exports_csv_to_supervisors_only(client,
     assert any(",identity.review_submitted,SUCCESS,," + PHONE in line for line in lines[1:])
     after = await client.get("/console/audit", params={"actor": "boss", "event": "audit.exported"})
     assert "audit.exported" in after.text
+
+
+async def test_platforms_and_plans_are_for_admins(client, container, clock):
+    from adapters.crypto.sm2 import default_backend
+    from adapters.crypto.sm2.keyfiles import public_key_to_pem
+
+    reviewer = await enrol(container)
+    await sign_in(client, clock, "reviewer", reviewer)
+    refused = await client.get("/console/platforms")
+    assert refused.status_code == 403 and "管理员" in refused.text
+    page = await client.get("/console/reviews")
+    assert "平台与套餐" not in page.text  # not offered in the menu either
+    await client.post("/console/logout", data={"csrf": csrf_of(page.text)})
+
+    admin = await enrol(container, "admin", OperatorRole.ADMIN)
+    await sign_in(client, clock, "admin", admin)
+    page = await client.get("/console/platforms")
+    sm2 = default_backend()
+    pem = public_key_to_pem(sm2.public_key(sm2.generate_private_key()))
+    done = await client.post("/console/platforms", data={
+        "csrf": csrf_of(page.text), "code": "GGZYJY44001", "name": "广东省公共资源交易平台", "region": "广东省",
+        "callback_url": "https://ggzy.example/cb", "public_key": pem})
+    assert done.status_code == 200 and "-----BEGIN CERTIFICATE-----" in done.text
+    twice = await client.post("/console/platforms", data={
+        "csrf": csrf_of(page.text), "code": "GGZYJY44001", "name": "x", "region": "x",
+        "callback_url": "https://ggzy.example/cb", "public_key": pem})
+    assert twice.status_code == 409
+    async with container.uow() as uow:
+        platform = await uow.trading_platforms.by_code("GGZYJY44001")
+    created = await client.post(f"/console/platforms/{platform.id}/plans", data={
+        "csrf": csrf_of(page.text), "subject_type": "PERSONAL", "name": "个人年度版", "operations": ["LOGIN", "SIGN"],
+        "validity_months": "12", "price_yuan": "99.00"})
+    assert created.status_code == 303
+    listed = await client.get("/console/platforms")
+    assert "个人年度版 · 99.00 元" in listed.text
+    async with container.uow() as uow:
+        [plan] = await uow.service_plans.for_platforms([platform.id], None)
+    assert plan.price_fen == 9900
+    await client.post(f"/console/platforms/{platform.id}/suspend", data={"csrf": csrf_of(page.text)})
+    async with container.uow() as uow:
+        assert not (await uow.trading_platforms.get(platform.id)).is_active
+    await client.post(f"/console/platforms/{platform.id}/resume", data={"csrf": csrf_of(page.text)})
+    await client.post(f"/console/plans/{plan.id}/retire", data={"csrf": csrf_of(page.text)})
+    async with container.uow() as uow:
+        assert (await uow.trading_platforms.get(platform.id)).is_active
+        assert not (await uow.service_plans.get(plan.id)).active

@@ -7,7 +7,7 @@ from functools import partial
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from adapters.http.console import audit_views, auth_views, certificate_views, review_views
+from adapters.http.console import audit_views, auth_views, certificate_views, platform_views, review_views
 from adapters.http.console.web import HERE, Console, page
 
 
@@ -31,6 +31,12 @@ def console_mount(container, settings) -> Mount:
         Route("/certificates/{certificate_id}/revoke", **signed_in(certificate_views.revoke, ("POST",))),
         Route("/audit", **signed_in(audit_views.audit_page)),
         Route("/audit.csv", **signed_in(audit_views.audit_csv)),
+        Route("/platforms", **signed_in(platform_views.platforms)),
+        Route("/platforms", **signed_in(platform_views.register, ("POST",))),
+        Route("/platforms/{platform_id}/plans", **signed_in(platform_views.create_plan, ("POST",))),
+        Route("/platforms/{platform_id}/suspend", **signed_in(platform_views.set_status, ("POST",))),
+        Route("/platforms/{platform_id}/resume", **signed_in(platform_views.set_status, ("POST",))),
+        Route("/plans/{plan_id}/retire", **signed_in(platform_views.retire_plan, ("POST",))),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
     ]
     return Mount("/console", routes=routes)
