@@ -168,6 +168,24 @@ class Outbox(Protocol):
     async def get(self, message_id: UUID) -> OutboxMessage | None: ...
     async def mark_delivered(self, message_id: UUID, now: datetime, redacted: dict[str, Any] | None) -> None: ...
     async def mark_failed(self, message_id: UUID, error: str, retry_at: datetime | None) -> None: ...
+    async def topic_stats(self) -> list[OutboxTopicStats]:
+        """Undelivered messages per topic: waiting, failing (tried at least once), given up; the oldest waiting."""
+        ...
+    async def undelivered_failures(self, limit: int) -> list[OutboxMessage]:
+        """Undelivered messages that failed at least once (given up ones too), most recently created first."""
+        ...
+    async def retry_now(self, message_id: UUID, now: datetime) -> bool:
+        """Makes an undelivered message due now (a given-up one too); False when there is none such."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboxTopicStats:
+    topic: str
+    waiting: int
+    failing: int
+    given_up: int
+    oldest_waiting: datetime | None
 
 
 class UnitOfWork(Protocol):

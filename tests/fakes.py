@@ -376,6 +376,30 @@ class InMemoryOutbox(_Repo):
         m.last_error = error
         m.next_attempt_at = retry_at
 
+    async def topic_stats(self):
+        from application.ports import OutboxTopicStats
+
+        out = []
+        undelivered = self._where(lambda m: m.delivered_at is None)
+        for topic in sorted({m.topic for m in undelivered}):
+            mine = [m for m in undelivered if m.topic == topic]
+            waiting = [m for m in mine if m.next_attempt_at is not None]
+            out.append(OutboxTopicStats(topic, len(waiting), sum(1 for m in waiting if m.attempts > 0),
+                                        sum(1 for m in mine if m.next_attempt_at is None),
+                                        min((m.created_at for m in waiting), default=None)))
+        return out
+
+    async def undelivered_failures(self, limit: int) -> list[OutboxMessage]:
+        found = self._where(lambda m: m.delivered_at is None and m.attempts > 0)
+        return [copy.deepcopy(m) for m in sorted(found, key=lambda m: m.created_at, reverse=True)[:limit]]
+
+    async def retry_now(self, message_id: UUID, now: datetime) -> bool:
+        m = self._rows.get(message_id)
+        if m is None or m.delivered_at is not None:
+            return False
+        m.next_attempt_at = now
+        return True
+
 
 class InMemoryCertificateRepository(_Repo):
     table = "certificates"
@@ -584,6 +608,12 @@ class InMemoryInvoiceRepository(_Repo):
 
 class InMemoryScanSessionRepository(_Repo):
     table = "scan_sessions"
+
+    async def count_by_status(self, since: datetime) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for s in self._where(lambda s: s.created_at >= since):
+            counts[s.status.value] = counts.get(s.status.value, 0) + 1
+        return counts
 
     async def get(self, session_id: UUID) -> Any:
         return self._rows.get(session_id)

@@ -92,6 +92,7 @@ from application.operators.console_session import AuthenticateConsole
 from application.operators.operators import CreateOperator, OperatorLogin
 from application.operators.review_dossier import OpenReviewDossier
 from application.operators.search_audit_log import SearchAuditLog
+from application.operators.system_health import GiveUpOutboxMessage, ReadSystemHealth, RetryOutboxMessage
 from application.operators.use_cases import ConsoleUseCases
 from application.outbox import (
     BLOB_DELETE_TOPIC,
@@ -276,14 +277,14 @@ class Container(containers.DeclarativeContainer):
 
     # The operator console's own use cases (adapters/http/console).
     console_use_cases = providers.Singleton(
-        lambda u, c, sess, pol, sealer, cipher: _console_use_cases(u, c, sess, pol, sealer, cipher),
-        uow.provider, clock, session_issuer, policies, sealer, cipher)
+        lambda u, c, sess, pol, sealer, cipher, ca, disp: _console_use_cases(u, c, sess, pol, sealer, cipher, ca, disp),
+        uow.provider, clock, session_issuer, policies, sealer, cipher, certificate_authority, dispatcher)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier)
 
 
-def _console_use_cases(uow, clock, sessions, policies, sealer, cipher) -> ConsoleUseCases:
+def _console_use_cases(uow, clock, sessions, policies, sealer, cipher, ca, dispatcher) -> ConsoleUseCases:
     return ConsoleUseCases(
         authenticate=AuthenticateConsole(uow, sessions, clock, policies.sessions.console_idle),
         review_dossier=OpenReviewDossier(uow, sealer, cipher, clock),
@@ -293,6 +294,9 @@ def _console_use_cases(uow, clock, sessions, policies, sealer, cipher) -> Consol
         list_platforms=ListPlatformsForOperators(uow),
         set_platform_status=SetPlatformStatus(uow, clock),
         retire_plan=RetireServicePlan(uow, clock),
+        system_health=ReadSystemHealth(uow, clock, ca),
+        retry_outbox_message=RetryOutboxMessage(uow, clock),
+        give_up_outbox_message=GiveUpOutboxMessage(uow, clock, dispatcher),
     )
 
 

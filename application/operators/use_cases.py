@@ -13,6 +13,7 @@ from application.commerce.platform_administration import (
 from application.operators.console_session import AuthenticateConsole
 from application.operators.review_dossier import OpenReviewDossier
 from application.operators.search_audit_log import SearchAuditLog
+from application.operators.system_health import GiveUpOutboxMessage, ReadSystemHealth, RetryOutboxMessage
 
 
 @dataclass(frozen=True)
@@ -25,3 +26,6 @@ class ConsoleUseCases:
     list_platforms: ListPlatformsForOperators
     set_platform_status: SetPlatformStatus
     retire_plan: RetireServicePlan
+    system_health: ReadSystemHealth
+    retry_outbox_message: RetryOutboxMessage
+    give_up_outbox_message: GiveUpOutboxMessage

@@ -241,3 +241,28 @@ async def test_platforms_and_plans_are_for_admins(client, container, clock):
     async with container.uow() as uow:
         assert (await uow.trading_platforms.get(platform.id)).is_active
         assert not (await uow.service_plans.get(plan.id)).active
+
+
+async def test_the_health_page_shows_the_outbox_scans_and_crl_and_retries(client, container, clock):
+    async with container.uow() as uow:
+        message = uow.outbox.put("invoice.issue", {"invoiceId": "00000000-0000-0000-0000-000000000000"})
+        await uow.commit()
+    async with container.uow() as uow:
+        await uow.outbox.mark_failed(message, "tax platform down", clock.now().replace(year=clock.now().year + 1))
+        await uow.commit()
+    assert (await client.get("/ca/crl/issuing.crl")).status_code == 200  # a CRL is published
+    admin = await enrol(container, "admin", OperatorRole.ADMIN)
+    await sign_in(client, clock, "admin", admin)
+    page = await client.get("/console/health")
+    assert page.status_code == 200
+    assert "invoice.issue" in page.text and "tax platform down" in page.text and "开具发票" in page.text
+    assert "尚未发布" in page.text  # the offline root: no CRL of its own here
+    retried = await client.post(f"/console/health/outbox/{message}/retry", data={"csrf": csrf_of(page.text)})
+    assert retried.status_code == 303
+    async with container.uow() as uow:
+        assert (await uow.outbox.get(message)).next_attempt_at <= clock.now()
+    gone = await client.post(f"/console/health/outbox/{message}/give-up", data={"csrf": csrf_of(page.text)})
+    assert gone.status_code == 303
+    async with container.uow() as uow:
+        assert (await uow.outbox.get(message)).next_attempt_at is None
+    assert "已放弃" in (await client.get("/console/health")).text

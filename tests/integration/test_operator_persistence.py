@@ -133,3 +133,56 @@ async def test_audit_search_filters_in_sql(container):
         window = AuditQuery(since=now - timedelta(minutes=90), until=now - timedelta(minutes=30))
         assert [e.kind for e in await search(window, 10)] == ["review.decided"]
         assert len(await search(AuditQuery(), 2)) == 2
+
+
+async def test_outbox_statistics_retry_and_failures_in_sql(container, clock):
+    now = clock.now()
+    async with container.uow() as uow:
+        ok = uow.outbox.put("sms.send", {"phone": "13800138000", "text": "a"})
+        bad = uow.outbox.put("sms.send", {"phone": "13800138000", "text": "b"})
+        dead = uow.outbox.put("invoice.issue", {"invoiceId": "x"})
+        await uow.commit()
+    async with container.uow() as uow:
+        await uow.outbox.mark_delivered(ok, now, None)
+        await uow.outbox.mark_failed(bad, "carrier down", now.replace(year=now.year + 1))
+        await uow.outbox.mark_failed(dead, "tax platform down", None)
+        await uow.commit()
+    async with container.uow() as uow:
+        stats = {s.topic: s for s in await uow.outbox.topic_stats()}
+        assert (stats["sms.send"].waiting, stats["sms.send"].failing, stats["sms.send"].given_up) == (1, 1, 0)
+        assert stats["sms.send"].oldest_waiting is not None and stats["sms.send"].oldest_waiting.tzinfo is not None
+        assert (stats["invoice.issue"].waiting, stats["invoice.issue"].given_up) == (0, 1)
+        assert {m.id for m in await uow.outbox.undelivered_failures(10)} == {bad, dead}
+        assert await uow.outbox.retry_now(bad, now) and await uow.outbox.retry_now(dead, now)
+        assert not await uow.outbox.retry_now(ok, now)  # delivered already
+        await uow.commit()
+    async with container.uow() as uow:
+        assert {m.id for m in await uow.outbox.claim_due(now, now, 10)} == {bad, dead}
+
+
+async def test_scan_sessions_counted_by_status_in_sql(container):
+    from datetime import timedelta
+
+    from domain.commerce.entitlement import ScanOperation
+    from domain.scans.session import ScanSession, ScanStatus
+    from tests.support.entitlements import personal_entitlement
+
+    now = datetime.now(UTC)
+    account = Account(phone="13200000078", password_hash="x", created_at=now)
+    async with container.uow() as uow:
+        uow.accounts.add(account)
+        await uow.commit()
+    platform_id = (await personal_entitlement(container, account.id)).platform_id
+
+    def scan(n: int, status: ScanStatus, created: datetime) -> ScanSession:
+        return ScanSession(t_id=f"t{n}", platform_id=platform_id, operation=ScanOperation.LOGIN, qr_hash=f"q{n}",
+                           watch_token_hash=f"w{n}", created_at=created, expires_at=created + timedelta(minutes=2),
+                           status=status)
+
+    async with container.uow() as uow:
+        for n, (status, ago) in enumerate([(ScanStatus.WAITING, 1), (ScanStatus.CONFIRMED, 5),
+                                           (ScanStatus.CONFIRMED, 10), (ScanStatus.EXPIRED, 90)]):
+            uow.scan_sessions.add(scan(n, status, now - timedelta(minutes=ago)))
+        await uow.commit()
+    async with container.uow() as uow:
+        assert await uow.scan_sessions.count_by_status(now - timedelta(hours=1)) == {"WAITING": 1, "CONFIRMED": 2}

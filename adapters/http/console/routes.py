@@ -7,7 +7,14 @@ from functools import partial
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from adapters.http.console import audit_views, auth_views, certificate_views, platform_views, review_views
+from adapters.http.console import (
+    audit_views,
+    auth_views,
+    certificate_views,
+    health_views,
+    platform_views,
+    review_views,
+)
 from adapters.http.console.web import HERE, Console, page
 
 
@@ -37,6 +44,9 @@ def console_mount(container, settings) -> Mount:
         Route("/platforms/{platform_id}/suspend", **signed_in(platform_views.set_status, ("POST",))),
         Route("/platforms/{platform_id}/resume", **signed_in(platform_views.set_status, ("POST",))),
         Route("/plans/{plan_id}/retire", **signed_in(platform_views.retire_plan, ("POST",))),
+        Route("/health", **signed_in(health_views.health)),
+        Route("/health/outbox/{message_id}/retry", **signed_in(health_views.retry, ("POST",))),
+        Route("/health/outbox/{message_id}/give-up", **signed_in(health_views.give_up, ("POST",))),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
     ]
     return Mount("/console", routes=routes)
