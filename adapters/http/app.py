@@ -19,6 +19,7 @@ from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
 from adapters.http.console import console_mount
+from adapters.http.console.graphiql import vendored_graphiql_html
 from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
 from application.ports import InvalidCallback
@@ -54,6 +55,10 @@ class ShuxinqianGraphQL(GraphQL):
             **kwargs,
         )
         self._container, self._settings = container, settings
+
+    @property
+    def graphql_ide_html(self) -> str:  # GraphiQL from our own vendored files, never a CDN
+        return vendored_graphiql_html()
 
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         use_cases = self._container.use_cases()
