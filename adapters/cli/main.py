@@ -63,9 +63,7 @@ def cmd_operator_create(args: argparse.Namespace) -> int:
                 # Shown once: the secret is stored encrypted and never printed again.
                 print("Enrol this in an authenticator app (TOTP, 6 digits, 30 s):")
                 print(created.totp_uri)
-                qr = _terminal_qr(created.totp_uri)
-                if qr:
-                    print(qr)
+                print(_terminal_qr(created.totp_uri))
         finally:
             await container.engine().dispose()
 
@@ -77,18 +75,14 @@ def cmd_operator_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _terminal_qr(text: str) -> str | None:
-    """The URI as a QR in the terminal when the optional `qrcode` package is installed."""
-    try:
-        import io
+def _terminal_qr(text: str) -> str:
+    """The enrolment URI as a QR code of Unicode half blocks, for the authenticator app's camera."""
+    import io
 
-        import qrcode  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    qr = qrcode.QRCode(border=1)
-    qr.add_data(text)
+    import segno
+
     out = io.StringIO()
-    qr.print_ascii(out=out, invert=True)
+    segno.make(text, error="m").terminal(out=out, compact=True, border=2)
     return out.getvalue()
 
 

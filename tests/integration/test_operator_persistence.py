@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 
 import pyotp
 import pytest
+import segno
 
 from application.context import RequestMeta
 from application.operators.operators import OperatorLoginCommand
@@ -72,6 +74,10 @@ def test_cli_creates_an_operator_with_a_role_and_prints_the_enrolment_uri(tmp_pa
     assert "alice created (SUPERVISOR)" in done.stdout
     uri = next(line for line in done.stdout.splitlines() if line.startswith("otpauth://totp/"))
     assert pyotp.parse_uri(uri).secret
+    # Under the URI, the QR code of exactly that URI, for the authenticator app's camera.
+    drawn = io.StringIO()
+    segno.make(uri, error="m").terminal(out=drawn, compact=True, border=2)
+    assert "█" in drawn.getvalue() and drawn.getvalue() in done.stdout.split(uri, 1)[1]
     no_role = sxq("operator", "create", "--username", "bob", stdin="B0bPassword1\n")
     assert no_role.returncode == 2 and "--role" in no_role.stderr
     script = sxq("operator", "create", "--username", "robot", "--role", "ADMIN", "--no-totp", stdin="R0botPassword\n")
