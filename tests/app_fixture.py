@@ -203,6 +203,9 @@ class FakeApp:
         from application.operators.review_dossier import OpenReviewDossier
 
         self.review_dossier = OpenReviewDossier(uow, self.sealer, self.cipher, clock)
+        from application.operators.console_session import AuthenticateConsole
+
+        self.authenticate_console = AuthenticateConsole(uow, self.issuer, clock, p.sessions.console_idle)
         from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
 
         self.search_certificates = SearchCertificates(uow)
