@@ -266,3 +266,24 @@ async def test_the_health_page_shows_the_outbox_scans_and_crl_and_retries(client
     async with container.uow() as uow:
         assert (await uow.outbox.get(message)).next_attempt_at is None
     assert "已放弃" in (await client.get("/console/health")).text
+
+
+OPERATOR_LOGIN_WITH_CODE = """mutation($u: String!, $p: String!, $c: String) {
+  operatorLogin(input: { username: $u, password: $p, totpCode: $c }) {
+    session { accessToken } userErrors { code field message }
+  }
+}"""
+
+
+async def test_graphql_operator_login_asks_an_enrolled_operator_for_the_code(gql, container, clock):
+    totp = await enrol(container)
+    # The contract document (no code) still works for API-only operators and answers a typed error here.
+    without = (await gql.op("OperatorLogin", {"username": "reviewer", "password": PASSWORD}))["operatorLogin"]
+    assert without["session"] is None and without["userErrors"][0]["code"] == "SECOND_FACTOR_REQUIRED"
+    wrong = (await gql.raw(OPERATOR_LOGIN_WITH_CODE, {"u": "reviewer", "p": PASSWORD, "c": "000000"
+                                                      if totp.at(clock.now()) != "000000" else "111111"}))
+    assert wrong["data"]["operatorLogin"]["userErrors"][0]["field"] == "totpCode"
+    ok = await gql.raw(OPERATOR_LOGIN_WITH_CODE, {"u": "reviewer", "p": PASSWORD, "c": totp.at(clock.now())})
+    token = ok["data"]["operatorLogin"]["session"]["accessToken"]
+    reviews = await gql.op("PendingReviews", {"kind": "IDENTITY"}, token=token)
+    assert reviews["reviews"]["edges"] == []
