@@ -14,6 +14,14 @@ from tests.contract.test_identity_flows import PHONE, _submit
 PASSWORD = "Oper4tor!x"
 
 
+def wrong_code(totp: pyotp.TOTP, now) -> str:
+    """A code that is wrong now: not the one of this 30-second step nor of either step beside it."""
+    from datetime import timedelta
+
+    near = {totp.at(now + timedelta(seconds=d)) for d in (-30, 0, 30)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in near)
+
+
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
@@ -33,7 +41,7 @@ async def sign_in(client, clock, username: str, totp: pyotp.TOTP, *, code: str |
 
 async def test_login_needs_the_totp_code_and_sets_a_strict_httponly_cookie(client, container, clock):
     totp = await enrol(container)
-    wrong = await sign_in(client, clock, "reviewer", totp, code="000000")
+    wrong = await sign_in(client, clock, "reviewer", totp, code=wrong_code(totp, clock.now()))
     assert wrong.status_code == 401 and "动态口令错误" in wrong.text
     assert "sxq_console" not in wrong.cookies
     ok = await sign_in(client, clock, "reviewer", totp)
@@ -97,7 +105,7 @@ async def test_the_session_ends_after_the_idle_timeout(client, container, clock)
 async def test_five_wrong_codes_lock_the_login(client, container, clock):
     totp = await enrol(container)
     for _ in range(5):
-        assert (await sign_in(client, clock, "reviewer", totp, code="111111")).status_code == 401
+        assert (await sign_in(client, clock, "reviewer", totp, code=wrong_code(totp, clock.now()))).status_code == 401
     locked = await sign_in(client, clock, "reviewer", totp)
     assert locked.status_code == 401 and "锁定" in locked.text
 
@@ -280,8 +288,8 @@ async def test_graphql_operator_login_asks_an_enrolled_operator_for_the_code(gql
     # The contract document (no code) still works for API-only operators and answers a typed error here.
     without = (await gql.op("OperatorLogin", {"username": "reviewer", "password": PASSWORD}))["operatorLogin"]
     assert without["session"] is None and without["userErrors"][0]["code"] == "SECOND_FACTOR_REQUIRED"
-    wrong = (await gql.raw(OPERATOR_LOGIN_WITH_CODE, {"u": "reviewer", "p": PASSWORD, "c": "000000"
-                                                      if totp.at(clock.now()) != "000000" else "111111"}))
+    wrong = await gql.raw(OPERATOR_LOGIN_WITH_CODE, {"u": "reviewer", "p": PASSWORD,
+                                                     "c": wrong_code(totp, clock.now())})
     assert wrong["data"]["operatorLogin"]["userErrors"][0]["field"] == "totpCode"
     ok = await gql.raw(OPERATOR_LOGIN_WITH_CODE, {"u": "reviewer", "p": PASSWORD, "c": totp.at(clock.now())})
     token = ok["data"]["operatorLogin"]["session"]["accessToken"]

@@ -108,12 +108,20 @@ async def test_a_second_factor_is_enrolled_and_its_secret_stored_encrypted(app: 
     assert pyotp.parse_uri(created.totp_uri).secret.encode() not in stored.totp_secret_ciphertext
 
 
+def wrong_code(app: FakeApp, created) -> str:
+    from datetime import timedelta
+
+    near = {code_for(app, created, app.clock.now() + timedelta(seconds=d)) for d in (-30, 0, 30)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in near)
+
+
 async def test_an_enrolled_operator_needs_the_code_as_well_as_the_password(app: FakeApp) -> None:
     created = await app.create_operator("reviewer", PASSWORD, second_factor=True)
     with pytest.raises(SecondFactorRequired):
         await app.operator_login(login("reviewer"))
     with pytest.raises(InvalidCredentials):
-        await app.operator_login(OperatorLoginCommand("reviewer", PASSWORD, DEFAULT_META, totp_code="000000"))
+        await app.operator_login(OperatorLoginCommand("reviewer", PASSWORD, DEFAULT_META,
+                                                      totp_code=wrong_code(app, created)))
     issued = await app.operator_login(OperatorLoginCommand("reviewer", PASSWORD, DEFAULT_META,
                                                            totp_code=code_for(app, created)))
     principal = await app.principal(issued.access_token)
@@ -135,7 +143,8 @@ async def test_wrong_codes_lock_the_operator_like_wrong_passwords(app: FakeApp) 
     created = await app.create_operator("reviewer", PASSWORD, second_factor=True)
     for _ in range(5):
         with pytest.raises(InvalidCredentials):
-            await app.operator_login(OperatorLoginCommand("reviewer", PASSWORD, DEFAULT_META, totp_code="123456"))
+            await app.operator_login(OperatorLoginCommand("reviewer", PASSWORD, DEFAULT_META,
+                                                          totp_code=wrong_code(app, created)))
     with pytest.raises(LoginLocked):
         await app.operator_login(OperatorLoginCommand("reviewer", PASSWORD, DEFAULT_META,
                                                       totp_code=code_for(app, created)))
