@@ -12,7 +12,7 @@ from application.context import Principal, RequestMeta, require_operator
 from application.identity.evidence import EvidenceSealer
 from application.ports import Clock, FieldCipher, UnitOfWork, UnitOfWorkFactory
 from domain.errors import NotFound
-from domain.identity.review import Review, ReviewKind
+from domain.identity.review import Review, ReviewKind, ReviewStatus
 
 _METHODS = {"LEGAL_REP_AUTHORIZATION": "法定代表人授权", "BANK_TRANSFER": "对公打款", "MANUAL_REVIEW": "人工审核"}
 _ATTACHMENTS = {"front": "证件正面", "back": "证件背面", "portrait": "手持证件照", "businessLicence": "营业执照",
@@ -70,7 +70,9 @@ class OpenReviewDossier:
         if identity is None or identity.number_ciphertext is None:
             return [("证件", "（申请人已撤回或注销，资料已删除）")]
         number = self._sealer.reveal_number(review.subject_account_id, identity.number_ciphertext)
-        return [("姓名", identity.legal_name or ""),
+        # The claim lives on the identity, which a later claim overwrites: a decided review shows what is there now.
+        note = [] if review.status is ReviewStatus.PENDING else [("说明", "审核已结束；以下为该账号当前的实名资料")]
+        return [*note, ("姓名", identity.legal_name or ""),
                 ("证件类型", identity.document_type.label if identity.document_type else ""),
                 ("证件号码", number),
                 ("证件有效期至", identity.expires_on.isoformat() if identity.expires_on else "长期")]

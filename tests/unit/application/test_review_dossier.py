@@ -20,6 +20,17 @@ async def test_an_operator_sees_the_claim_in_full_and_the_look_is_audited(app: F
     [looked] = app.db.audit_events("review.viewed")
     assert (looked.operator_id, looked.account_id, looked.detail["review"]) == (
         operator.id, user.account_id, str(review_id))
+    assert "说明" not in fields
+
+
+async def test_a_decided_review_says_its_data_is_the_current_identity(app: FakeApp) -> None:
+    from application.identity.reviews import DecideReviewCommand
+
+    _user, review_id = await submitted(app, number="E12345678")
+    operator = await app.operator()
+    await app.decide_review(DecideReviewCommand(operator, review_id, True, None, DEFAULT_META))
+    fields = dict((await app.review_dossier(operator, review_id, DEFAULT_META)).fields)
+    assert "当前的实名资料" in fields["说明"] and fields["证件号码"] == "E12345678"
 
 
 async def test_nobody_else_opens_it_and_a_refusal_is_not_audited(app: FakeApp) -> None:
