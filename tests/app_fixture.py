@@ -193,7 +193,7 @@ class FakeApp:
             uow, self.blobs, self.images, self.sealer, clock, p.identity)
         self.list_reviews = ListReviews(uow)
         self.get_review = GetReview(uow)
-        self.read_review_attachment = ReadReviewAttachment(self.get_review, self.blobs)
+        self.read_review_attachment = ReadReviewAttachment(self.get_review, self.blobs, uow, clock)
         self.decide_review = DecideReview(uow, clock, review_outcomes(identity_hooks))
 
         from adapters.security.totp import PyotpAuthenticator

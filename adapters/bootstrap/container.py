@@ -331,7 +331,7 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         submit_manual_verification=SubmitManualVerification(uow, blobs, images, sealer, clock, policies.identity),
         list_reviews=ListReviews(uow),
         get_review=get_review,
-        read_review_attachment=ReadReviewAttachment(get_review, blobs),
+        read_review_attachment=ReadReviewAttachment(get_review, blobs, uow, clock),
         decide_review=DecideReview(uow, clock, review_outcomes(
             identity_hooks, on_enterprise_changed=(*ENTERPRISE_CHANGE_HOOKS, *([cascade] if cascade else [])))),
         create_operator=CreateOperator(uow, passwords, clock, cipher, totp),

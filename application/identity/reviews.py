@@ -52,14 +52,23 @@ class GetReview:
 
 
 class ReadReviewAttachment:
-    def __init__(self, reviews: GetReview, blobs: BlobStore) -> None:
-        self._reviews, self._blobs = reviews, blobs
+    """A review's photo or PDF, for operators and the person it is about; an operator's look is audited."""
 
-    async def __call__(self, principal: Principal | None, review_id: UUID, role: str) -> tuple[bytes, str] | None:
+    def __init__(self, reviews: GetReview, blobs: BlobStore, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._reviews, self._blobs, self._uow, self._clock = reviews, blobs, uow, clock
+
+    async def __call__(self, principal: Principal | None, review_id: UUID, role: str,
+                       meta: RequestMeta | None = None) -> tuple[bytes, str] | None:
         review = await self._reviews(principal, review_id)
         if review is None or role not in review.attachments:
             return None
-        return await self._blobs.get(review.attachments[role])
+        found = await self._blobs.get(review.attachments[role])
+        if principal is not None and principal.is_operator:
+            async with self._uow() as uow:
+                audit(uow, "review.attachment_viewed", self._clock.now(), meta, operator_id=principal.id,
+                      account_id=review.subject_account_id, review=str(review.id), role=role)
+                await uow.commit()
+        return found
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ async def review(request: Request, who: ConsoleOperator, console: Console, *, er
 
 async def review_file(request: Request, who: ConsoleOperator, console: Console) -> Response:
     found = await console.use_cases.read_review_attachment(who.principal, _review_id(request),
-                                                           request.path_params["role"])
+                                                           request.path_params["role"], console.meta(request))
     if found is None:
         raise NotFound("附件不存在")
     data, content_type = found

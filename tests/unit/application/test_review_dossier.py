@@ -23,6 +23,17 @@ async def test_an_operator_sees_the_claim_in_full_and_the_look_is_audited(app: F
     assert "说明" not in fields
 
 
+async def test_each_attachment_an_operator_opens_is_audited_the_subjects_own_looks_are_not(app: FakeApp) -> None:
+    user, review_id = await submitted(app)
+    operator = await app.operator()
+    data, content_type = await app.read_review_attachment(operator, review_id, "front", DEFAULT_META)
+    assert data and content_type.startswith("image/")
+    await app.read_review_attachment(user.principal, review_id, "front")
+    assert await app.read_review_attachment(operator, review_id, "nonsense") is None
+    [looked] = app.db.audit_events("review.attachment_viewed")
+    assert (looked.operator_id, looked.account_id, looked.detail["role"]) == (operator.id, user.account_id, "front")
+
+
 async def test_a_decided_review_says_its_data_is_the_current_identity(app: FakeApp) -> None:
     from application.identity.reviews import DecideReviewCommand
 
