@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.accounts.session import PrincipalKind
-from domain.errors import Forbidden, NotSignedIn
+from domain.errors import Forbidden, NotSignedIn, PermissionDenied
+from domain.operators.operator import OperatorRole
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Principal:
     kind: PrincipalKind
     id: UUID
     session_id: UUID
+    # An operator's role, read when the session is authenticated (None for accounts).
+    operator_role: OperatorRole | None = None
 
     @property
     def is_account(self) -> bool:
@@ -43,9 +46,18 @@ def account_id_of(principal: Principal | None) -> UUID | None:
     return principal.id if principal is not None and principal.is_account else None
 
 
-def require_operator(principal: Principal | None) -> Principal:
+def require_operator(principal: Principal | None, role: OperatorRole = OperatorRole.REVIEWER) -> Principal:
+    """An operator whose role reaches `role` (ADMIN ⊇ SUPERVISOR ⊇ REVIEWER); a lower role is refused as a user
+    error that names the role needed."""
     if principal is None:
         raise NotSignedIn("请先登录")
     if not principal.is_operator:
         raise Forbidden("此操作仅限工作人员")
+    if principal.operator_role is None or not principal.operator_role.allows(role):
+        raise PermissionDenied(f"此操作须由{role.label}进行")
     return principal
+
+
+def operator_may(principal: Principal | None, role: OperatorRole) -> bool:
+    return (principal is not None and principal.is_operator and principal.operator_role is not None
+            and principal.operator_role.allows(role))

@@ -81,6 +81,20 @@ class OutboxDispatcher:
             delivered += await self._deliver(message)
         return delivered
 
+    async def give_up(self, message_id: UUID, reason: str) -> bool:
+        """Stops retrying an undelivered message now (an operator's decision), running the topic's give-up hook
+        as the 24-hour limit would; False when there is no such undelivered message."""
+        async with self._uow() as uow:
+            message = await uow.outbox.get(message_id)
+            if message is None or message.delivered_at is not None or message.next_attempt_at is None:
+                return False
+            now = self._clock.now()
+            if (hook := self._on_give_up.get(message.topic)) is not None:
+                await hook(uow, message.payload, reason, now)
+            await uow.outbox.mark_failed(message.id, reason, None)
+            await uow.commit()
+        return True
+
     async def _deliver(self, message: OutboxMessage) -> int:
         handler = self._handlers.get(message.topic)
         error: str | None = None

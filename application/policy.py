@@ -22,6 +22,8 @@ class SessionPolicy:
     access_ttl: timedelta = timedelta(hours=2)
     refresh_ttl: timedelta = timedelta(days=30)
     operator_access_ttl: timedelta = timedelta(hours=8)
+    # A console session left alone this long ends (the 8-hour lifetime still caps a busy one).
+    console_idle: timedelta = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)

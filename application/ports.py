@@ -154,11 +154,25 @@ class OperatorRepository(Protocol):
     async def reset_password_tries(self, operator: Operator) -> None: ...
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """What the console's audit page filters on; None matches everything."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    operator_id: UUID | None = None
+    account_id: UUID | None = None
+    kind_prefix: str | None = None  # "review." finds review.viewed, review.decided, review.first_approval
+
+
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
     async def for_account(self, account_id: UUID, limit: int = 50) -> list[AuditEvent]: ...
     async def count(self, kind: str, account_id: UUID, since: datetime) -> int:
         """Events of `kind` for the account after `since`."""
+
+    async def search(self, query: AuditQuery, limit: int) -> list[AuditEvent]:
+        """Matching events, newest first."""
         ...
 
 
@@ -184,6 +198,24 @@ class Outbox(Protocol):
     async def get(self, message_id: UUID) -> OutboxMessage | None: ...
     async def mark_delivered(self, message_id: UUID, now: datetime, redacted: dict[str, Any] | None) -> None: ...
     async def mark_failed(self, message_id: UUID, error: str, retry_at: datetime | None) -> None: ...
+    async def topic_stats(self) -> list[OutboxTopicStats]:
+        """Undelivered messages per topic: waiting, failing (tried at least once), given up; the oldest waiting."""
+        ...
+    async def undelivered_failures(self, limit: int) -> list[OutboxMessage]:
+        """Undelivered messages that failed at least once (given up ones too), most recently created first."""
+        ...
+    async def retry_now(self, message_id: UUID, now: datetime) -> bool:
+        """Makes an undelivered message due now (a given-up one too); False when there is none such."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboxTopicStats:
+    topic: str
+    waiting: int
+    failing: int
+    given_up: int
+    oldest_waiting: datetime | None
 
 
 class UnitOfWork(Protocol):
@@ -260,6 +292,18 @@ class FieldCipher(Protocol):
 
     def encrypt(self, plaintext: bytes, context: bytes) -> bytes: ...
     def decrypt(self, ciphertext: bytes, context: bytes) -> bytes: ...
+
+
+class TotpAuthenticator(Protocol):
+    """Time-based one-time passwords (RFC 6238) of operators' authenticator apps."""
+
+    def new_secret(self) -> str: ...
+    def provisioning_uri(self, secret: str, account_name: str) -> str:
+        """The otpauth:// URI an authenticator app enrols from (as text or QR)."""
+        ...
+    def matching_step(self, secret: str, code: str, now: datetime) -> int | None:
+        """The 30-second step the code belongs to (now, or one step either side for clock drift), or None."""
+        ...
 
 
 class ExternalServiceUnavailable(Exception):

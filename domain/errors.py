@@ -39,6 +39,8 @@ class ErrorCode(StrEnum):
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     REVIEW_ALREADY_DECIDED = "REVIEW_ALREADY_DECIDED"
     REASON_REQUIRED = "REASON_REQUIRED"
+    SECOND_APPROVER_REQUIRED = "SECOND_APPROVER_REQUIRED"
+    SECOND_FACTOR_REQUIRED = "SECOND_FACTOR_REQUIRED"
     CONFLICT = "CONFLICT"
     # certificates and seals (SPEC §5, §6)
     IDENTITY_NOT_VERIFIED = "IDENTITY_NOT_VERIFIED"
@@ -170,6 +172,9 @@ FileTooLarge = _error("FileTooLarge", ErrorCode.FILE_TOO_LARGE, "图片不能超
 ReviewAlreadyDecided = _error("ReviewAlreadyDecided", ErrorCode.REVIEW_ALREADY_DECIDED, "该审核已处理")
 ReasonRequired = _error("ReasonRequired", ErrorCode.REASON_REQUIRED, "驳回时请填写原因")
 Conflict = _error("Conflict", ErrorCode.CONFLICT, "数据已被修改，请刷新后重试")
+SecondApproverRequired = _error("SecondApproverRequired", ErrorCode.SECOND_APPROVER_REQUIRED,
+                                "企业信息变更须由另一位主管复核通过")
+SecondFactorRequired = _error("SecondFactorRequired", ErrorCode.SECOND_FACTOR_REQUIRED, "请输入动态口令")
 
 
 class Unauthenticated(Exception):

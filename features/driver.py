@@ -31,6 +31,7 @@ from domain.accounts.sms import SmsPurpose
 from domain.commerce.entitlement import HolderKind
 from domain.errors import DomainError, Forbidden, Unauthenticated
 from domain.identity.documents import DocumentType
+from domain.operators.operator import OperatorRole
 from features.driver_admin_transfer import AdminTransferDriver
 from features.driver_bank_transfer import EnterpriseTransferDriver
 from features.driver_enterprise_seals import EnterpriseSealsDriver
@@ -233,9 +234,10 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
 
     # ------------------------------------------------------------ operators
 
-    async def operator_session(self, username: str = "reviewer", password: str = "Oper4tor!x") -> Session:
+    async def operator_session(self, username: str = "reviewer", password: str = "Oper4tor!x",
+                               role: str = "REVIEWER") -> Session:
         if not any(o.username == username for o in self.app.db.operators()):
-            await self.app.create_operator(username, password)
+            await self.app.create_operator(username, password, OperatorRole(role))
         issued = await self._call(self.app.operator_login(OperatorLoginCommand(username, password, META)))
         return Session(issued.access_token, issued.refresh_token, issued.session_id)
 

@@ -54,6 +54,7 @@ class World:
     replaced: Session | None = None         # the tokens before a refresh
     first_replaced: Session | None = None   # the first tokens replaced in the scenario
     operator: Session | None = None
+    supervisor: Session | None = None
     face_token: str | None = None
     review_id: UUID | None = None
     code_request: tuple[str, SmsPurpose] | None = None
@@ -99,3 +100,9 @@ class World:
         if self.operator is None:
             self.operator = self.run(self.driver.operator_session())
         return self.operator
+
+    def supervisor_session(self) -> Session:
+        """A second member of staff, a supervisor: the second pair of eyes on an enterprise change."""
+        if self.supervisor is None:
+            self.supervisor = self.run(self.driver.operator_session("supervisor", "Superv1sor!x", "SUPERVISOR"))
+        return self.supervisor

@@ -33,7 +33,13 @@ from application.identity.face_outcome import (
     CompleteFaceVerificationCommand,
     RecordFaceCallback,
 )
-from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
+from application.identity.reviews import (
+    DecideReview,
+    DecideReviewCommand,
+    GetReview,
+    ListReviews,
+    ReadReviewAttachment,
+)
 from application.identity.start_id_card_verification import (
     StartIdCardVerification,
     StartIdCardVerificationCommand,
@@ -49,6 +55,7 @@ from application.policy import Policies
 from domain.accounts.sms import SmsPurpose
 from domain.identity.documents import DocumentType
 from domain.identity.id_number import check_character
+from domain.operators.operator import OperatorRole
 from tests.fakes import (
     FakeBlobStore,
     FakeClock,
@@ -186,11 +193,36 @@ class FakeApp:
             uow, self.blobs, self.images, self.sealer, clock, p.identity)
         self.list_reviews = ListReviews(uow)
         self.get_review = GetReview(uow)
-        self.read_review_attachment = ReadReviewAttachment(self.get_review, self.blobs)
+        self.read_review_attachment = ReadReviewAttachment(self.get_review, self.blobs, uow, clock)
         self.decide_review = DecideReview(uow, clock, review_outcomes(identity_hooks))
 
-        self.create_operator = CreateOperator(uow, self.passwords, clock)
-        self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login)
+        from adapters.security.totp import PyotpAuthenticator
+
+        self.totp = PyotpAuthenticator()
+        self.create_operator = CreateOperator(uow, self.passwords, clock, self.cipher, self.totp)
+        from application.operators.review_dossier import OpenReviewDossier
+
+        self.review_dossier = OpenReviewDossier(uow, self.sealer, self.cipher, clock)
+        from application.operators.console_session import AuthenticateConsole
+
+        self.authenticate_console = AuthenticateConsole(uow, self.issuer, clock, p.sessions.console_idle)
+        from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
+
+        self.search_certificates = SearchCertificates(uow)
+        self.certificate_for_operator = GetCertificateForOperator(uow)
+        from application.operators.search_audit_log import SearchAuditLog
+
+        self.search_audit_log = SearchAuditLog(uow, clock)
+        from application.commerce.platform_administration import (
+            ListPlatformsForOperators,
+            RetireServicePlan,
+            SetPlatformStatus,
+        )
+
+        self.list_platforms = ListPlatformsForOperators(uow)
+        self.set_platform_status = SetPlatformStatus(uow, clock)
+        self.retire_plan = RetireServicePlan(uow, clock)
+        self.operator_login = OperatorLogin(uow, self.passwords, self.issuer, clock, p.login, self.cipher, self.totp)
 
         self._certificates_and_seals()
         self._commerce()
@@ -399,7 +431,8 @@ class FakeApp:
 
         pem = f"-----BEGIN PUBLIC KEY-----\nSM2:04{code.encode().hex():0>128}\n-----END PUBLIC KEY-----"
         done = await self.commerce.register_platform(RegisterPlatformCommand(
-            await self.operator("catalogue"), code, name, region, "https://platform.example/callback", pem))
+            await self.operator("catalogue", role=OperatorRole.ADMIN), code, name, region,
+            "https://platform.example/callback", pem))
         return done.platform
 
     async def service_plan(self, platform_id: UUID, *, subject: str = "PERSONAL", name: str = "个人标准版",
@@ -409,7 +442,7 @@ class FakeApp:
         from domain.commerce.entitlement import ScanOperation, SubjectType
 
         return await self.commerce.create_service_plan(CreateServicePlanCommand(
-            await self.operator("catalogue"), platform_id, SubjectType(subject), name,
+            await self.operator("catalogue", role=OperatorRole.ADMIN), platform_id, SubjectType(subject), name,
             [ScanOperation(o) for o in operations], months, price_fen, sign_quota))
 
     async def notify_paid(self, payment_id: UUID, **overrides):
@@ -575,11 +608,20 @@ class FakeApp:
         self.clock.advance(seconds=61)
         return await self.signed_in(phone, "", result)
 
-    async def operator(self, username: str = "reviewer", password: str = "Oper4tor!x") -> Principal:
+    async def operator(self, username: str = "reviewer", password: str = "Oper4tor!x",
+                       role: OperatorRole = OperatorRole.REVIEWER) -> Principal:
         if not any(o.username == username for o in self.db.operators()):
-            await self.create_operator(username, password)
+            await self.create_operator(username, password, role)
         issued = await self.operator_login(OperatorLoginCommand(username, password, DEFAULT_META))
         return await self.principal(issued.access_token)
+
+    async def four_eyes(self, review_id, decide=None):
+        """Approves an enterprise change as the desk must: a reviewer first, then a supervisor (four eyes)."""
+        decide = decide or self.decide_review
+        first = await decide(DecideReviewCommand(await self.operator(), review_id, True, None, DEFAULT_META))
+        assert first.awaiting_second_approval
+        supervisor = await self.operator("supervisor", role=OperatorRole.SUPERVISOR)
+        return await decide(DecideReviewCommand(supervisor, review_id, True, None, DEFAULT_META))
 
     async def start_face(self, user: User, legal_name: str = "张三", number: str = ID_ZHANG):
         return await self.start_id_card_verification(

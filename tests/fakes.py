@@ -407,6 +407,14 @@ class InMemoryAuditLog(_Repo):
     async def count(self, kind: str, account_id: UUID, since: datetime) -> int:
         return len(self._where(lambda e: e.account_id == account_id and e.kind == kind and e.at > since))
 
+    async def search(self, query, limit: int) -> list[AuditEvent]:
+        found = self._where(lambda e: (query.since is None or e.at >= query.since)
+                            and (query.until is None or e.at < query.until)
+                            and (query.operator_id is None or e.operator_id == query.operator_id)
+                            and (query.account_id is None or e.account_id == query.account_id)
+                            and (not query.kind_prefix or e.kind.startswith(query.kind_prefix)))
+        return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
 
 class InMemoryOutbox(_Repo):
     table = "outbox"
@@ -443,6 +451,30 @@ class InMemoryOutbox(_Repo):
         m.last_error = error
         m.next_attempt_at = retry_at
 
+    async def topic_stats(self):
+        from application.ports import OutboxTopicStats
+
+        out = []
+        undelivered = self._where(lambda m: m.delivered_at is None)
+        for topic in sorted({m.topic for m in undelivered}):
+            mine = [m for m in undelivered if m.topic == topic]
+            waiting = [m for m in mine if m.next_attempt_at is not None]
+            out.append(OutboxTopicStats(topic, len(waiting), sum(1 for m in waiting if m.attempts > 0),
+                                        sum(1 for m in mine if m.next_attempt_at is None),
+                                        min((m.created_at for m in waiting), default=None)))
+        return out
+
+    async def undelivered_failures(self, limit: int) -> list[OutboxMessage]:
+        found = self._where(lambda m: m.delivered_at is None and m.attempts > 0)
+        return [copy.deepcopy(m) for m in sorted(found, key=lambda m: m.created_at, reverse=True)[:limit]]
+
+    async def retry_now(self, message_id: UUID, now: datetime) -> bool:
+        m = self._rows.get(message_id)
+        if m is None or m.delivered_at is not None:
+            return False
+        m.next_attempt_at = now
+        return True
+
 
 class InMemoryCertificateRepository(_Repo):
     table = "certificates"
@@ -468,6 +500,13 @@ class InMemoryCertificateRepository(_Repo):
 
     async def revoked(self, issuer: str) -> list[Certificate]:
         return self._where(lambda c: c.issuer == issuer and c.status is CertificateStatus.REVOKED)
+
+    async def search(self, *, serial: str | None = None, subject_contains: str | None = None,
+                     limit: int = 50) -> list[Certificate]:
+        found = self._where(lambda c: c.status is not CertificateStatus.PENDING
+                            and (serial is None or c.serial == serial)
+                            and (subject_contains is None or subject_contains in c.subject_dn))
+        return sorted(found, key=lambda c: c.created_at, reverse=True)[:limit]
 
 
 class InMemoryWrappedKeyRepository(_Repo):
@@ -644,6 +683,12 @@ class InMemoryInvoiceRepository(_Repo):
 
 class InMemoryScanSessionRepository(_Repo):
     table = "scan_sessions"
+
+    async def count_by_status(self, since: datetime) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for s in self._where(lambda s: s.created_at >= since):
+            counts[s.status.value] = counts.get(s.status.value, 0) + 1
+        return counts
 
     async def get(self, session_id: UUID) -> Any:
         return self._rows.get(session_id)
@@ -878,6 +923,9 @@ class InMemoryBankTransferRepository(_Repo):
 
         return sorted(self._where(lambda t: t.enterprise_id == enterprise_id
                                   and t.status is TransferStatus.AWAITING_CODE), key=lambda t: (t.created_at, t.id))
+
+    async def for_enterprise(self, enterprise_id: UUID) -> list[Any]:
+        return sorted(self._where(lambda t: t.enterprise_id == enterprise_id), key=lambda t: (t.created_at, t.id))
 
 
 class InMemoryEnterpriseChangeRepository(_Repo):

@@ -38,6 +38,7 @@ from adapters.security.blobs import EncryptedFileBlobStore
 from adapters.security.crypto import HmacSm3Hasher, ScryptPasswordHasher, Sm4GcmCipher
 from adapters.security.images import PillowImageInspector
 from adapters.security.keys import KeyRing, load_master_key
+from adapters.security.totp import PyotpAuthenticator
 from adapters.vendors.bank_transfers import HttpBankTransferVerifier
 from adapters.vendors.destinations import DestinationGuard
 from adapters.vendors.enterprises import HttpEnterpriseVerifier
@@ -66,8 +67,14 @@ from application.certificates.issue_dual_certificates import IssueDualCertificat
 from application.certificates.issue_event_certificate import IssueEventCertificate
 from application.certificates.list_my_certificates import GetMyCertificate, ListMyCertificates
 from application.certificates.revoke_certificate import RevokeCertificate
+from application.certificates.search_certificates import GetCertificateForOperator, SearchCertificates
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.invoices import INVOICE_ISSUE_TOPIC, invoice_issue_given_up
+from application.commerce.platform_administration import (
+    ListPlatformsForOperators,
+    RetireServicePlan,
+    SetPlatformStatus,
+)
 from application.commerce.refund_payment import PAYMENT_REFUND_TOPIC
 from application.commerce.use_cases import CommerceUseCases, commerce_use_cases
 from application.enterprises.change_cascade import OrgCascade
@@ -83,7 +90,12 @@ from application.identity.face_outcome import CompleteFaceVerification, RecordFa
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
 from application.identity.start_id_card_verification import StartIdCardVerification
 from application.identity.submit_manual_verification import SubmitManualVerification
+from application.operators.console_session import AuthenticateConsole
 from application.operators.operators import CreateOperator, OperatorLogin
+from application.operators.review_dossier import OpenReviewDossier
+from application.operators.search_audit_log import SearchAuditLog
+from application.operators.system_health import GiveUpOutboxMessage, ReadSystemHealth, RetryOutboxMessage
+from application.operators.use_cases import ConsoleUseCases
 from application.outbox import (
     BLOB_DELETE_TOPIC,
     OutboxDispatcher,
@@ -268,22 +280,45 @@ class Container(containers.DeclarativeContainer):
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
     use_cases = providers.Singleton(
-        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent, gr, oc:
-        _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans=scans,
-                   enterprises=ent, grants=gr, cascade=oc),
+        lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent, gr, oc,
+        cipher: _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch,
+                           scans=scans, enterprises=ent, grants=gr, cascade=oc, cipher=cipher),
         uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
         sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases,
-        enterprise_use_cases, grant_use_cases, org_cascade)
+        enterprise_use_cases, grant_use_cases, org_cascade, cipher)
+
+    # The operator console's own use cases (adapters/http/console).
+    console_use_cases = providers.Singleton(
+        lambda u, c, sess, pol, sealer, cipher, ca, disp: _console_use_cases(u, c, sess, pol, sealer, cipher, ca, disp),
+        uow.provider, clock, session_issuer, policies, sealer, cipher, certificate_authority, dispatcher)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier,
                                           enterprises=enterprise_verifier)
 
 
+def _console_use_cases(uow, clock, sessions, policies, sealer, cipher, ca, dispatcher) -> ConsoleUseCases:
+    return ConsoleUseCases(
+        authenticate=AuthenticateConsole(uow, sessions, clock, policies.sessions.console_idle),
+        review_dossier=OpenReviewDossier(uow, sealer, cipher, clock),
+        search_certificates=SearchCertificates(uow),
+        get_certificate=GetCertificateForOperator(uow),
+        search_audit_log=SearchAuditLog(uow, clock),
+        list_platforms=ListPlatformsForOperators(uow),
+        set_platform_status=SetPlatformStatus(uow, clock),
+        retire_plan=RetireServicePlan(uow, clock),
+        system_health=ReadSystemHealth(uow, clock, ca),
+        retry_outbox_message=RetryOutboxMessage(uow, clock),
+        give_up_outbox_message=GiveUpOutboxMessage(uow, clock, dispatcher),
+    )
+
+
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
                images, certs: dict, commerce: CommerceUseCases, watch_scan_session=None, *,
-               scans: ScanUseCases, enterprises: EnterpriseUseCases, grants: GrantUseCases, cascade=None) -> UseCases:
+               scans: ScanUseCases, enterprises: EnterpriseUseCases, grants: GrantUseCases, cascade=None,
+               cipher=None) -> UseCases:
     get_review = GetReview(uow)
+    totp = PyotpAuthenticator()
     # The legal-rep link first, then member invitations (they need the keyed hasher, so they come built).
     identity_hooks = (*ENTERPRISE_IDENTITY_HOOKS, *enterprises.members.identity_hooks)
     return UseCases(
@@ -309,11 +344,11 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         submit_manual_verification=SubmitManualVerification(uow, blobs, images, sealer, clock, policies.identity),
         list_reviews=ListReviews(uow),
         get_review=get_review,
-        read_review_attachment=ReadReviewAttachment(get_review, blobs),
+        read_review_attachment=ReadReviewAttachment(get_review, blobs, uow, clock),
         decide_review=DecideReview(uow, clock, review_outcomes(
             identity_hooks, on_enterprise_changed=(*ENTERPRISE_CHANGE_HOOKS, *([cascade] if cascade else [])))),
-        create_operator=CreateOperator(uow, passwords, clock),
-        operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login),
+        create_operator=CreateOperator(uow, passwords, clock, cipher, totp),
+        operator_login=OperatorLogin(uow, passwords, sessions, clock, policies.login, cipher, totp),
         commerce=commerce,
         watch_scan_session=watch_scan_session,
         scans=scans,

@@ -160,6 +160,7 @@ class Settings:
                 access_ttl=timedelta(seconds=_int(e, "SXQ_ACCESS_TOKEN_TTL_SECONDS", 7200)),
                 refresh_ttl=timedelta(days=_int(e, "SXQ_REFRESH_TOKEN_TTL_DAYS", 30)),
                 operator_access_ttl=timedelta(seconds=_int(e, "SXQ_OPERATOR_TOKEN_TTL_SECONDS", 8 * 3600)),
+                console_idle=timedelta(minutes=_int(e, "SXQ_CONSOLE_IDLE_MINUTES", 15)),
             ),
             identity=IdentityPolicy(upload_max_bytes=_int(e, "SXQ_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)),
         )

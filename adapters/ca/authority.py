@@ -296,6 +296,11 @@ class Sm2CertificateAuthority:
     async def certificate_pem(self, name: str) -> str:
         return sx.to_pem(await self.ca_certificate(name))
 
+    async def crl_this_update(self, name: str) -> datetime | None:
+        """When the CRL of `name` now published was signed (None before the first one)."""
+        current = await self._store.crl(name)
+        return current.this_update if current is not None else None
+
     async def crl(self, name: str) -> bytes | None:
         """The current DER CRL of `name` ("root" | "issuing"), re-signed when a revocation was added or when
         it is due; None when this server does not hold that CA's key (an offline root)."""

@@ -10,7 +10,7 @@ After `register_sm_oids()`:
 
 from __future__ import annotations
 
-from asn1crypto import algos, keys
+from asn1crypto import algos, cms, keys, tsp  # noqa: F401  (tsp: see register_sm_oids)
 
 SM2_CURVE = "1.2.156.10197.1.301"
 SM2_SM3 = "1.2.156.10197.1.501"
@@ -31,6 +31,7 @@ def register_sm_oids() -> None:
     global _registered
     if _registered:
         return
+    _complete_cms_attribute_names()
     keys.NamedCurve.register(CURVE_NAME, SM2_CURVE, 32)
     for cls, oid, name in ((algos.SignedDigestAlgorithmId, SM2_SM3, SIGNATURE_NAME),
                            (algos.DigestAlgorithmId, SM3, DIGEST_NAME)):
@@ -39,6 +40,20 @@ def register_sm_oids() -> None:
             cls._reverse_map[name] = oid
     _patch_signed_digest_algorithm()
     _registered = True
+
+
+def _complete_cms_attribute_names() -> None:
+    """asn1crypto.tsp and pyhanko add CMS attribute types (signing_certificate_v2, which every PAdES signature
+    carries) to cms.CMSAttributeType._map at import, but not to the name → OID map asn1crypto builds once, on the
+    first CMS attribute made by name. Whichever module made one before those imports left that map without the
+    names, and pyhanko's signing then failed (seen when the test order changed). Both are imported here first, and
+    any name the built map lacks is added."""
+    import pyhanko.sign.ades.asn1_util  # noqa: F401  (registers the CAdES attribute types)
+
+    cls = cms.CMSAttributeType
+    if cls._reverse_map is not None:
+        for oid, name in cls._map.items():
+            cls._reverse_map.setdefault(name, oid)
 
 
 def _patch_signed_digest_algorithm() -> None:

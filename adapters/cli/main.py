@@ -85,6 +85,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_operator_create(args: argparse.Namespace) -> int:
     from adapters.bootstrap.container import build_container
     from domain.errors import DomainError
+    from domain.operators.operator import OperatorRole
 
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("密码: ")
     settings = _settings()
@@ -92,8 +93,14 @@ def cmd_operator_create(args: argparse.Namespace) -> int:
 
     async def create() -> None:
         try:
-            op = await container.use_cases().create_operator(args.username, password)
-            print(f"operator {op.username} created")
+            created = await container.use_cases().create_operator(
+                args.username, password, OperatorRole(args.role), second_factor=not args.no_totp)
+            print(f"operator {created.username} created ({created.operator.role.value})")
+            if created.totp_uri:
+                # Shown once: the secret is stored encrypted and never printed again.
+                print("Enrol this in an authenticator app (TOTP, 6 digits, 30 s):")
+                print(created.totp_uri)
+                print(_terminal_qr(created.totp_uri))
         finally:
             await container.engine().dispose()
 
@@ -103,6 +110,17 @@ def cmd_operator_create(args: argparse.Namespace) -> int:
         print(f"error: {err.message}", file=sys.stderr)
         return 2
     return 0
+
+
+def _terminal_qr(text: str) -> str:
+    """The enrolment URI as a QR code of Unicode half blocks, for the authenticator app's camera."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(text, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     op = sub.add_parser("operator", help="operator accounts").add_subparsers(dest="op_command", required=True)
     create = op.add_parser("create", help="create an operator; the password is read from stdin")
     create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=["REVIEWER", "SUPERVISOR", "ADMIN"],
+                        help="REVIEWER works the review queue; SUPERVISOR also countersigns enterprise changes, "
+                             "revokes certificates and reads the audit log; ADMIN also runs platforms and plans")
+    create.add_argument("--no-totp", action="store_true",
+                        help="no second factor: GraphQL API only (scripts); such an operator cannot use the console")
     create.set_defaults(func=cmd_operator_create)
     from adapters.cli.ca import register as register_ca
 

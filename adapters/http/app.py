@@ -23,6 +23,8 @@ from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
+from adapters.http.console import console_mount
+from adapters.http.console.graphiql import vendored_graphiql_html
 from adapters.http.limits import (
     BodyLimits,
     BodyLimitSettings,
@@ -142,6 +144,10 @@ class ShuxinqianGraphQL(GraphQL):
             return replace_placeholders_with_files(operations, files_map, files)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             raise _bad_multipart("map 中的路径不在 operations 的 variables 里") from None
+
+    @property
+    def graphql_ide_html(self) -> str:  # GraphiQL from our own vendored files, never a CDN
+        return vendored_graphiql_html()
 
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         use_cases = self._container.use_cases()
@@ -319,6 +325,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     ]
     routes += ca_routes(container.certificate_authority())
     routes += commerce_routes(use_cases, bearer)
+    routes.append(console_mount(container, settings))  # the operator console (adapters/http/console)
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
     app = _App(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimits, body_limits(settings))],

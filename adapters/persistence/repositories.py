@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import tables as t
 from adapters.persistence.types import UtcDateTime
-from application.ports import OutboxMessage, Page
+from application.ports import AuditQuery, OutboxMessage, OutboxTopicStats, Page
 from domain.accounts.account import Account, LoginPolicy, PasswordLockout
 from domain.accounts.session import AuthSession, PrincipalKind, SpentRefreshToken
 from domain.accounts.sms import SmsChallenge, SmsPurpose
@@ -254,6 +254,32 @@ class SqlAlchemyAuditLog(_Repo):
              .where(c.account_id == account_id, c.kind == kind, c.at > since))
         return int((await self._s.execute(q)).scalar_one())
 
+    async def search(self, query: AuditQuery, limit: int) -> list[AuditEvent]:
+        c = t.audit_events.c
+        q = select(AuditEvent)
+        if query.since is not None:
+            q = q.where(c.at >= query.since)
+        if query.until is not None:
+            q = q.where(c.at < query.until)
+        if query.operator_id is not None:
+            q = q.where(c.operator_id == query.operator_id)
+        if query.account_id is not None:
+            q = q.where(c.account_id == query.account_id)
+        if query.kind_prefix:
+            escaped = query.kind_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            q = q.where(c.kind.like(f"{escaped}%", escape="\\"))
+        q = q.order_by(c.at.desc(), c.id).limit(limit)
+        return list((await self._s.execute(q)).scalars())
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    # An aggregate of a UtcDateTime column comes back without the type's decoration (naive on SQLite).
+    if at is None or at.tzinfo is not None:
+        return at
+    from datetime import UTC
+
+    return at.replace(tzinfo=UTC)
+
 
 class SqlAlchemyOutbox:
     def __init__(self, session: AsyncSession, clock) -> None:
@@ -311,3 +337,27 @@ class SqlAlchemyOutbox:
         c = t.outbox_messages.c
         await self._s.execute(update(t.outbox_messages).where(c.id == message_id)
                               .values(attempts=c.attempts + 1, last_error=error, next_attempt_at=retry_at))
+
+    async def topic_stats(self) -> list[OutboxTopicStats]:
+        c = t.outbox_messages.c
+        waiting = c.next_attempt_at.is_not(None)
+        q = (select(c.topic,
+                    func.count().filter(waiting),
+                    func.count().filter(waiting, c.attempts > 0),
+                    func.count().filter(c.next_attempt_at.is_(None)),
+                    func.min(c.created_at).filter(waiting))
+             .where(c.delivered_at.is_(None)).group_by(c.topic).order_by(c.topic))
+        return [OutboxTopicStats(topic, int(w), int(f), int(g), _aware(oldest))
+                for topic, w, f, g, oldest in (await self._s.execute(q)).all()]
+
+    async def undelivered_failures(self, limit: int) -> list[OutboxMessage]:
+        c = t.outbox_messages.c
+        q = (select(t.outbox_messages).where(c.delivered_at.is_(None), c.attempts > 0)
+             .order_by(c.created_at.desc(), c.id).limit(limit))
+        return [self._row(r) for r in (await self._s.execute(q)).all()]
+
+    async def retry_now(self, message_id: UUID, now: datetime) -> bool:
+        c = t.outbox_messages.c
+        done = await self._s.execute(update(t.outbox_messages).where(c.id == message_id, c.delivered_at.is_(None))
+                                     .values(next_attempt_at=now))
+        return done.rowcount == 1

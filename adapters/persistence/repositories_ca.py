@@ -54,6 +54,18 @@ class SqlAlchemyCertificateRepository:
         q = select(Certificate).where(c.issuer == issuer, c.status == CertificateStatus.REVOKED)
         return list((await self._s.execute(q)).scalars())
 
+    async def search(self, *, serial: str | None = None, subject_contains: str | None = None,
+                     limit: int = 50) -> list[Certificate]:
+        c = t.certificates.c
+        q = select(Certificate).where(c.status != CertificateStatus.PENDING)
+        if serial is not None:
+            q = q.where(c.serial == serial)
+        if subject_contains is not None:
+            escaped = subject_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            q = q.where(c.subject_dn.like(f"%{escaped}%", escape="\\"))
+        q = q.order_by(c.created_at.desc(), c.id).limit(limit)
+        return list((await self._s.execute(q)).scalars())
+
 
 class SqlAlchemyWrappedKeyRepository:
     def __init__(self, session: AsyncSession) -> None:

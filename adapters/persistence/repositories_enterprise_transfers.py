@@ -28,6 +28,11 @@ class SqlAlchemyBankTransferRepository:
              .order_by(c.created_at, c.id))
         return list((await self._s.execute(q)).scalars())
 
+    async def for_enterprise(self, enterprise_id: UUID) -> list[BankTransfer]:
+        c = t.bank_transfers.c
+        q = select(BankTransfer).where(c.enterprise_id == enterprise_id).order_by(c.created_at, c.id)
+        return list((await self._s.execute(q)).scalars())
+
 
 class SqlAlchemyEnterpriseChangeRepository:
     def __init__(self, session: AsyncSession) -> None:

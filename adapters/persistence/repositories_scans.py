@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import tables_scans as t
@@ -19,6 +19,11 @@ class SqlAlchemyScanSessionRepository:
 
     def add(self, scan: ScanSession) -> None:
         self._s.add(scan)
+
+    async def count_by_status(self, since: datetime) -> dict[str, int]:
+        c = t.scan_sessions.c
+        q = select(c.status, func.count()).where(c.created_at >= since).group_by(c.status)
+        return {ScanStatus(status).value: int(n) for status, n in (await self._s.execute(q)).all()}
 
     async def get(self, session_id: UUID) -> ScanSession | None:
         return await self._s.get(ScanSession, session_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -27,6 +28,7 @@ from domain.identity.documents import DocumentType
 from domain.identity.face import FaceCheckStatus, FacePurpose
 from domain.identity.identity import RealNameStatus, VerificationMethod
 from domain.identity.review import ReviewKind, ReviewStatus
+from domain.operators.operator import OperatorRole
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -145,6 +147,8 @@ reviews = Table(
     Column("decided_at", UtcDateTime, nullable=True),
     Column("decided_by", Uuid, nullable=True),
     Column("reason", String(200), nullable=True),
+    Column("first_approved_by", Uuid, nullable=True),
+    Column("first_approved_at", UtcDateTime, nullable=True),
     Column("version", Integer, nullable=False),
     Index(None, "status", "kind", "submitted_at", "id"),
 )
@@ -156,6 +160,9 @@ operators = Table(
     Column("password_hash", String(200), nullable=False),
     Column("failed_password_attempts", Integer, nullable=False, default=0),
     Column("password_locked_until", UtcDateTime, nullable=True),
+    Column("role", str_enum(OperatorRole), nullable=False),
+    Column("totp_secret_ciphertext", LargeBinary, nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
 )

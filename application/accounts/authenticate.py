@@ -40,4 +40,9 @@ class Authenticate:
                 account = await uow.accounts.get(session.principal_id)
                 if account is None or not account.is_active:
                     return None, TokenRefusal.INVALID
-            return Principal(session.principal_kind, session.principal_id, session.id), None
+                return Principal(session.principal_kind, session.principal_id, session.id), None
+            # The role is read at every request, so a change of role takes effect at once.
+            operator = await uow.operators.get(session.principal_id)
+            if operator is None:
+                return None, TokenRefusal.INVALID
+            return Principal(session.principal_kind, session.principal_id, session.id, operator.role), None

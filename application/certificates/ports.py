@@ -114,6 +114,10 @@ class CertificateRepository(Protocol):
     async def revoked(self, issuer: str) -> list[Certificate]:
         """Every REVOKED certificate of one CA, for its CRL."""
         ...
+    async def search(self, *, serial: str | None = None, subject_contains: str | None = None,
+                     limit: int = 50) -> list[Certificate]:
+        """Issued certificates (not PENDING) by serial (any CA) or by a piece of the subject DN, newest first."""
+        ...
 
 
 class WrappedKeyRepository(Protocol):

@@ -11,6 +11,7 @@ from application.ports import Clock, UnitOfWorkFactory
 from domain.commerce.catalogue import ServicePlan
 from domain.commerce.entitlement import ScanOperation, SubjectType
 from domain.errors import NotFound
+from domain.operators.operator import OperatorRole
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,11 @@ class CreateServicePlan:
         self._uow, self._clock = uow, clock
 
     async def __call__(self, cmd: CreateServicePlanCommand) -> ServicePlan:
-        operator = require_operator(cmd.principal)
+        operator = require_operator(cmd.principal, OperatorRole.ADMIN)
+        return await self.create(cmd, operator_id=operator.id)
+
+    async def create(self, cmd: CreateServicePlanCommand, *, operator_id: UUID | None) -> ServicePlan:
+        """Without the operator check: `sxq plan create` (someone at the server's shell) comes through here."""
         now = self._clock.now()
         plan = ServicePlan.create(platform_id=cmd.platform_id, subject_type=cmd.subject_type, name=cmd.name,
                                   operations=cmd.operations, validity_months=cmd.validity_months,
@@ -39,7 +44,7 @@ class CreateServicePlan:
             if await uow.trading_platforms.get(cmd.platform_id) is None:
                 raise NotFound("交易平台不存在", field="platformId")
             uow.service_plans.add(plan)
-            audit(uow, "plan.created", now, None, operator_id=operator.id, plan_id=str(plan.id),
+            audit(uow, "plan.created", now, None, operator_id=operator_id, plan_id=str(plan.id),
                   price_fen=plan.price_fen)
             await uow.commit()
         return plan

@@ -24,6 +24,7 @@ from domain.commerce.catalogue import (
     check_platform_code,
 )
 from domain.errors import Conflict, InvalidInput
+from domain.operators.operator import OperatorRole
 from domain.text import bounded
 
 CALLBACK_CERT_VALIDITY = timedelta(days=730)
@@ -61,7 +62,7 @@ class RegisterPlatform:
         self._callback_signer = callback_signer_certificate
 
     async def __call__(self, cmd: RegisterPlatformCommand) -> RegisteredPlatform:
-        operator = require_operator(cmd.principal)
+        operator = require_operator(cmd.principal, OperatorRole.ADMIN)
         return await self.register(cmd, operator_id=operator.id)
 
     async def register(self, cmd: RegisterPlatformCommand, *, operator_id: UUID | None) -> RegisteredPlatform:

@@ -18,6 +18,9 @@ class BankTransferRepository(Protocol):
     async def open_for(self, enterprise_id: UUID) -> list[BankTransfer]:
         """The enterprise's transfers still AWAITING_CODE, oldest first."""
         ...
+    async def for_enterprise(self, enterprise_id: UUID) -> list[BankTransfer]:
+        """Every transfer of the enterprise, oldest first (the review desk shows the confirmed account)."""
+        ...
 
 
 class EnterpriseChangeRepository(Protocol):

@@ -10,11 +10,12 @@ from uuid import UUID
 
 from application.accounts.sms_codes import SMS_TOPIC
 from application.audit import audit
-from application.context import Principal, RequestMeta, require_operator
+from application.context import Principal, RequestMeta, operator_may, require_operator
 from application.identity.verified import IdentityVerifiedHook, identity_verified
 from application.ports import BlobStore, Clock, Page, UnitOfWork, UnitOfWorkFactory
 from domain.errors import NotFound
 from domain.identity.review import Review, ReviewKind, ReviewStatus
+from domain.operators.operator import OperatorRole
 from domain.text import bounded
 
 MAX_PAGE = 100
@@ -51,14 +52,23 @@ class GetReview:
 
 
 class ReadReviewAttachment:
-    def __init__(self, reviews: GetReview, blobs: BlobStore) -> None:
-        self._reviews, self._blobs = reviews, blobs
+    """A review's photo or PDF, for operators and the person it is about; an operator's look is audited."""
 
-    async def __call__(self, principal: Principal | None, review_id: UUID, role: str) -> tuple[bytes, str] | None:
+    def __init__(self, reviews: GetReview, blobs: BlobStore, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._reviews, self._blobs, self._uow, self._clock = reviews, blobs, uow, clock
+
+    async def __call__(self, principal: Principal | None, review_id: UUID, role: str,
+                       meta: RequestMeta | None = None) -> tuple[bytes, str] | None:
         review = await self._reviews(principal, review_id)
         if review is None or role not in review.attachments:
             return None
-        return await self._blobs.get(review.attachments[role])
+        found = await self._blobs.get(review.attachments[role])
+        if principal is not None and principal.is_operator:
+            async with self._uow() as uow:
+                audit(uow, "review.attachment_viewed", self._clock.now(), meta, operator_id=principal.id,
+                      account_id=review.subject_account_id, review=str(review.id), role=role)
+                await uow.commit()
+        return found
 
 
 @dataclass(frozen=True)
@@ -115,10 +125,17 @@ class DecideReview:
             if review is None:
                 raise NotFound("审核不存在", field="reviewId")
             now = self._clock.now()
-            review.decide(approve=cmd.approve, reason=reason, operator_id=op.id, now=now)
             outcome = self._outcomes.get(review.kind)
             if outcome is None:
                 raise NotFound("该类审核暂不能处理", field="reviewId")
+            decided = review.decide(approve=cmd.approve, reason=reason, operator_id=op.id, now=now,
+                                    may_countersign=operator_may(op, OperatorRole.SUPERVISOR))
+            if not decided:
+                # Four eyes: the first approval of an enterprise change is recorded; nothing changes yet.
+                audit(uow, "review.first_approval", now, cmd.meta, operator_id=op.id,
+                      account_id=review.subject_account_id, review=str(review.id), review_kind=review.kind.value)
+                await uow.commit()
+                return review
             await outcome(uow, review, now)
             audit(uow, "review.decided", now, cmd.meta, operator_id=op.id, account_id=review.subject_account_id,
                   review=str(review.id), review_kind=review.kind.value, status=review.status.value)

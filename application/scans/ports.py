@@ -18,6 +18,9 @@ class ScanSessionRepository(Protocol):
     async def due_to_expire(self, now: datetime, limit: int) -> list[ScanSession]:
         """WAITING or SCANNED sessions whose deadline has passed, oldest deadline first."""
         ...
+    async def count_by_status(self, since: datetime) -> dict[str, int]:
+        """Sessions created since `since`, counted by status (the console's health page)."""
+        ...
 
 
 class PlatformNonceRepository(Protocol):

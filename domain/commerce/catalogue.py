@@ -78,6 +78,9 @@ class TradingPlatform:
     def suspend(self) -> None:
         self.status = PlatformStatus.SUSPENDED
 
+    def resume(self) -> None:
+        self.status = PlatformStatus.ACTIVE
+
 
 @dataclass(eq=False)
 class ServicePlan:
@@ -92,6 +95,10 @@ class ServicePlan:
     active: bool = True
     id: UUID = field(default_factory=uuid4)
     version: int = 1
+
+    def retire(self) -> None:
+        """Off the catalogue for new orders; entitlements bought under it run their course."""
+        self.active = False
 
     @classmethod
     def create(cls, *, platform_id: UUID, subject_type: SubjectType, name: str, operations: list[ScanOperation],

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from domain.errors import ReasonRequired, ReviewAlreadyDecided
+from domain.errors import ReasonRequired, ReviewAlreadyDecided, SecondApproverRequired
 
 
 class ReviewKind(StrEnum):
@@ -37,8 +37,19 @@ class Review:
     decided_at: datetime | None = None
     decided_by: UUID | None = None
     reason: str | None = None
+    # Four eyes (enterprise changes): the first operator's approval, waiting for a second one.
+    first_approved_by: UUID | None = None
+    first_approved_at: datetime | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1
+
+    @property
+    def needs_two_approvals(self) -> bool:
+        return self.kind is ReviewKind.ENTERPRISE_CHANGE
+
+    @property
+    def awaiting_second_approval(self) -> bool:
+        return self.status is ReviewStatus.PENDING and self.first_approved_by is not None
 
     def withdraw(self, now: datetime) -> bool:
         """Closes a pending review without a decision; returns False when it was already decided."""
@@ -53,13 +64,26 @@ class Review:
         blob_ids, self.attachments = list(self.attachments.values()), {}
         return blob_ids
 
-    def decide(self, *, approve: bool, reason: str | None, operator_id: UUID, now: datetime) -> None:
+    def decide(self, *, approve: bool, reason: str | None, operator_id: UUID, now: datetime,
+               may_countersign: bool = False) -> bool:
+        """Records a decision; returns True when the review is now decided, False when an approval of an
+        enterprise change waits for its second operator. The second must be another person and a supervisor
+        (`may_countersign`); a rejection by either ends the review at once."""
         if self.status is not ReviewStatus.PENDING:
             raise ReviewAlreadyDecided()
         reason = (reason or "").strip() or None
         if not approve and reason is None:
             raise ReasonRequired(field="reason")
+        if approve and self.needs_two_approvals:
+            if self.first_approved_by is None:
+                self.first_approved_by, self.first_approved_at = operator_id, now
+                return False
+            if operator_id == self.first_approved_by:
+                raise SecondApproverRequired("您已初审通过，须由另一位主管复核")
+            if not may_countersign:
+                raise SecondApproverRequired("复核须由主管进行")
         self.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
         self.reason = reason
         self.decided_at = now
         self.decided_by = operator_id
+        return True

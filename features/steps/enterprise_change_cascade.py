@@ -30,6 +30,8 @@ def _change_through_review(world: World, name: str, new_name: str, rep: str, app
     operator = world.operator_session()
     [(review_id, _summary)] = world.run(d.pending_review_summaries(operator, "ENTERPRISE_CHANGE"))
     world.run(d.decide_review(operator, review_id, approve, None if approve else "营业执照与申请信息不一致"))
+    if approve:  # four eyes: a supervisor countersigns an enterprise change
+        world.run(d.decide_review(world.supervisor_session(), review_id, True, None))
 
 
 @when(parsers.parse('"{name}" 申请将企业名称变更为 "{new_name}"、法定代表人变更为 "{rep}"，完成对公打款并经工作人员审核通过'))

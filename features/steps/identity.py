@@ -153,6 +153,19 @@ def _(world: World) -> None:
     world.attempt(world.driver.decide_review(world.operator_session(), world.review_id, True, None))
 
 
+@when("工作人员初审通过这份审核，再由另一位主管复核通过")
+def _(world: World) -> None:
+    world.attempt(world.driver.decide_review(world.operator_session(), world.review_id, True, None))
+    if world.error is None:
+        world.attempt(world.driver.decide_review(world.supervisor_session(), world.review_id, True, None))
+
+
+@when("同一位工作人员初审通过后又复核这份审核")
+def _(world: World) -> None:
+    world.run(world.driver.decide_review(world.operator_session(), world.review_id, True, None))
+    world.attempt(world.driver.decide_review(world.operator_session(), world.review_id, True, None))
+
+
 @when("工作人员驳回这份审核，未填写原因")
 def _(world: World) -> None:
     world.attempt(world.driver.decide_review(world.operator_session(), world.review_id, False, None))

@@ -94,7 +94,7 @@ class CertificateMutations:
             if ref is None:
                 raise NotFound("证书不存在", field="certificateId")
             revoked = await ctx.use_cases.revoke_certificate(
-                RevokeCertificateCommand(ctx.principal, ref[1], input.reason.value))
+                RevokeCertificateCommand(ctx.principal, ref[1], input.reason.value, meta=ctx.meta))
             cert = revoked[0]
             return t.RevokeCertificatePayload(certificate=_cert(cert))
         return await run_mutation(t.RevokeCertificatePayload, act, input)

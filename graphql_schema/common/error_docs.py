@@ -118,6 +118,11 @@ ERROR_CODE_DOCS: dict[E, str] = {
     E.INVITATION_INVALID: "The invitation is unknown or was replaced by a newer one. Ask for a new invitation.",
     E.INVITATION_RESEND_LIMIT: "A member invitation was sent 5 times already, or this phone was invited to this "
                                "enterprise 3 times today. Cancel it and add the member again later.",
+    E.SECOND_APPROVER_REQUIRED: "(Operators) An enterprise change needs two approvals (four eyes): the operator who "
+                                "gave the first may not give the second. Leave it to a different SUPERVISOR or ADMIN.",
+    E.SECOND_FACTOR_REQUIRED: "(Operators) The operator has a second factor: send the 6-digit code of the "
+                              "authenticator app as `totpCode` with the password (the console also refuses operators "
+                              "without one).",
     E.ENTERPRISE_NOT_CERTIFIED: "The act needs a certified enterprise. Finish enterprise certification first.",
     E.ADMIN_ALREADY_EXISTS: "An enterprise has one administrator; adding another is refused. Use the administrator "
                             "transfer instead.",

@@ -30,6 +30,9 @@ class ReviewType(Node):
     decided_at: datetime | None
     reason: str | None
     attachments: list[ReviewAttachment]
+    awaiting_second_approval: bool = strawberry.field(
+        default=False, description="An enterprise change approved once, waiting for a second operator (a "
+                                   "supervisor) to approve it too (four eyes).")
 
     @classmethod
     def of(cls, r: Review) -> ReviewType:
@@ -37,7 +40,8 @@ class ReviewType(Node):
         return cls(id=gid, kind=r.kind, status=r.status, submitted_at=r.submitted_at,
                    subject_summary=r.subject_summary, decided_at=r.decided_at, reason=r.reason,
                    attachments=[ReviewAttachment(role=role, url=f"/files/reviews/{gid}/{role}")
-                                for role in sorted(r.attachments)])
+                                for role in sorted(r.attachments)],
+                   awaiting_second_approval=r.awaiting_second_approval)
 
 
 @strawberry.type

@@ -29,16 +29,21 @@ class OperatorLoginPayload:
 class OperatorLoginInput:
     username: str
     password: str
+    totp_code: str | None = strawberry.field(
+        default=None, description="The 6-digit code of the operator's authenticator app; required of every "
+                                  "operator enrolled with a second factor (all but `--no-totp` ones).")
 
 
 @strawberry.type
 class OperatorMutations:
-    @strawberry.mutation(description="Operators sign in with the username and password made by `sxq operator create`.")
+    @strawberry.mutation(description="Operators sign in with the username and password made by `sxq operator create`, "
+                                 "and the TOTP code when they have a second factor.")
     async def operator_login(self, info: Info, input: OperatorLoginInput) -> OperatorLoginPayload:
         ctx = info.context
 
         async def act():
-            issued = await ctx.use_cases.operator_login(OperatorLoginCommand(input.username, input.password, ctx.meta))
+            issued = await ctx.use_cases.operator_login(OperatorLoginCommand(input.username, input.password, ctx.meta,
+                                                                               totp_code=input.totp_code))
             return OperatorLoginPayload(session=OperatorSession(access_token=issued.access_token,
                                                                 expires_at=issued.expires_at))
         return await run_mutation(OperatorLoginPayload, act, input)

@@ -114,7 +114,10 @@ def page(chromium):
 
     def guard(route):
         host = urlsplit(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+        # chrome:// and chrome-extension:// are the browser's own files (its PDF viewer shows the letters the
+        # console embeds): they never leave the machine.
+        if (route.request.url.startswith(("data:", "blob:", "chrome:", "chrome-extension:"))
+                or host in ("127.0.0.1", "localhost")):
             route.continue_()
         else:
             offsite.urls.append(route.request.url)

@@ -4,6 +4,7 @@ DecideReview) and the review attachment route."""
 
 from __future__ import annotations
 
+from domain.operators.operator import OperatorRole
 from tests.app_fixture import CREDIT_CODE
 from tests.contract.test_certificates_flows import verified
 from tests.contract.test_enterprise_flows import LI, ZHANG, create
@@ -18,9 +19,10 @@ TEMPLATE = """mutation PrepareLetterTemplate($enterpriseId: ID!) {
 }"""
 
 
-async def operator_token(gql, container) -> str:
-    await container.use_cases().create_operator("reviewer", "Operat0rPass")
-    r = (await gql.op("OperatorLogin", {"username": "reviewer", "password": "Operat0rPass"}, token=""))
+async def operator_token(gql, container, username: str = "reviewer",
+                         role: OperatorRole = OperatorRole.REVIEWER) -> str:
+    await container.use_cases().create_operator(username, "Operat0rPass", role)
+    r = (await gql.op("OperatorLogin", {"username": username, "password": "Operat0rPass"}, token=""))
     return r["operatorLogin"]["session"]["accessToken"]
 
 
@@ -113,8 +115,14 @@ async def test_a_change_of_legal_rep_through_transfer_and_review(gql, container)
     assert done["userErrors"] == [] and done["enterprise"]["certificationStatus"] == "CERTIFIED"
     (edge,) = await pending(gql, op, "ENTERPRISE_CHANGE")
     assert "张三 → 李四" in edge["node"]["subjectSummary"]
-    decided = (await gql.op("DecideReview", {"reviewId": edge["node"]["id"], "approve": True}, token=op))
-    assert decided["decideReview"]["userErrors"] == []
+    first = (await gql.op("DecideReview", {"reviewId": edge["node"]["id"], "approve": True}, token=op))
+    assert first["decideReview"]["userErrors"] == []
+    assert first["decideReview"]["review"]["status"] == "PENDING"  # four eyes: nothing changes on one approval
+    again = (await gql.op("DecideReview", {"reviewId": edge["node"]["id"], "approve": True}, token=op))
+    assert again["decideReview"]["userErrors"][0]["code"] == "SECOND_APPROVER_REQUIRED"
+    supervisor = await operator_token(gql, container, "supervisor", OperatorRole.SUPERVISOR)
+    decided = (await gql.op("DecideReview", {"reviewId": edge["node"]["id"], "approve": True}, token=supervisor))
+    assert decided["decideReview"]["userErrors"] == [] and decided["decideReview"]["review"]["status"] == "APPROVED"
     me = (await gql.op("Me"))["me"]["memberships"]
     assert me[0]["role"] == "ADMIN"  # was LEGAL_REP: the old legal rep stays, as admin
     members = (await gql.op("EnterpriseMembers", {"enterpriseId": e["id"]}))["node"]

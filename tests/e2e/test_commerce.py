@@ -12,6 +12,7 @@ from adapters.crypto.sm2 import default_backend
 from adapters.crypto.sm2.keyfiles import public_key_to_pem
 from adapters.persistence import tables_commerce as tc
 from domain.commerce.payment import PaymentChannel
+from domain.operators.operator import OperatorRole
 
 BUYER, OTHER = "13712345678", "13812345679"
 
@@ -27,7 +28,7 @@ async def count(container, table) -> int:
 
 
 async def operator_token(gql, container) -> str:
-    await container.use_cases().create_operator("catalogue", "Operat0rPass")
+    await container.use_cases().create_operator("catalogue", "Operat0rPass", OperatorRole.ADMIN)
     op = (await gql.op("OperatorLogin", {"username": "catalogue", "password": "Operat0rPass"}))["operatorLogin"]
     return op["session"]["accessToken"]
 

@@ -11,6 +11,7 @@ import io
 import httpx
 import pytest
 
+from domain.operators.operator import OperatorRole
 from examples.trading_platform import gm, pki
 from examples.trading_platform.app import create_app as create_platform_app
 from examples.trading_platform.app import sample_pdf
@@ -30,7 +31,7 @@ WATCH = ("subscription W($tId: String!, $w: String!) { scanSessionChanged(tId: $
 async def world(app, container, gql):
     """Our server and the platform's app on two real ports; the platform registered; a holder with a
     certificate pair and an entitlement on it."""
-    await container.use_cases().create_operator("catalogue", "Oper4tor!x")
+    await container.use_cases().create_operator("catalogue", "Oper4tor!x", OperatorRole.ADMIN)
     http = httpx.AsyncClient(timeout=10)
     key = gm.new_private_key()
     async with serving(app) as sxq_url:

@@ -61,3 +61,23 @@ def test_register_prints_the_callback_signing_certificate(tmp_path):
     missing = _sxq(tmp_path, *args[:2], "--code", "GGZYJY44003", *args[4:10], "--public-key-file",
                    str(tmp_path / "nope.pem"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_plan_create_adds_a_plan_to_the_platforms_catalogue(tmp_path):
+    sm2 = default_backend()
+    key_file = tmp_path / "platform.pub.pem"
+    key_file.write_text(public_key_to_pem(sm2.public_key(sm2.generate_private_key())))
+    assert _sxq(tmp_path, "migrate").returncode == 0
+    assert _sxq(tmp_path, "platform", "register", "--code", "GGZYJY44001", "--name", "广东省公共资源交易平台",
+                "--region", "广东省", "--callback-url", "https://ggzy.example/cb",
+                "--public-key-file", str(key_file)).returncode == 0
+    done = _sxq(tmp_path, "plan", "create", "--platform-code", "GGZYJY44001", "--subject", "PERSONAL",
+                "--name", "个人证书年度服务", "--operations", "LOGIN,SIGN", "--price", "99.00")
+    assert done.returncode == 0, done.stderr
+    assert "99.00 yuan" in done.stderr and len(done.stdout.strip()) == 36  # the plan's id
+    unknown = _sxq(tmp_path, "plan", "create", "--platform-code", "NOSUCHPF001", "--subject", "PERSONAL",
+                   "--name", "x", "--price", "1")
+    assert unknown.returncode == 2 and "交易平台不存在" in unknown.stderr
+    bad = _sxq(tmp_path, "plan", "create", "--platform-code", "GGZYJY44001", "--subject", "PERSONAL",
+               "--name", "x", "--price", "abc")
+    assert bad.returncode == 2

@@ -24,10 +24,10 @@ def copies(tmp_path):
 
 def test_a_new_dependency_without_relocking_is_caught(copies):
     pyproject, requirements = copies
-    pyproject.write_text(pyproject.read_text().replace('dependencies = [\n', 'dependencies = [\n    "pyotp>=2.9",\n', 1))
+    pyproject.write_text(pyproject.read_text().replace('dependencies = [\n', 'dependencies = [\n    "tomli-w>=1.0",\n', 1))
     found = lock.problems(requirements, pyproject)
     assert any("run `make lock`" in p for p in found)
-    assert "pyotp is not pinned in requirements.lock" in found
+    assert "tomli-w is not pinned in requirements.lock" in found
 
 
 def test_a_pin_outside_the_bounds_or_without_hashes_is_caught(copies):

@@ -33,6 +33,7 @@ from domain.accounts.account import EntryMode
 from domain.accounts.sms import SmsPurpose
 from domain.clock import CHINA_TZ
 from domain.identity.documents import DocumentType
+from domain.operators.operator import OperatorRole
 from features.driver import (
     CertificateInfo,
     Claimed,
@@ -390,14 +391,15 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
 
     # ------------------------------------------------------------ operators
 
-    async def operator_session(self, username: str = "reviewer", password: str = "Oper4tor!x") -> Session:
+    async def operator_session(self, username: str = "reviewer", password: str = "Oper4tor!x",
+                               role: str = "REVIEWER") -> Session:
         container, _ = await self._app()
         async with container.engine().connect() as conn:
             q = select(func.count()).select_from(tables.operators).where(tables.operators.c.username == username)
             exists = bool((await conn.execute(q)).scalar_one())
         if not exists:
             # Operators are made with `sxq operator create`, which calls this use case; the API has no way.
-            await container.use_cases().create_operator(username, password)
+            await container.use_cases().create_operator(username, password, OperatorRole(role))
         r = await self._mutate("OperatorLogin", "operatorLogin", {"username": username, "password": password})
         token = r["session"]["accessToken"]
         # An operator session has no refresh token, and the API shows operators no session id: ask the server.
@@ -635,7 +637,7 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         from adapters.crypto.sm2 import default_backend
         from adapters.crypto.sm2.keyfiles import public_key_to_pem
 
-        operator = await self.operator_session("catalogue", "Catal0gue!x")
+        operator = await self.operator_session("catalogue", "Catal0gue!x", "ADMIN")
         platforms = self._platforms
         if platform_name not in platforms:
             sm2 = default_backend()

@@ -14,6 +14,7 @@ from domain.enterprises.change import ChangeStatus
 from domain.enterprises.enterprise import CertificationStatus, EnterpriseRole
 from domain.errors import DomainError, ErrorCode
 from domain.identity.review import ReviewKind, ReviewStatus
+from domain.operators.operator import OperatorRole
 from tests.app_fixture import CREDIT_CODE, DEFAULT_META, ID_LI, ID_WANG, FakeApp, User
 from tests.fakes import png
 from tests.unit.application.test_enterprise_bank_transfer import (
@@ -63,7 +64,7 @@ async def test_a_new_legal_rep_approved_replaces_the_old_who_stays_a_member(app:
     assert "张三 → 李四" in review.subject_summary and CREDIT_CODE in review.subject_summary
     assert set(review.attachments) == {"businessLicence", "signedLetter", "confirmationLetter"}
 
-    await decide(app, review.id, True)
+    await app.four_eyes(review.id)
     e = await stored(app, enterprise_id)
     assert (e.legal_rep_name, e.credit_code, e.status) == ("李四", CREDIT_CODE, CertificationStatus.CERTIFIED)
     assert await roles(app, enterprise_id) == {zhang.account_id: EnterpriseRole.ADMIN,
@@ -84,7 +85,7 @@ async def test_a_new_name_approved_renames_and_the_hooks_hear_it_in_the_same_tra
     decide_with_hook = DecideReview(app.uow, app.clock, review_outcomes((), [hook]))
     await request(app, zhang, enterprise_id, name="北京数信新科技有限公司")
     done = await through_transfer(app, zhang, enterprise_id)
-    await decide_with_hook(DecideReviewCommand(await app.operator(), done.review.id, True, None, DEFAULT_META))
+    await app.four_eyes(done.review.id, decide_with_hook)
     (event, name_seen), = heard
     assert (event.old_name, event.new_name, event.legal_rep_changed) == ("北京数信科技有限公司",
                                                                          "北京数信新科技有限公司", False)
@@ -104,8 +105,7 @@ async def test_a_failing_hook_rolls_the_approval_back(app: FakeApp):
     await request(app, zhang, enterprise_id, name="北京数信新科技有限公司")
     done = await through_transfer(app, zhang, enterprise_id)
     with pytest.raises(RuntimeError):
-        await DecideReview(app.uow, app.clock, review_outcomes((), hooks))(
-            DecideReviewCommand(await app.operator(), done.review.id, True, None, DEFAULT_META))
+        await app.four_eyes(done.review.id, DecideReview(app.uow, app.clock, review_outcomes((), hooks)))
     assert (await stored(app, enterprise_id)).name == "北京数信科技有限公司"
     assert app.db.tables["reviews"][done.review.id].status is ReviewStatus.PENDING
 
@@ -130,7 +130,7 @@ async def test_a_new_legal_rep_who_verifies_later_is_linked_then(app: FakeApp):
     enterprise_id = await certified(app, zhang)
     await request(app, zhang, enterprise_id, rep="王五", number=ID_WANG)
     done = await through_transfer(app, zhang, enterprise_id)
-    await decide(app, done.review.id, True)
+    await app.four_eyes(done.review.id)
     wang = await app.verified_user("13700137000", "王五", ID_WANG)
     assert (await roles(app, enterprise_id))[wang.account_id] is EnterpriseRole.LEGAL_REP
 
@@ -190,3 +190,39 @@ async def test_a_failed_change_transfer_leaves_the_change_waiting_for_another(ap
     assert done.review.subject_id == change.id
     # The order went to the account held in the new name.
     assert app.bank.orders[-1].account_name == "北京数信新科技有限公司"
+
+
+async def test_four_eyes_a_change_needs_a_second_operator_who_is_a_supervisor(app: FakeApp):
+    zhang = await app.verified_user()
+    enterprise_id = await certified(app, zhang)
+    await request(app, zhang, enterprise_id, name="北京数信新科技有限公司")
+    done = await through_transfer(app, zhang, enterprise_id)
+    first = await decide(app, done.review.id, True)
+    assert (first.status, first.awaiting_second_approval) == (ReviewStatus.PENDING, True)
+    assert (await stored(app, enterprise_id)).name == "北京数信科技有限公司"  # nothing changes on one approval
+    with pytest.raises(DomainError) as same:
+        await decide(app, done.review.id, True)
+    assert same.value.code is ErrorCode.SECOND_APPROVER_REQUIRED
+    other_reviewer = await app.operator("reviewer2")
+    with pytest.raises(DomainError) as junior:
+        await app.decide_review(DecideReviewCommand(other_reviewer, done.review.id, True, None, DEFAULT_META))
+    assert junior.value.code is ErrorCode.SECOND_APPROVER_REQUIRED
+    assert (await stored(app, enterprise_id)).name == "北京数信科技有限公司"
+    supervisor = await app.operator("supervisor", role=OperatorRole.SUPERVISOR)
+    final = await app.decide_review(DecideReviewCommand(supervisor, done.review.id, True, None, DEFAULT_META))
+    assert (final.status, final.decided_by, final.first_approved_by) == (
+        ReviewStatus.APPROVED, supervisor.id, (await app.operator()).id)
+    assert (await stored(app, enterprise_id)).name == "北京数信新科技有限公司"
+    assert [e.kind for e in app.db.audit_events() if e.kind.startswith("review.")][-2:] == [
+        "review.first_approval", "review.decided"]
+
+
+async def test_either_operator_may_reject_a_change_on_their_own(app: FakeApp):
+    zhang = await app.verified_user()
+    enterprise_id = await certified(app, zhang)
+    await request(app, zhang, enterprise_id, name="北京数信新科技有限公司")
+    done = await through_transfer(app, zhang, enterprise_id)
+    await decide(app, done.review.id, True)
+    rejected = await decide(app, done.review.id, False, "复核发现执照不符")
+    assert rejected.status is ReviewStatus.REJECTED
+    assert (await stored(app, enterprise_id)).name == "北京数信科技有限公司"

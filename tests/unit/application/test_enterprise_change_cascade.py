@@ -19,6 +19,7 @@ from domain.commerce.entitlement import HolderKind
 from domain.enterprises.change import ChangeStatus
 from domain.grants.grant import CertificateGrant, GrantStatus
 from domain.identity.review import ReviewStatus
+from domain.operators.operator import OperatorRole
 from domain.seals.org_seal import single_key
 from domain.seals.seal import SealKind, SealStatus
 from tests.app_fixture import DEFAULT_META, ID_LI, FakeApp
@@ -46,7 +47,7 @@ async def _changed(app: FakeApp, *, seal_revoked=()):
 
 async def test_certificates_are_reissued_and_seals_remade_under_the_new_name(app: FakeApp):
     _rep, li, enterprise, claimed, official, legal, review, decide = await _changed(app)
-    await decide(DecideReviewCommand(await app.operator(), review.id, True, None, DEFAULT_META))
+    await app.four_eyes(review.id, decide)
 
     async with app.uow() as uow:
         old = [await uow.certificates.get(c.id) for c in (claimed.signing, claimed.encryption)]
@@ -76,11 +77,12 @@ async def test_a_cascade_that_fails_leaves_everything_as_it_was(app: FakeApp):
         raise RuntimeError("a grant could not be ended")
 
     _rep, _li, enterprise, claimed, _official, legal, review, decide = await _changed(app, seal_revoked=(refuse,))
-    operator = await app.operator()
+    await decide(DecideReviewCommand(await app.operator(), review.id, True, None, DEFAULT_META))  # the first eyes
+    supervisor = await app.operator("supervisor", role=OperatorRole.SUPERVISOR)
     before = Snapshot.of(app.db, ignore=("audit", "outbox", "sms"))
     blobs_before = set(app.blobs.blobs)
     with pytest.raises(RuntimeError):
-        await decide(DecideReviewCommand(operator, review.id, True, None, DEFAULT_META))
+        await decide(DecideReviewCommand(supervisor, review.id, True, None, DEFAULT_META))
     after = Snapshot.of(app.db, ignore=("audit", "outbox", "sms"))
     assert [t for t in after.tables if after.tables[t] != before.tables.get(t)] == []
     async with app.uow() as uow:
@@ -112,7 +114,7 @@ async def test_grants_carry_over_but_one_naming_the_old_legal_reps_seal_ends_wit
     naming_official = await _active_grant(app, enterprise.id, rep.account_id, [official.id])
     naming_none = await _active_grant(app, enterprise.id, rep.account_id, [])
     naming_legal = await _active_grant(app, enterprise.id, rep.account_id, [legal.id])
-    await decide(DecideReviewCommand(await app.operator(), review.id, True, None, DEFAULT_META))
+    await app.four_eyes(review.id, decide)
     async with app.uow() as uow:
         found = {g.id: g for g in await uow.certificate_grants.for_enterprise(enterprise.id)}
     assert found[naming_official].status is GrantStatus.ACTIVE  # the re-faced seal keeps its id
