@@ -43,6 +43,8 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    # How long a signed file link (seal image, letter, invoice PDF, identity photo) works (application/file_links.py).
+    file_link_seconds: int = 300
     outbox_poll_seconds: float = 2.0
     # The scan-session change feed across workers: Redis pub/sub when set (else PostgreSQL LISTEN/NOTIFY on
     # PostgreSQL, in-process on SQLite). See adapters/realtime/select.py.
@@ -120,6 +122,7 @@ class Settings:
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),
+            file_link_seconds=_int(e, "SXQ_FILE_LINK_SECONDS", 300),
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
                      for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK")},
         )

@@ -18,6 +18,7 @@ from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
+from adapters.http.file_access import file_principal
 from adapters.http.origins import with_cors
 from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
@@ -108,7 +109,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return JSONResponse({"code": "SUCCESS"})
 
     async def review_file(request: Request) -> Response:
-        principal = await use_cases.authenticate(bearer(request))
+        principal = await file_principal(request, use_cases, bearer)
         ref = from_global_id(request.path_params["review_id"], "Review")
         found = None
         if principal is not None and ref is not None:
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
 
     async def seal_image(request: Request) -> Response:
-        principal = await use_cases.authenticate(bearer(request))
+        principal = await file_principal(request, use_cases, bearer)
         ref = from_global_id(request.path_params["seal_id"], "Seal")
         face = request.query_params.get("face")
         face_ref = from_global_id(face, "SealFace") if face else None
@@ -133,7 +134,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
 
     async def authorization_letter(request: Request) -> Response:
-        principal = await use_cases.authenticate(bearer(request))
+        principal = await file_principal(request, use_cases, bearer)
         ref = from_global_id(request.path_params["letter_id"])
         # Every letter the legal rep signs shares the route (§5.1.1 authorisation, §8.4 transfer, §8.5 grant, §6.3
         # service application); the ID says which.
@@ -149,7 +150,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return Response(data, media_type="application/pdf", headers={"Cache-Control": "private, no-store"})
 
     async def name_signature_image(request: Request) -> Response:
-        png = await use_cases.name_signature_image(await use_cases.authenticate(bearer(request)))
+        png = await use_cases.name_signature_image(await file_principal(request, use_cases, bearer))
         if png is None:
             return PlainTextResponse("not found", status_code=404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})

@@ -20,6 +20,7 @@ from domain.commerce.order import OrderLine, OrderStatus
 from domain.commerce.payment import Payment as PaymentModel
 from domain.commerce.payment import PaymentChannel, PaymentStatus
 from graphql_schema.common.context import GraphQLContext, Info
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
 from graphql_schema.common.node import Node, PageInfo, to_global_id
 
 if TYPE_CHECKING:
@@ -159,7 +160,8 @@ class InvoiceType_(Node):
     failed_at: datetime | None = strawberry.field(description="FAILED: when the tax platform refused it or we gave "
                                                              "up reaching it; requestInvoice may ask again.")
     failure_reason: str | None = strawberry.field(description="FAILED: why, in words for the user.")
-    pdf_url: str | None = strawberry.field(description="The PDF, for the owner's bearer token; null until issued.")
+    pdf_url: str | None = strawberry.field(extensions=signed_file_link(),
+                                           description="The PDF, for its owner; null until issued." + LINK_NOTE)
     share_url: str | None = strawberry.field(description="A link anyone may open until shareUrlExpiresAt.")
     share_url_expires_at: datetime | None
 
@@ -318,9 +320,10 @@ def service_application_letter_url(application_id: UUID, *, signed: bool = False
 @strawberry.type(description="服务申请授权书 (§6.3): drawn up when the member applies; its files are served to the "
                              "applicant and to the enterprise's admin and legal rep.")
 class ServiceApplicationLetter(Node):
-    document_url: str
+    document_url: str = strawberry.field(extensions=signed_file_link(), description="The letter (PDF)." + LINK_NOTE)
     sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's PAdES signature." + LINK_NOTE)
     signed_sha256: str | None
     signed_at: datetime | None
 

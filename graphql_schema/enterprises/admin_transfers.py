@@ -16,6 +16,7 @@ from application.enterprises.request_admin_transfer import RequestAdminTransferC
 from domain.enterprises.admin_transfer import AdminTransfer, AdminTransferStatus
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
 from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 from graphql_schema.enterprises.mutations import _appearance
 from graphql_schema.enterprises.types import EnterpriseType
@@ -35,9 +36,10 @@ def transfer_letter_url(transfer_id: UUID, *, signed: bool = False) -> str:
                              "the transfer: the admin, the legal rep, the member giving admin and the one receiving "
                              "it.")
 class AdminTransferLetterType(Node):
-    document_url: str
+    document_url: str = strawberry.field(extensions=signed_file_link(), description="The letter (PDF)." + LINK_NOTE)
     sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's signature." + LINK_NOTE)
     signed_at: datetime | None
 
     @classmethod

@@ -18,6 +18,7 @@ from domain.enterprises.enterprise import (
 )
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.seals.types import SealType, SignatureAppearanceType
 
@@ -175,9 +176,10 @@ def letter_url(letter_id: UUID, *, signed: bool = False) -> str:
 
 @strawberry.type(name="AuthorizationLetter", description="企业认证授权书 (§5.1.1.1). Its files are served to members only.")
 class AuthorizationLetterType(Node):
-    document_url: str
+    document_url: str = strawberry.field(extensions=signed_file_link(), description="The letter (PDF)." + LINK_NOTE)
     sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's signature." + LINK_NOTE)
     signed_at: datetime | None
 
     @classmethod

@@ -14,6 +14,7 @@ from domain.commerce.entitlement import ScanOperation
 from domain.grants.grant import CertificateGrant, GrantEndReason, GrantStatus
 from graphql_schema.commerce.types import ScanOperationEnum, TradingPlatformType, loaders
 from graphql_schema.common.context import Info
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
 from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 
 if TYPE_CHECKING:
@@ -43,10 +44,12 @@ def grant_letter_url(grant_id: UUID, *, signed: bool = False) -> str:
                                                "reads the very PDF they sign; files served to the enterprise's admin "
                                                "and legal rep and to the member it is for.")
 class CertificateGrantLetterType(Node):
-    document_url: str | None = strawberry.field(description="The letter as drawn up (null for grants made before "
-                                                            "letters were kept).")
+    document_url: str | None = strawberry.field(extensions=signed_file_link(),
+                                                description="The letter as drawn up (PDF; null for grants made "
+                                                            "before letters were kept)." + LINK_NOTE)
     sha256: str | None = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None = strawberry.field(description="The letter with the legal rep's PAdES signature.")
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's PAdES signature." + LINK_NOTE)
     signed_sha256: str | None
     signed_at: dt.datetime | None
 

@@ -9,6 +9,7 @@ import strawberry
 from domain.identity.review import Review, ReviewKind, ReviewStatus
 from graphql_schema.accounts.types import AccountType, FaceVerificationTicket
 from graphql_schema.common.errors import UserError
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
 from graphql_schema.common.node import Node, PageInfo, to_global_id
 
 ReviewKindEnum = strawberry.enum(ReviewKind, name="ReviewKind")
@@ -18,7 +19,8 @@ ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
 @strawberry.type
 class ReviewAttachment:
     role: str = strawberry.field(description="front | back | portrait")
-    url: str = strawberry.field(description="Served only with the operator's or the subject's bearer token.")
+    url: str = strawberry.field(extensions=signed_file_link(),
+                                description="The photo, for operators and the person it shows." + LINK_NOTE)
 
 
 @strawberry.type(name="Review")

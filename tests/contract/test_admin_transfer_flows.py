@@ -15,6 +15,7 @@ from graphql_schema.common.node import from_global_id, to_global_id
 from tests.contract.test_certificates_flows import sms_code, verified
 from tests.contract.test_enterprise_flows import create
 from tests.support.data import id_number
+from tests.support.links import unsigned
 
 ZHANG_PHONE, LI_PHONE, WANG_PHONE, ZHAO_PHONE = "13712345678", "13698765432", "13511112222", "13533334444"
 ZHANG = id_number()
@@ -87,7 +88,7 @@ async def test_the_admin_requests_the_legal_rep_signs_and_the_roles_swap(gql, co
     assert (await _roles(gql, tokens["李四"]))[enterprise] == "ADMIN"
     assert (await _roles(gql, tokens["王五"]))[enterprise] == "MEMBER"
 
-    signed = await client.get(letter["documentUrl"] + "/signed", headers={"Authorization": f"Bearer {tokens['李四']}"})
+    signed = await client.get(unsigned(letter["documentUrl"]) + "/signed", headers={"Authorization": f"Bearer {tokens['李四']}"})
     assert signed.status_code == 200
     ca = container.certificate_authority()
     reports = await async_validate_pdf(signed.content, [await ca.ca_certificate("root")], container.sm2_backend(),
