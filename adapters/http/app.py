@@ -19,6 +19,7 @@ from adapters.bootstrap.settings import Settings
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
 from adapters.http.file_access import file_principal
+from adapters.http.landing import landing_routes
 from adapters.http.origins import with_cors
 from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
@@ -219,6 +220,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     ]
     routes += ca_routes(container.certificate_authority())
     routes += commerce_routes(use_cases, bearer)
+    routes += landing_routes()  # /l/...: the pages the links texted to a legal rep open
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
     app = Starlette(routes=routes, lifespan=lifespan)

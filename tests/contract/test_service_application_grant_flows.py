@@ -81,6 +81,10 @@ async def _applied_approved_paid(gql, container, clock, w) -> tuple[str, dict]:
     gql.token = w.rep
     link = await _link_in_sms(gql, container, PHONE)
     assert link == applied["application"]["approvalUrl"] == applied["application"]["approvalQrContent"]
+    # The texted link opens the landing page, which hands the same ID over to the app (adapters/http/landing.py).
+    assert urlparse(link).path == "/l/service-application"
+    page = await gql.http.get(link)
+    assert page.status_code == 200 and f"shuxinqian://service-application?id={application_id}" in page.text
     [carried] = parse_qs(urlparse(link).query)["id"]
     assert carried == application_id  # the ID the API takes, not a raw one
     opened = (await _data(gql, APPLICATION, {"id": carried}))["node"]
