@@ -25,6 +25,7 @@ from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutati
 from graphql_schema.commerce.queries import CommerceQueries
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
 from graphql_schema.common.errors import should_mask
+from graphql_schema.common.scalars import SCALAR_OVERRIDES
 from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
 from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
 from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationMutations
@@ -82,6 +83,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     return _Schema(
         query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, MemberType, JoinApplicationType, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],
+        scalar_overrides=SCALAR_OVERRIDES,  # the DateTime and Date descriptions (UTC with offset)
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.
             lambda: AddValidationRules(limits),

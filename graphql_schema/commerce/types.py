@@ -21,7 +21,7 @@ from domain.commerce.payment import Payment as PaymentModel
 from domain.commerce.payment import PaymentChannel, PaymentStatus
 from graphql_schema.common.context import GraphQLContext, Info
 from graphql_schema.common.links import LINK_NOTE, signed_file_link
-from graphql_schema.common.node import Node, PageInfo, to_global_id
+from graphql_schema.common.node import TOTAL_COUNT, Node, PageInfo, to_global_id, total_of
 
 if TYPE_CHECKING:
     from graphql_schema.accounts.types import Enterprise
@@ -118,6 +118,7 @@ class TradingPlatformEdge:
 class TradingPlatformConnection:
     edges: list[TradingPlatformEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type
@@ -144,6 +145,7 @@ class BillRecordEdge:
 class BillRecordConnection:
     edges: list[BillRecordEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type(name="Invoice")
@@ -201,7 +203,8 @@ class OrderType(Node):
                      used_at=b.used_at, count=b.count))
                  for b, c in zip(page.items, page.cursors, strict=True)]
         return BillRecordConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next,
-                                                                    end_cursor=page.end_cursor))
+                                                                    end_cursor=page.end_cursor),
+            total_count=total_of(page))
 
     @strawberry.field
     async def invoice(self, info: Info) -> InvoiceType_ | None:
@@ -226,6 +229,7 @@ class OrderEdge:
 class OrderConnection:
     edges: list[OrderEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type(name="Payment")

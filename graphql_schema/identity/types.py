@@ -10,7 +10,7 @@ from domain.identity.review import Review, ReviewKind, ReviewStatus
 from graphql_schema.accounts.types import AccountType, FaceVerificationTicket
 from graphql_schema.common.errors import UserError
 from graphql_schema.common.links import LINK_NOTE, signed_file_link
-from graphql_schema.common.node import Node, PageInfo, to_global_id
+from graphql_schema.common.node import TOTAL_COUNT, Node, PageInfo, to_global_id
 
 ReviewKindEnum = strawberry.enum(ReviewKind, name="ReviewKind")
 ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
@@ -52,6 +52,7 @@ class ReviewEdge:
 class ReviewConnection:
     edges: list[ReviewEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type
