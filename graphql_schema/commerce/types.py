@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
@@ -21,6 +21,7 @@ from domain.commerce.payment import Payment as PaymentModel
 from domain.commerce.payment import PaymentChannel, PaymentStatus
 from graphql_schema.common.context import GraphQLContext, Info
 from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import list_connection
 from graphql_schema.common.node import TOTAL_COUNT, Node, PageInfo, to_global_id, total_of
 
 if TYPE_CHECKING:
@@ -330,6 +331,15 @@ class ServiceApplicationLetter(Node):
         extensions=signed_file_link(), description="The letter with the legal rep's PAdES signature." + LINK_NOTE)
     signed_sha256: str | None
     signed_at: datetime | None
+
+
+# The members' service applications as a connection (Enterprise.serviceApplicationsConnection).
+ServiceApplicationConnection, service_application_page = list_connection(ServiceApplication, "ServiceApplication")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def service_application_key(a: ServiceApplication) -> tuple[datetime, str]:
+    return a.requested_at or _EPOCH, str(a.id)
 
 
 COMMERCE_NODE_TYPES = [TradingPlatformType, ServicePlanType, OrderType, PaymentType, EntitlementType, InvoiceType_]

@@ -17,6 +17,7 @@ from domain.enterprises.admin_transfer import AdminTransfer, AdminTransferStatus
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
 from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import list_connection
 from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 from graphql_schema.enterprises.mutations import _appearance
 from graphql_schema.enterprises.types import EnterpriseType
@@ -104,6 +105,15 @@ async def enterprise_admin_transfers(info: Info, enterprise_global_id: str, pend
     found = await ctx.use_cases.enterprises.list_enterprise_admin_transfers(ctx.principal, ref[1],
                                                                             pending_only=pending_only)
     return [AdminTransferType.of_view(v, info) for v in found]
+
+
+AdminTransferConnection, _transfer_page = list_connection(AdminTransferType, "AdminTransfer")
+
+
+async def enterprise_admin_transfers_connection(info: Info, enterprise_global_id: str, pending_only: bool, first: int,
+                                                after: str | None):
+    return _transfer_page(await enterprise_admin_transfers(info, enterprise_global_id, pending_only),
+                          lambda t: (t.requested_at, str(t.id)), first, after)
 
 
 @strawberry.input

@@ -24,15 +24,15 @@ from graphql_schema.seals.types import SealType, SignatureAppearanceType
 
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType
-    from graphql_schema.commerce.types import ServiceApplication
-    from graphql_schema.enterprises.admin_transfers import AdminTransferType
+    from graphql_schema.commerce.types import ServiceApplication, ServiceApplicationConnection
+    from graphql_schema.enterprises.admin_transfers import AdminTransferConnection, AdminTransferType
     from graphql_schema.enterprises.bank_transfers import BankTransferType, EnterpriseChangeType
     from graphql_schema.enterprises.member_types import (
         JoinApplicationConnection,
         JoinApplicationStatusEnum,
         MemberConnection,
     )
-    from graphql_schema.grants.types import CertificateGrantType
+    from graphql_schema.grants.types import CertificateGrantConnection, CertificateGrantType
 
 EnterpriseRoleEnum = strawberry.enum(EnterpriseRole, name="EnterpriseRole")
 _MEMBER_TYPES = "graphql_schema.enterprises.member_types"
@@ -149,6 +149,31 @@ class EnterpriseType(Node):
         from graphql_schema.enterprises.admin_transfers import enterprise_admin_transfers
 
         return await enterprise_admin_transfers(info, self.id, pending_only)
+
+    # The same three lists as connections, for apps that page them like every other list (totalCount included).
+    @strawberry.field(description="certificateGrants as a connection, newest first (same visibility).")
+    async def certificate_grants_connection(
+            self, info: Info, first: int = 20, after: str | None = None
+    ) -> Annotated[CertificateGrantConnection, strawberry.lazy(_GRANT_TYPES)]:
+        from graphql_schema.grants.types import enterprise_grants_connection
+
+        return await enterprise_grants_connection(info, self.id, first, after)
+
+    @strawberry.field(description="serviceApplications as a connection, newest first (same visibility).")
+    async def service_applications_connection(
+            self, info: Info, pending_only: bool = False, first: int = 20, after: str | None = None
+    ) -> Annotated[ServiceApplicationConnection, strawberry.lazy(_COMMERCE_TYPES)]:
+        from graphql_schema.enterprises.service_applications import enterprise_service_applications_connection
+
+        return await enterprise_service_applications_connection(info, self.id, pending_only, first, after)
+
+    @strawberry.field(description="adminTransfers as a connection, newest first (same visibility).")
+    async def admin_transfers_connection(
+            self, info: Info, pending_only: bool = False, first: int = 20, after: str | None = None
+    ) -> Annotated[AdminTransferConnection, strawberry.lazy("graphql_schema.enterprises.admin_transfers")]:
+        from graphql_schema.enterprises.admin_transfers import enterprise_admin_transfers_connection
+
+        return await enterprise_admin_transfers_connection(info, self.id, pending_only, first, after)
 
     # §8.2 印章管理.
     @strawberry.field(description="The enterprise's seals, oldest first: all of them for the admins and the legal rep, "

@@ -15,6 +15,7 @@ from domain.grants.grant import CertificateGrant, GrantEndReason, GrantStatus
 from graphql_schema.commerce.types import ScanOperationEnum, TradingPlatformType, loaders
 from graphql_schema.common.context import Info
 from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import list_connection
 from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 
 if TYPE_CHECKING:
@@ -136,6 +137,22 @@ async def enterprise_grants(info: Info, enterprise_global_id: str) -> list[Certi
 async def my_certificate_grants(info: Info) -> list[CertificateGrantType]:
     ctx = info.context
     return [CertificateGrantType.of(g, info) for g in await ctx.use_cases.grants.my_certificate_grants(ctx.principal)]
+
+
+# The grant lists as connections (beside the plain lists the documents already use).
+CertificateGrantConnection, _grant_page = list_connection(CertificateGrantType, "CertificateGrant")
+
+
+def _grant_key(g: CertificateGrantType) -> tuple[dt.datetime, str]:
+    return g.created_at, str(g.id)
+
+
+async def enterprise_grants_connection(info: Info, enterprise_global_id: str, first: int, after: str | None):
+    return _grant_page(await enterprise_grants(info, enterprise_global_id), _grant_key, first, after)
+
+
+async def my_certificate_grants_connection(info: Info, first: int, after: str | None):
+    return _grant_page(await my_certificate_grants(info), _grant_key, first, after)
 
 
 async def grant_node(info: Info, grant_id: UUID) -> CertificateGrantType | None:

@@ -155,6 +155,7 @@ TRANSFER_NODE = """query($id: ID!) { node(id: $id) { ... on AdminTransfer {
 } } }"""
 TRANSFER_LIST = """query($id: ID!, $pending: Boolean!) { node(id: $id) { ... on Enterprise {
   adminTransfers(pendingOnly: $pending) { id status toAdminName }
+  paged: adminTransfersConnection(pendingOnly: $pending, first: 1) { totalCount edges { node { id } } }
 } } }"""
 
 
@@ -167,6 +168,9 @@ async def _data(gql, query: str, variables: dict, token: str) -> dict:
 
 async def _listed(gql, token: str, enterprise: str, *, pending: bool) -> list[dict]:
     found = (await _data(gql, TRANSFER_LIST, {"id": enterprise, "pending": pending}, token))["node"]
+    if found:  # the connection beside the list: the same items, newest first, counted whole
+        assert found["paged"]["totalCount"] == len(found["adminTransfers"])
+        assert [e["node"]["id"] for e in found["paged"]["edges"]] == [t["id"] for t in found["adminTransfers"][:1]]
     return found["adminTransfers"] if found else []
 
 

@@ -91,6 +91,12 @@ async def _applied_approved_paid(gql, container, clock, w) -> tuple[str, dict]:
     assert (opened["status"], opened["applicantName"], opened["plan"]["id"]) == ("PENDING_APPROVAL", "李四", w.plan)
     pending = (await _data(gql, PENDING, {"id": w.enterprise_id}))["node"]["serviceApplications"]
     assert [p["id"] for p in pending] == [carried]
+    paged = (await _data(gql, """query($id: ID!) { node(id: $id) { ... on Enterprise {
+      serviceApplicationsConnection(pendingOnly: true, first: 1) { totalCount edges { node { id } }
+                                                                    pageInfo { hasNextPage } } } } }""",
+                         {"id": w.enterprise_id}))["node"]["serviceApplicationsConnection"]
+    assert (paged["totalCount"], [e["node"]["id"] for e in paged["edges"]], paged["pageInfo"]["hasNextPage"]) == (
+        1, [carried], False)
     clock.advance(seconds=61)
     appearances = (await gql.op("MySignatureAppearances"))["me"]["signatureAppearances"]
     appearance = next(a["id"] for a in appearances if a["kind"] == "NAME_SIGNATURE")
@@ -157,6 +163,15 @@ async def test_the_member_holds_the_applied_grant_logs_in_as_the_enterprise_and_
     listed = "query($id: ID!) { node(id: $id) { ... on Enterprise { certificateGrants { id status } } } }"
     assert (await _data(gql, listed, {"id": w.enterprise_id}))["node"]["certificateGrants"] == [
         {"id": grant["id"], "status": "ACTIVE"}]
+    paged = "query($id: ID!) { node(id: $id) { ... on Enterprise { certificateGrantsConnection(first: 5) { " \
+            "totalCount edges { node { id } } } } } }"
+    as_connection = (await _data(gql, paged, {"id": w.enterprise_id}))["node"]["certificateGrantsConnection"]
+    assert (as_connection["totalCount"], [e["node"]["id"] for e in as_connection["edges"]]) == (1, [grant["id"]])
+    gql.token = w.li
+    mine = (await _data(gql, "{ me { certificateGrantsConnection(first: 5) { totalCount edges { node { id } } } } }"
+                        ))["me"]["certificateGrantsConnection"]
+    assert (mine["totalCount"], [e["node"]["id"] for e in mine["edges"]]) == (1, [grant["id"]])
+    gql.token = w.rep
     revoked = (await gql.op("RevokeCertificateGrant", {"grantId": grant["id"]}))["revokeCertificateGrant"]
     assert revoked["userErrors"] == [] and revoked["grant"]["status"] == "REVOKED"
     gql.token = w.li
