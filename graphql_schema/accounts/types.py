@@ -17,6 +17,7 @@ from domain.identity.identity import RealNameStatus, VerificationMethod
 from graphql_schema.commerce.queries import AccountCommerceFields
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
+from graphql_schema.common.lists import AFTER, FIRST
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.enterprises.types import EnterpriseType as Enterprise  # noqa: F401  (other contexts' name)
 from graphql_schema.signing.types import SigningKeyType
@@ -104,8 +105,9 @@ class AccountType(Node, AccountCommerceFields):
         return await my_certificate_grants(info)
 
     @strawberry.field(description="certificateGrants as a connection, newest first.")
-    async def certificate_grants_connection(self, info: Info, first: int = 20, after: str | None = None
-                                            ) -> _CertificateGrantConnection:
+    async def certificate_grants_connection(
+            self, info: Info, first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
+    ) -> _CertificateGrantConnection:
         from graphql_schema.grants.types import my_certificate_grants_connection
 
         return await my_certificate_grants_connection(info, first, after)

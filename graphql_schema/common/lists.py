@@ -17,6 +17,10 @@ from graphql_schema.common.node import TOTAL_COUNT, PageInfo
 
 MAX_FIRST = 100
 
+# The paging arguments of these connections, described where they are declared (Annotated[int, FIRST] = 20).
+FIRST = strawberry.argument(description=f"How many items this page holds at most (up to {MAX_FIRST}).")
+AFTER = strawberry.argument(description="The `pageInfo.endCursor` of the previous page; null for the first page.")
+
 
 def _cursor(key: tuple[datetime, str]) -> str:
     return base64.urlsafe_b64encode(f"{key[0].isoformat()}|{key[1]}".encode()).decode().rstrip("=")

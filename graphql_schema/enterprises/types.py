@@ -19,6 +19,7 @@ from domain.enterprises.enterprise import (
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
 from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import AFTER, FIRST
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.seals.types import SealType, SignatureAppearanceType
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 EnterpriseRoleEnum = strawberry.enum(EnterpriseRole, name="EnterpriseRole")
 _MEMBER_TYPES = "graphql_schema.enterprises.member_types"
 _TRANSFER_TYPES = "graphql_schema.enterprises.bank_transfers"
+PENDING_ONLY = strawberry.argument(description="Only the items still waiting for the legal rep.")
 _GRANT_TYPES = "graphql_schema.grants.types"
 _COMMERCE_TYPES = "graphql_schema.commerce.types"
 CertificationStatusEnum = strawberry.enum(CertificationStatus, name="EnterpriseCertificationStatus")
@@ -153,7 +155,7 @@ class EnterpriseType(Node):
     # The same three lists as connections, for apps that page them like every other list (totalCount included).
     @strawberry.field(description="certificateGrants as a connection, newest first (same visibility).")
     async def certificate_grants_connection(
-            self, info: Info, first: int = 20, after: str | None = None
+            self, info: Info, first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
     ) -> Annotated[CertificateGrantConnection, strawberry.lazy(_GRANT_TYPES)]:
         from graphql_schema.grants.types import enterprise_grants_connection
 
@@ -161,7 +163,8 @@ class EnterpriseType(Node):
 
     @strawberry.field(description="serviceApplications as a connection, newest first (same visibility).")
     async def service_applications_connection(
-            self, info: Info, pending_only: bool = False, first: int = 20, after: str | None = None
+            self, info: Info, pending_only: Annotated[bool, PENDING_ONLY] = False,
+            first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
     ) -> Annotated[ServiceApplicationConnection, strawberry.lazy(_COMMERCE_TYPES)]:
         from graphql_schema.enterprises.service_applications import enterprise_service_applications_connection
 
@@ -169,7 +172,8 @@ class EnterpriseType(Node):
 
     @strawberry.field(description="adminTransfers as a connection, newest first (same visibility).")
     async def admin_transfers_connection(
-            self, info: Info, pending_only: bool = False, first: int = 20, after: str | None = None
+            self, info: Info, pending_only: Annotated[bool, PENDING_ONLY] = False,
+            first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
     ) -> Annotated[AdminTransferConnection, strawberry.lazy("graphql_schema.enterprises.admin_transfers")]:
         from graphql_schema.enterprises.admin_transfers import enterprise_admin_transfers_connection
 
