@@ -130,6 +130,8 @@ class Page(Generic[T]):
     items: list[T]
     has_next: bool
     cursors: list[str]  # one opaque cursor per item
+    # How many items the whole list has under the same filters, every page together (a connection's totalCount).
+    total: int | None = None
 
     @property
     def end_cursor(self) -> str | None:

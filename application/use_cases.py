@@ -25,6 +25,7 @@ from application.certificates.revoke_certificate import RevokeCertificate
 from application.certificates.start_pin_reset_face import StartPinResetFace
 from application.commerce.use_cases import CommerceUseCases
 from application.enterprises.use_cases import EnterpriseUseCases
+from application.file_links import FileLinks
 from application.grants.use_cases import GrantUseCases
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
 from application.identity.reviews import DecideReview, GetReview, ListReviews, ReadReviewAttachment
@@ -104,5 +105,7 @@ class UseCases:
     enterprises: EnterpriseUseCases
     # §8.5 certificate grants: create, approve (legal rep), revoke; what a member may use through them
     grants: GrantUseCases
+    # Absolute, short-lived signed links to the files the API serves (seal images, letters, invoices, photos).
+    file_links: FileLinks
     # The scanSessionChanged subscription (SPEC §7.1); None where no change feed is wired.
     watch_scan_session: WatchScanSession | None = None

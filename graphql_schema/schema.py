@@ -33,6 +33,7 @@ from graphql_schema.common import schema_docs as common_docs
 from graphql_schema.common.docs import apply_docs
 from graphql_schema.common.errors import TokenRefusalCodes, should_mask
 from graphql_schema.common.hardening import HideSuggestions, log_errors
+from graphql_schema.common.scalars import SCALAR_OVERRIDES
 from graphql_schema.enterprises import docs as enterprises_docs
 from graphql_schema.enterprises.admin_transfers import AdminTransferMutations
 from graphql_schema.enterprises.bank_transfers import EnterpriseTransferMutations
@@ -105,6 +106,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
     schema = _Schema(
         query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, MemberType, MemberInvitationType, JoinApplicationType, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],
+        scalar_overrides=SCALAR_OVERRIDES,  # the DateTime and Date descriptions (UTC with offset)
         extensions=[
             # Factories, not instances: strawberry builds fresh extensions per request.
             lambda: AddValidationRules(limits),

@@ -370,12 +370,13 @@ class InMemoryReviewRepository(_Repo):
         found = sorted(self._where(lambda r: (kind is None or r.kind is kind)
                                    and (status is None or r.status is status)),
                        key=lambda r: (r.submitted_at, r.id))
+        total = len(found)
         if after:
             pos = _decode_cursor(after)
             if pos is not None:
                 found = [r for r in found if (r.submitted_at, r.id) > pos]
         items = found[:first]
-        return Page(items, len(found) > first, [_encode_cursor(r.submitted_at, r.id) for r in items])
+        return Page(items, len(found) > first, [_encode_cursor(r.submitted_at, r.id) for r in items], total)
 
 
 class InMemoryOperatorRepository(_Repo):
@@ -567,10 +568,11 @@ class InMemorySealRepository(_Repo):
 def _page(rows: list[Any], key: Callable[[Any], tuple[datetime, UUID]], first: int, after: str | None,
           newest_first: bool) -> Page[Any]:
     ordered = sorted(rows, key=key, reverse=newest_first)
+    total = len(ordered)
     if after and (pos := _decode_cursor(after)) is not None:
         ordered = [r for r in ordered if (key(r) < pos if newest_first else key(r) > pos)]
     items = ordered[:first]
-    return Page(items, len(ordered) > first, [_encode_cursor(*key(r)) for r in items])
+    return Page(items, len(ordered) > first, [_encode_cursor(*key(r)) for r in items], total)
 
 
 class InMemoryEntitlementRepository(_Repo):
@@ -848,7 +850,7 @@ class InMemoryMemberDirectory(_Repo):
             account, identity = accounts.get(m.account_id), identities.get(m.account_id)
             rows.append(MemberRow(m, identity.legal_name if identity is not None and identity.is_verified else None,
                                   account.phone if account is not None and account.is_active else None))
-        return Page(rows, found.has_next, found.cursors)
+        return Page(rows, found.has_next, found.cursors, found.total)
 
     async def remove(self, membership: Any) -> None:
         del self._rows[membership.id]

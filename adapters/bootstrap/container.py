@@ -84,6 +84,7 @@ from application.enterprises.identity_links import ENTERPRISE_IDENTITY_HOOKS
 from application.enterprises.member_removal import leave_enterprises_on_deletion
 from application.enterprises.review_outcomes import review_outcomes
 from application.enterprises.use_cases import EnterpriseUseCases, enterprise_use_cases
+from application.file_links import FileLinks
 from application.grants.use_cases import GrantUseCases, grant_use_cases
 from application.identity.evidence import EvidenceSealer
 from application.identity.face_outcome import CompleteFaceVerification, RecordFaceCallback
@@ -279,13 +280,19 @@ class Container(containers.DeclarativeContainer):
                                                            {INVOICE_ISSUE_TOPIC: invoice_issue_given_up}),
         uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
+    # Signed links to protected files (application/file_links.py), under a key of their own.
+    file_links = providers.Singleton(
+        lambda s, u, c, ring: FileLinks(u, HmacSm3Hasher(ring, "file-links"), c, s.base_url, s.file_link_seconds),
+        settings, uow.provider, clock, keyring)
+
     use_cases = providers.Singleton(
         lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent, gr, oc,
-        cipher: _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch,
-                           scans=scans, enterprises=ent, grants=gr, cascade=oc, cipher=cipher),
+        cipher, links: _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch,
+                                  scans=scans, enterprises=ent, grants=gr, cascade=oc, cipher=cipher,
+                                  file_links=links),
         uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
         sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases,
-        enterprise_use_cases, grant_use_cases, org_cascade, cipher)
+        enterprise_use_cases, grant_use_cases, org_cascade, cipher, file_links)
 
     # The operator console's own use cases (adapters/http/console).
     console_use_cases = providers.Singleton(
@@ -316,7 +323,7 @@ def _console_use_cases(uow, clock, sessions, policies, sealer, cipher, ca, dispa
 def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifier, face_verifier, sealer, blobs,
                images, certs: dict, commerce: CommerceUseCases, watch_scan_session=None, *,
                scans: ScanUseCases, enterprises: EnterpriseUseCases, grants: GrantUseCases, cascade=None,
-               cipher=None) -> UseCases:
+               cipher=None, file_links: FileLinks | None = None) -> UseCases:
     get_review = GetReview(uow)
     totp = PyotpAuthenticator()
     # The legal-rep link first, then member invitations (they need the keyed hasher, so they come built).
@@ -354,6 +361,7 @@ def _use_cases(uow, clock, codes, passwords, sessions, policies, identity_verifi
         scans=scans,
         enterprises=enterprises,
         grants=grants,
+        file_links=file_links,
         **certs,
     )
 

@@ -68,6 +68,8 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    # How long a signed file link (seal image, letter, invoice PDF, identity photo) works (application/file_links.py).
+    file_link_seconds: int = 300
     outbox_poll_seconds: float = 2.0
     # Request bodies (adapters/http/limits.py): a JSON or other body, and multipart uploads (each file at most
     # policies.identity.upload_max_bytes, at most this many files).
@@ -193,6 +195,7 @@ class Settings:
             graphql_introspection=_bool(e, "SXQ_GRAPHQL_INTROSPECTION", mode == "sandbox"),
             graphql_suggestions=_bool(e, "SXQ_GRAPHQL_SUGGESTIONS", mode == "sandbox"),
             log_line_max_chars=_int(e, "SXQ_LOG_LINE_MAX_CHARS", 2000),
+            file_link_seconds=_int(e, "SXQ_FILE_LINK_SECONDS", 300),
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))
                      for name in ("SMS", "IDENTITY", "FACE", "ENTERPRISE", "BANK")},
             sms_vendor=sms_vendor,

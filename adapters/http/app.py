@@ -25,6 +25,8 @@ from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
 from adapters.http.console import console_mount
 from adapters.http.console.graphiql import vendored_graphiql_html
+from adapters.http.file_access import file_principal
+from adapters.http.landing import landing_routes
 from adapters.http.limits import (
     BodyLimits,
     BodyLimitSettings,
@@ -212,7 +214,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return JSONResponse({"code": "SUCCESS"})
 
     async def review_file(request: Request) -> Response:
-        principal = await use_cases.authenticate(bearer(request))
+        principal = await file_principal(request, use_cases, bearer)
         ref = from_global_id(request.path_params["review_id"], "Review")
         found = None
         if principal is not None and ref is not None:
@@ -224,7 +226,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return file_response(data, content_type, f"review-{request.path_params['role']}"[:40], inline=False)
 
     async def seal_image(request: Request) -> Response:
-        principal = await use_cases.authenticate(bearer(request))
+        principal = await file_principal(request, use_cases, bearer)
         ref = from_global_id(request.path_params["seal_id"], "Seal")
         face = request.query_params.get("face")
         face_ref = from_global_id(face, "SealFace") if face else None
@@ -239,7 +241,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return file_response(data, content_type, "seal")
 
     async def authorization_letter(request: Request) -> Response:
-        principal = await use_cases.authenticate(bearer(request))
+        principal = await file_principal(request, use_cases, bearer)
         ref = from_global_id(request.path_params["letter_id"])
         # Every letter the legal rep signs shares the route (§5.1.1 authorisation, §8.4 transfer, §8.5 grant, §6.3
         # service application); the ID says which.
@@ -256,7 +258,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                              else "letter")
 
     async def name_signature_image(request: Request) -> Response:
-        png = await use_cases.name_signature_image(await use_cases.authenticate(bearer(request)))
+        png = await use_cases.name_signature_image(await file_principal(request, use_cases, bearer))
         if png is None:
             return PlainTextResponse("not found", status_code=404)
         return file_response(png, "image/png", "name-signature")
@@ -326,6 +328,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     routes += ca_routes(container.certificate_authority())
     routes += commerce_routes(use_cases, bearer)
     routes.append(console_mount(container, settings))  # the operator console (adapters/http/console)
+    routes += landing_routes()  # /l/...: the pages the links texted to a legal rep open
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
     app = _App(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimits, body_limits(settings))],

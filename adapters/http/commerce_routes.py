@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from adapters.http.file_access import file_principal
 from application.use_cases import UseCases
 from domain.commerce.payment import PaymentChannel
 from domain.errors import NotFound
@@ -40,7 +41,7 @@ def commerce_routes(use_cases: UseCases, bearer) -> list[Route]:
     async def invoice_pdf(request: Request) -> Response:
         try:
             invoice_id = UUID(request.path_params["invoice_id"])
-            principal = await use_cases.authenticate(bearer(request))
+            principal = await file_principal(request, use_cases, bearer)
             data = await commerce.read_invoice_pdf.as_owner(principal, invoice_id)
         except Exception as exc:  # not yours, not there, not signed in: one answer
             if not isinstance(exc, NotFound | ValueError):

@@ -187,6 +187,12 @@ def encode_cursor(at: datetime, id_: UUID) -> str:
     return base64.urlsafe_b64encode(f"{at.isoformat()}|{id_}".encode()).decode().rstrip("=")
 
 
+async def count_rows(session: AsyncSession, table: Table, filters: list[Any]) -> int:
+    """A connection's totalCount: the rows of the whole list under its filters, the cursor aside."""
+    q = select(func.count()).select_from(table).where(*filters)
+    return int((await session.execute(q)).scalar_one())
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, UUID] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
@@ -210,10 +216,10 @@ class SqlAlchemyReviewRepository(_Repo):
         c = t.reviews.c
         # Oldest first: a review queue is worked from the front.
         q = select(Review).order_by(c.submitted_at, c.id).limit(first + 1)
-        if kind is not None:
-            q = q.where(c.kind == kind)
-        if status is not None:
-            q = q.where(c.status == status)
+        filters = [c.kind == kind] if kind is not None else []
+        filters += [c.status == status] if status is not None else []
+        q = q.where(*filters)
+        total = await count_rows(self._s, t.reviews, filters)
         if after:
             pos = decode_cursor(after)
             if pos is not None:
@@ -221,7 +227,7 @@ class SqlAlchemyReviewRepository(_Repo):
                 q = q.where(or_(c.submitted_at > at, and_(c.submitted_at == at, c.id > id_)))
         rows = list((await self._s.execute(q)).scalars())
         items = rows[:first]
-        return Page(items, len(rows) > first, [encode_cursor(r.submitted_at, r.id) for r in items])
+        return Page(items, len(rows) > first, [encode_cursor(r.submitted_at, r.id) for r in items], total)
 
 
 class SqlAlchemyOperatorRepository(_Repo):

@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import tables_commerce as t
-from adapters.persistence.repositories import decode_cursor, encode_cursor
+from adapters.persistence.repositories import count_rows, decode_cursor, encode_cursor
 from application.ports import Page
 from domain.commerce.bill import BillRecord
 from domain.commerce.catalogue import ServicePlan, TradingPlatform
@@ -68,7 +68,8 @@ class SqlAlchemyTradingPlatformRepository(_Repo):
             q = q.where(or_(c.created_at > at, and_(c.created_at == at, c.id > id_)))
         rows = list((await self._s.execute(q)).scalars())
         items = rows[:first]
-        return Page(items, len(rows) > first, [encode_cursor(r.created_at, r.id) for r in items])
+        return Page(items, len(rows) > first, [encode_cursor(r.created_at, r.id) for r in items],
+                    await count_rows(self._s, t.trading_platforms, []))
 
     async def count(self) -> int:
         return int((await self._s.execute(select(func.count()).select_from(t.trading_platforms))).scalar_one())
@@ -108,7 +109,8 @@ class SqlAlchemyOrderRepository(_Repo):
             q = q.where(or_(c.placed_at < at, and_(c.placed_at == at, c.id < id_)))
         rows = list((await self._s.execute(q)).scalars())
         items = rows[:first]
-        return Page(items, len(rows) > first, [encode_cursor(r.placed_at, r.id) for r in items])
+        return Page(items, len(rows) > first, [encode_cursor(r.placed_at, r.id) for r in items],
+                    await count_rows(self._s, t.orders, [c.account_id == account_id]))
 
     async def expired_unpaid(self, now: datetime, limit: int) -> list[Order]:
         c = t.orders.c
@@ -143,7 +145,8 @@ class SqlAlchemyBillRecordRepository(_Repo):
             q = q.where(or_(c.used_at < at, and_(c.used_at == at, c.id < id_)))
         rows = list((await self._s.execute(q)).scalars())
         items = rows[:first]
-        return Page(items, len(rows) > first, [encode_cursor(r.used_at, r.id) for r in items])
+        return Page(items, len(rows) > first, [encode_cursor(r.used_at, r.id) for r in items],
+                    await count_rows(self._s, t.bill_records, [c.order_id == order_id]))
 
 
 class SqlAlchemyInvoiceRepository(_Repo):

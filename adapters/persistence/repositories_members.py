@@ -12,7 +12,7 @@ from sqlalchemy.orm import registry
 from adapters.persistence import tables as ta
 from adapters.persistence import tables_enterprises as te
 from adapters.persistence import tables_members as t
-from adapters.persistence.repositories import decode_cursor, encode_cursor
+from adapters.persistence.repositories import count_rows, decode_cursor, encode_cursor
 from application.enterprises.member_ports import MemberRow
 from application.ports import Page
 from domain.accounts.account import AccountStatus
@@ -67,7 +67,9 @@ class SqlAlchemyJoinApplicationRepository:
             q = q.where(or_(c.submitted_at > at, and_(c.submitted_at == at, c.id > id_)))
         rows = list((await self._s.execute(q)).scalars())
         items = rows[:first]
-        return Page(items, len(rows) > first, [encode_cursor(r.submitted_at, r.id) for r in items])
+        filters = [c.enterprise_id == enterprise_id, *([c.status == status] if status is not None else [])]
+        return Page(items, len(rows) > first, [encode_cursor(r.submitted_at, r.id) for r in items],
+                    await count_rows(self._s, t.join_applications, filters))
 
 
 class SqlAlchemyMemberInvitationRepository:
@@ -136,7 +138,8 @@ class SqlAlchemyMemberDirectory:
                            phone if account_status is AccountStatus.ACTIVE else None)
                  for membership, phone, account_status, name, name_status in rows[:first]]
         return Page(items, len(rows) > first, [encode_cursor(r.membership.joined_at, r.membership.id)
-                                               for r in items])
+                                               for r in items],
+                    await count_rows(self._s, te.memberships, [m.enterprise_id == enterprise_id]))
 
     async def remove(self, membership: Membership) -> None:
         await self._s.delete(membership)

@@ -58,8 +58,9 @@ def hmac_sm3(key: bytes, data: bytes) -> bytes:
 class HmacSm3Hasher:
     """Keyed hashes for tokens, SMS codes and document indexes; a database dump alone reverses none."""
 
-    def __init__(self, ring: KeyRing) -> None:
-        self._key = ring.derive("keyed-hash", 32)
+    def __init__(self, ring: KeyRing, label: str = "keyed-hash") -> None:
+        # A label of its own gives a use its own key (signed file links: "file-links").
+        self._key = ring.derive(label, 32)
 
     def hash(self, purpose: str, value: str) -> str:
         return hmac_sm3(self._key, f"{purpose}\x00{value}".encode()).hex()

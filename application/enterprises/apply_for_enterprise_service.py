@@ -23,7 +23,7 @@ from domain.enterprises.service_application import ServiceApplication, open_key
 from domain.errors import Conflict, NotFound
 
 PDF = "application/pdf"
-APPROVAL_PATH = "/enterprise/service-application"
+APPROVAL_PATH = "/l/service-application"  # the landing page (adapters/http/landing.py)
 
 
 def approval_url(base_url: str, application_id: UUID) -> str:

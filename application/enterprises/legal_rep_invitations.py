@@ -47,7 +47,7 @@ from domain.identity.face import FaceCheck, FacePurpose
 TOKEN_PREFIX = "lri"
 HASH_PURPOSE = "legal-rep-invitation"
 MAX_TOKEN_LENGTH = 128
-INVITATION_PATH = "/enterprise/legal-rep-invitation"
+INVITATION_PATH = "/l/legal-rep-invitation"  # the landing page (adapters/http/landing.py)
 
 
 def invitation_url(base_url: str, token: str) -> str:

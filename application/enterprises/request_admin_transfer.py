@@ -29,7 +29,7 @@ from domain.enterprises.members import NotEnterpriseAdmin
 from domain.errors import NotFound
 
 PDF = "application/pdf"
-APPROVAL_PATH = "/enterprise/admin-transfer"
+APPROVAL_PATH = "/l/admin-transfer"  # the landing page (adapters/http/landing.py)
 
 
 def approval_url(base_url: str, transfer_id: UUID) -> str:

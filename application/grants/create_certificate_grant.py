@@ -36,7 +36,7 @@ from domain.seals.seal import SealNotActive
 
 PDF = "application/pdf"
 
-APPROVAL_PATH = "/app/certificate-grants/approve"
+APPROVAL_PATH = "/l/certificate-grant"  # the landing page (adapters/http/landing.py)
 
 
 def approval_url(base_url: str, grant_id: UUID) -> str:

@@ -60,7 +60,7 @@ def _(world: World, name: str, platform: str, plan: str, rep: str) -> None:
 def _(world: World) -> None:
     applied = _a(world)["applied"]
     assert applied.approval_url and applied.approval_url.startswith("http")
-    assert "/enterprise/service-application?id=" in applied.approval_url
+    assert "/l/service-application?id=" in applied.approval_url
     assert applied.approval_qr_content == applied.approval_url
 
 

@@ -17,6 +17,7 @@ from domain.identity.identity import RealNameStatus, VerificationMethod
 from graphql_schema.commerce.queries import AccountCommerceFields
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
+from graphql_schema.common.lists import AFTER, FIRST
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.enterprises.types import EnterpriseType as Enterprise  # noqa: F401  (other contexts' name)
 from graphql_schema.signing.types import SigningKeyType
@@ -24,7 +25,7 @@ from graphql_schema.signing.types import SigningKeyType
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType, UsableEnterpriseCertificate  # noqa: F401
     from graphql_schema.enterprises.types import Membership  # noqa: F401
-    from graphql_schema.grants.types import CertificateGrantType  # noqa: F401
+    from graphql_schema.grants.types import CertificateGrantConnection, CertificateGrantType  # noqa: F401
     from graphql_schema.seals.types import SealType, SignatureAppearanceType  # noqa: F401
 
 SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
@@ -35,6 +36,7 @@ _UsableEnterpriseCertificate = Annotated["UsableEnterpriseCertificate",
 _Membership = Annotated["Membership", strawberry.lazy("graphql_schema.enterprises.types")]
 _Seal = Annotated["SealType", strawberry.lazy("graphql_schema.seals.types")]
 _CertificateGrant = Annotated["CertificateGrantType", strawberry.lazy("graphql_schema.grants.types")]
+_CertificateGrantConnection = Annotated["CertificateGrantConnection", strawberry.lazy("graphql_schema.grants.types")]
 _SignatureAppearance = Annotated["SignatureAppearanceType", strawberry.lazy("graphql_schema.seals.types")]
 EntryModeEnum = strawberry.enum(EntryMode, name="EntryMode")
 RealNameStatusEnum = strawberry.enum(RealNameStatus, name="RealNameStatus")
@@ -101,6 +103,14 @@ class AccountType(Node, AccountCommerceFields):
         from graphql_schema.grants.types import my_certificate_grants
 
         return await my_certificate_grants(info)
+
+    @strawberry.field(description="certificateGrants as a connection, newest first.")
+    async def certificate_grants_connection(
+            self, info: Info, first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
+    ) -> _CertificateGrantConnection:
+        from graphql_schema.grants.types import my_certificate_grants_connection
+
+        return await my_certificate_grants_connection(info, first, after)
 
     @strawberry.field(description="Personal seals and handwritten signatures; invalid ones (revoked, expired) on request.")
     async def seals(self, info: Info, include_invalid: bool | None = False) -> list[_Seal]:

@@ -211,8 +211,6 @@ DOCS: dict[str, str] = {
                                             "null once decided.",
     "ServiceApplication.requestedAt": "When the member applied.",
     "ServiceApplicationLetter.id": "Global ID of the letter.",
-    "ServiceApplicationLetter.documentUrl": "The unsigned letter (PDF).",
-    "ServiceApplicationLetter.signedDocumentUrl": "The signed letter (PDF); null until the legal rep signs.",
     "ServiceApplicationLetter.signedSha256": "SHA-256 (hex) of the signed PDF; null until signed.",
     "ServiceApplicationLetter.signedAt": "When the legal rep signed; null until then.",
 }

@@ -7,7 +7,7 @@ import strawberry
 from graphql_schema.commerce import types as t
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import run_query
-from graphql_schema.common.node import PageInfo
+from graphql_schema.common.node import PageInfo, total_of
 
 
 @strawberry.type
@@ -19,7 +19,8 @@ class CommerceQueries:
         edges = [t.TradingPlatformEdge(cursor=c, node=t.TradingPlatformType.of(p))
                  for p, c in zip(page.items, page.cursors, strict=True)]
         return t.TradingPlatformConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next,
-                                                                           end_cursor=page.end_cursor))
+                                                                           end_cursor=page.end_cursor),
+            total_count=total_of(page))
 
 
 @strawberry.type
@@ -36,7 +37,8 @@ class AccountCommerceFields:
             edges = [t.OrderEdge(cursor=c, node=t.OrderType.of(o, now))
                      for o, c in zip(page.items, page.cursors, strict=True)]
             return t.OrderConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next,
-                                                                     end_cursor=page.end_cursor))
+                                                                     end_cursor=page.end_cursor),
+            total_count=total_of(page))
         return await run_query(act)
 
     @strawberry.field(description="My services (§9.2): what I may use on which platform, until when.")

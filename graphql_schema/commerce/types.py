@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
@@ -20,7 +20,9 @@ from domain.commerce.order import OrderLine, OrderStatus
 from domain.commerce.payment import Payment as PaymentModel
 from domain.commerce.payment import PaymentChannel, PaymentStatus
 from graphql_schema.common.context import GraphQLContext, Info
-from graphql_schema.common.node import Node, PageInfo, to_global_id
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import list_connection
+from graphql_schema.common.node import TOTAL_COUNT, Node, PageInfo, to_global_id, total_of
 
 if TYPE_CHECKING:
     from graphql_schema.accounts.types import Enterprise
@@ -117,6 +119,7 @@ class TradingPlatformEdge:
 class TradingPlatformConnection:
     edges: list[TradingPlatformEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type
@@ -143,6 +146,7 @@ class BillRecordEdge:
 class BillRecordConnection:
     edges: list[BillRecordEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type(name="Invoice")
@@ -159,7 +163,8 @@ class InvoiceType_(Node):
     failed_at: datetime | None = strawberry.field(description="FAILED: when the tax platform refused it or we gave "
                                                              "up reaching it; requestInvoice may ask again.")
     failure_reason: str | None = strawberry.field(description="FAILED: why, in words for the user.")
-    pdf_url: str | None = strawberry.field(description="The PDF, for the owner's bearer token; null until issued.")
+    pdf_url: str | None = strawberry.field(extensions=signed_file_link(),
+                                           description="The PDF, for its owner; null until issued." + LINK_NOTE)
     share_url: str | None = strawberry.field(description="A link anyone may open until shareUrlExpiresAt.")
     share_url_expires_at: datetime | None
 
@@ -199,7 +204,8 @@ class OrderType(Node):
                      used_at=b.used_at, count=b.count))
                  for b, c in zip(page.items, page.cursors, strict=True)]
         return BillRecordConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next,
-                                                                    end_cursor=page.end_cursor))
+                                                                    end_cursor=page.end_cursor),
+            total_count=total_of(page))
 
     @strawberry.field
     async def invoice(self, info: Info) -> InvoiceType_ | None:
@@ -224,6 +230,7 @@ class OrderEdge:
 class OrderConnection:
     edges: list[OrderEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type(name="Payment")
@@ -322,11 +329,21 @@ def service_application_letter_url(application_id: UUID, *, signed: bool = False
 @strawberry.type(description="服务申请授权书 (§6.3): drawn up when the member applies; its files are served to the "
                              "applicant and to the enterprise's admin and legal rep.")
 class ServiceApplicationLetter(Node):
-    document_url: str
+    document_url: str = strawberry.field(extensions=signed_file_link(), description="The letter (PDF)." + LINK_NOTE)
     sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's PAdES signature." + LINK_NOTE)
     signed_sha256: str | None
     signed_at: datetime | None
+
+
+# The members' service applications as a connection (Enterprise.serviceApplicationsConnection).
+ServiceApplicationConnection, service_application_page = list_connection(ServiceApplication, "ServiceApplication")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def service_application_key(a: ServiceApplication) -> tuple[datetime, str]:
+    return a.requested_at or _EPOCH, str(a.id)
 
 
 COMMERCE_NODE_TYPES = [TradingPlatformType, ServicePlanType, OrderType, PaymentType, EntitlementType, InvoiceType_]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -45,6 +46,17 @@ def local_id(global_id: str, type_name: str, field: str, message: str = "对象�
 
 def optional_local_id(global_id: str | None, type_name: str, field: str) -> UUID | None:
     return None if global_id is None else local_id(global_id, type_name, field)
+
+
+TOTAL_COUNT = ("How many items the whole list has under the same arguments, every page together (not only "
+               "this page's edges): for a pager's \"n of N\".")
+
+
+def total_of(page: Any) -> int:
+    """A page's total; every pager behind a connection counts (application.ports.Page.total)."""
+    if page.total is None:
+        raise RuntimeError("this pager does not count its list: a connection needs Page.total")
+    return int(page.total)
 
 
 @strawberry.type

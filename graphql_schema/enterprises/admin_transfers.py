@@ -16,6 +16,8 @@ from application.enterprises.request_admin_transfer import RequestAdminTransferC
 from domain.enterprises.admin_transfer import AdminTransfer, AdminTransferStatus
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import list_connection
 from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 from graphql_schema.enterprises.mutations import _appearance
 from graphql_schema.enterprises.types import EnterpriseType
@@ -35,9 +37,10 @@ def transfer_letter_url(transfer_id: UUID, *, signed: bool = False) -> str:
                              "the transfer: the admin, the legal rep, the member giving admin and the one receiving "
                              "it.")
 class AdminTransferLetterType(Node):
-    document_url: str
+    document_url: str = strawberry.field(extensions=signed_file_link(), description="The letter (PDF)." + LINK_NOTE)
     sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's signature." + LINK_NOTE)
     signed_at: datetime | None
 
     @classmethod
@@ -102,6 +105,15 @@ async def enterprise_admin_transfers(info: Info, enterprise_global_id: str, pend
     found = await ctx.use_cases.enterprises.list_enterprise_admin_transfers(ctx.principal, ref[1],
                                                                             pending_only=pending_only)
     return [AdminTransferType.of_view(v, info) for v in found]
+
+
+AdminTransferConnection, _transfer_page = list_connection(AdminTransferType, "AdminTransfer")
+
+
+async def enterprise_admin_transfers_connection(info: Info, enterprise_global_id: str, pending_only: bool, first: int,
+                                                after: str | None):
+    return _transfer_page(await enterprise_admin_transfers(info, enterprise_global_id, pending_only),
+                          lambda t: (t.requested_at, str(t.id)), first, after)
 
 
 @strawberry.input

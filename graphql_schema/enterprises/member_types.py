@@ -21,7 +21,7 @@ from domain.enterprises.members import (
 from domain.errors import InvalidPhone
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
-from graphql_schema.common.node import Node, PageInfo, from_global_id, to_global_id
+from graphql_schema.common.node import TOTAL_COUNT, Node, PageInfo, from_global_id, to_global_id, total_of
 from graphql_schema.enterprises.types import EnterpriseRoleEnum
 
 MemberRoleEnum = strawberry.enum(MemberRole, name="MemberRole",
@@ -132,12 +132,14 @@ class MemberEdge:
 class MemberConnection:
     edges: list[MemberEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
     @classmethod
     def of(cls, page: Page[MemberRow]) -> MemberConnection:
         return cls(edges=[MemberEdge(cursor=c, node=MemberType.of(r)) for r, c in zip(page.items, page.cursors,
                                                                                       strict=True)],
-                   page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+                   page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+            total_count=total_of(page))
 
 
 @strawberry.type(name="JoinApplication", description="An application to join an enterprise (§5.2).")
@@ -164,12 +166,14 @@ class JoinApplicationEdge:
 class JoinApplicationConnection:
     edges: list[JoinApplicationEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
     @classmethod
     def of(cls, page: Page[JoinApplication]) -> JoinApplicationConnection:
         return cls(edges=[JoinApplicationEdge(cursor=c, node=JoinApplicationType.of(a))
                           for a, c in zip(page.items, page.cursors, strict=True)],
-                   page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+                   page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+            total_count=total_of(page))
 
 
 def _errors() -> list[UserError]:

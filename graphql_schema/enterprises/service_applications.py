@@ -59,6 +59,12 @@ async def enterprise_service_applications(info: Info, enterprise_global_id: str,
     return [_of_view(info, v) for v in found]
 
 
+async def enterprise_service_applications_connection(info: Info, enterprise_global_id: str, pending_only: bool,
+                                                     first: int, after: str | None):
+    return ct.service_application_page(await enterprise_service_applications(info, enterprise_global_id, pending_only),
+                                       ct.service_application_key, first, after)
+
+
 async def service_application_node(info: Info, application_id: UUID) -> ct.ServiceApplication | None:
     """node(id): what the legal rep opens from the approval link; the applicant and the enterprise's admin see it."""
     ctx = info.context

@@ -18,13 +18,15 @@ from domain.enterprises.enterprise import (
 )
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import AFTER, FIRST
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.seals.types import SealType, SignatureAppearanceType
 
 if TYPE_CHECKING:
     from graphql_schema.certificates.types import CertificateType
-    from graphql_schema.commerce.types import ServiceApplication
-    from graphql_schema.enterprises.admin_transfers import AdminTransferType
+    from graphql_schema.commerce.types import ServiceApplication, ServiceApplicationConnection
+    from graphql_schema.enterprises.admin_transfers import AdminTransferConnection, AdminTransferType
     from graphql_schema.enterprises.bank_transfers import BankTransferType, EnterpriseChangeType
     from graphql_schema.enterprises.legal_rep_invitations import LegalRepInvitationType
     from graphql_schema.enterprises.member_types import (
@@ -33,11 +35,12 @@ if TYPE_CHECKING:
         MemberConnection,
         MemberInvitationConnection,
     )
-    from graphql_schema.grants.types import CertificateGrantType
+    from graphql_schema.grants.types import CertificateGrantConnection, CertificateGrantType
 
 EnterpriseRoleEnum = strawberry.enum(EnterpriseRole, name="EnterpriseRole")
 _MEMBER_TYPES = "graphql_schema.enterprises.member_types"
 _TRANSFER_TYPES = "graphql_schema.enterprises.bank_transfers"
+PENDING_ONLY = strawberry.argument(description="Only the items still waiting for the legal rep.")
 _GRANT_TYPES = "graphql_schema.grants.types"
 _COMMERCE_TYPES = "graphql_schema.commerce.types"
 CertificationStatusEnum = strawberry.enum(CertificationStatus, name="EnterpriseCertificationStatus")
@@ -173,6 +176,33 @@ class EnterpriseType(Node):
 
         return await enterprise_admin_transfers(info, self.id, pending_only)
 
+    # The same three lists as connections, for apps that page them like every other list (totalCount included).
+    @strawberry.field(description="certificateGrants as a connection, newest first (same visibility).")
+    async def certificate_grants_connection(
+            self, info: Info, first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
+    ) -> Annotated[CertificateGrantConnection, strawberry.lazy(_GRANT_TYPES)]:
+        from graphql_schema.grants.types import enterprise_grants_connection
+
+        return await enterprise_grants_connection(info, self.id, first, after)
+
+    @strawberry.field(description="serviceApplications as a connection, newest first (same visibility).")
+    async def service_applications_connection(
+            self, info: Info, pending_only: Annotated[bool, PENDING_ONLY] = False,
+            first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
+    ) -> Annotated[ServiceApplicationConnection, strawberry.lazy(_COMMERCE_TYPES)]:
+        from graphql_schema.enterprises.service_applications import enterprise_service_applications_connection
+
+        return await enterprise_service_applications_connection(info, self.id, pending_only, first, after)
+
+    @strawberry.field(description="adminTransfers as a connection, newest first (same visibility).")
+    async def admin_transfers_connection(
+            self, info: Info, pending_only: Annotated[bool, PENDING_ONLY] = False,
+            first: Annotated[int, FIRST] = 20, after: Annotated[str | None, AFTER] = None
+    ) -> Annotated[AdminTransferConnection, strawberry.lazy("graphql_schema.enterprises.admin_transfers")]:
+        from graphql_schema.enterprises.admin_transfers import enterprise_admin_transfers_connection
+
+        return await enterprise_admin_transfers_connection(info, self.id, pending_only, first, after)
+
     # §8.2 印章管理.
     @strawberry.field(description="The enterprise's seals, oldest first: all of them for the admins and the legal rep, "
                                   "the ones they administer for a seal admin, empty for anyone else. Revoked and "
@@ -199,9 +229,10 @@ def letter_url(letter_id: UUID, *, signed: bool = False) -> str:
 
 @strawberry.type(name="AuthorizationLetter", description="企业认证授权书 (§5.1.1.1). Its files are served to members only.")
 class AuthorizationLetterType(Node):
-    document_url: str
+    document_url: str = strawberry.field(extensions=signed_file_link(), description="The letter (PDF)." + LINK_NOTE)
     sha256: str = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's signature." + LINK_NOTE)
     signed_at: datetime | None
 
     @classmethod

@@ -14,6 +14,8 @@ from domain.commerce.entitlement import ScanOperation
 from domain.grants.grant import CertificateGrant, GrantEndReason, GrantStatus
 from graphql_schema.commerce.types import ScanOperationEnum, TradingPlatformType, loaders
 from graphql_schema.common.context import Info
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.lists import list_connection
 from graphql_schema.common.node import Node, from_global_id, local_id, to_global_id
 
 if TYPE_CHECKING:
@@ -43,10 +45,12 @@ def grant_letter_url(grant_id: UUID, *, signed: bool = False) -> str:
                                                "reads the very PDF they sign; files served to the enterprise's admin "
                                                "and legal rep and to the member it is for.")
 class CertificateGrantLetterType(Node):
-    document_url: str | None = strawberry.field(description="The letter as drawn up (null for grants made before "
-                                                            "letters were kept).")
+    document_url: str | None = strawberry.field(extensions=signed_file_link(),
+                                                description="The letter as drawn up (PDF; null for grants made "
+                                                            "before letters were kept)." + LINK_NOTE)
     sha256: str | None = strawberry.field(description="SHA-256 (hex) of the unsigned PDF.")
-    signed_document_url: str | None = strawberry.field(description="The letter with the legal rep's PAdES signature.")
+    signed_document_url: str | None = strawberry.field(
+        extensions=signed_file_link(), description="The letter with the legal rep's PAdES signature." + LINK_NOTE)
     signed_sha256: str | None
     signed_at: dt.datetime | None
 
@@ -133,6 +137,22 @@ async def enterprise_grants(info: Info, enterprise_global_id: str) -> list[Certi
 async def my_certificate_grants(info: Info) -> list[CertificateGrantType]:
     ctx = info.context
     return [CertificateGrantType.of(g, info) for g in await ctx.use_cases.grants.my_certificate_grants(ctx.principal)]
+
+
+# The grant lists as connections (beside the plain lists the documents already use).
+CertificateGrantConnection, _grant_page = list_connection(CertificateGrantType, "CertificateGrant")
+
+
+def _grant_key(g: CertificateGrantType) -> tuple[dt.datetime, str]:
+    return g.created_at, str(g.id)
+
+
+async def enterprise_grants_connection(info: Info, enterprise_global_id: str, first: int, after: str | None):
+    return _grant_page(await enterprise_grants(info, enterprise_global_id), _grant_key, first, after)
+
+
+async def my_certificate_grants_connection(info: Info, first: int, after: str | None):
+    return _grant_page(await my_certificate_grants(info), _grant_key, first, after)
 
 
 async def grant_node(info: Info, grant_id: UUID) -> CertificateGrantType | None:

@@ -9,7 +9,8 @@ import strawberry
 from domain.identity.review import Review, ReviewKind, ReviewStatus
 from graphql_schema.accounts.types import AccountType, FaceVerificationTicket
 from graphql_schema.common.errors import UserError
-from graphql_schema.common.node import Node, PageInfo, to_global_id
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
+from graphql_schema.common.node import TOTAL_COUNT, Node, PageInfo, to_global_id
 
 ReviewKindEnum = strawberry.enum(ReviewKind, name="ReviewKind")
 ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
@@ -18,7 +19,8 @@ ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
 @strawberry.type
 class ReviewAttachment:
     role: str = strawberry.field(description="front | back | portrait")
-    url: str = strawberry.field(description="Served only with the operator's or the subject's bearer token.")
+    url: str = strawberry.field(extensions=signed_file_link(),
+                                description="The photo, for operators and the person it shows." + LINK_NOTE)
 
 
 @strawberry.type(name="Review")
@@ -54,6 +56,7 @@ class ReviewEdge:
 class ReviewConnection:
     edges: list[ReviewEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ import strawberry
 from application.operators.operators import OperatorLoginCommand
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_mutation, run_query
-from graphql_schema.common.node import PageInfo
+from graphql_schema.common.node import PageInfo, total_of
 from graphql_schema.identity import types as it
 
 
@@ -61,5 +61,6 @@ class OperatorQueries:
             page = await ctx.use_cases.list_reviews(ctx.principal, kind=kind, status=status, first=first, after=after)
             edges = [it.ReviewEdge(cursor=c, node=it.ReviewType.of(r)) for r, c in zip(page.items, page.cursors, strict=True)]
             return it.ReviewConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next,
-                                                                       end_cursor=page.end_cursor))
+                                                                       end_cursor=page.end_cursor),
+            total_count=total_of(page))
         return await run_query(act)

@@ -13,6 +13,7 @@ from application.seals.signature_appearances import AppearanceKind, SignatureApp
 from domain.seals.seal import SealKind, SealStatus, SealStyle
 from graphql_schema.common.context import Info
 from graphql_schema.common.errors import UserError, run_query
+from graphql_schema.common.links import LINK_NOTE, signed_file_link
 from graphql_schema.common.node import Node, to_global_id
 from graphql_schema.signing.types import SigningRequestType
 
@@ -36,7 +37,8 @@ class SealType(Node):
     name: str
     status: SealStatusEnum  # type: ignore[valid-type]
     style: SealStyleEnum | None  # type: ignore[valid-type]
-    image_url: str
+    image_url: str = strawberry.field(extensions=signed_file_link(),
+                                      description="The seal's image (PNG)." + LINK_NOTE)
     created_at: datetime
     valid_until: datetime
     revoked_at: datetime | None
@@ -65,7 +67,8 @@ class SealType(Node):
 @strawberry.type(name="SignatureAppearance", description="Something a person may sign a letter with (§5.1.1.1 step 3).")
 class SignatureAppearanceType(Node):
     kind: AppearanceKindEnum  # type: ignore[valid-type]
-    image_url: str
+    image_url: str = strawberry.field(extensions=signed_file_link(),
+                                      description="The seal's or the name signature's image (PNG)." + LINK_NOTE)
 
     @classmethod
     def of(cls, a: SignatureAppearance) -> SignatureAppearanceType:

@@ -15,6 +15,7 @@ from graphql_schema.common.node import from_global_id, to_global_id
 from tests.contract.test_certificates_flows import sms_code, verified
 from tests.contract.test_enterprise_flows import create
 from tests.support.data import id_number
+from tests.support.links import unsigned
 
 ZHANG_PHONE, LI_PHONE, WANG_PHONE, ZHAO_PHONE = "13712345678", "13698765432", "13511112222", "13533334444"
 ZHANG = id_number()
@@ -87,7 +88,7 @@ async def test_the_admin_requests_the_legal_rep_signs_and_the_roles_swap(gql, co
     assert (await _roles(gql, tokens["李四"]))[enterprise] == "ADMIN"
     assert (await _roles(gql, tokens["王五"]))[enterprise] == "MEMBER"
 
-    signed = await client.get(letter["documentUrl"] + "/signed", headers={"Authorization": f"Bearer {tokens['李四']}"})
+    signed = await client.get(unsigned(letter["documentUrl"]) + "/signed", headers={"Authorization": f"Bearer {tokens['李四']}"})
     assert signed.status_code == 200
     ca = container.certificate_authority()
     reports = await async_validate_pdf(signed.content, [await ca.ca_certificate("root")], container.sm2_backend(),
@@ -154,6 +155,7 @@ TRANSFER_NODE = """query($id: ID!) { node(id: $id) { ... on AdminTransfer {
 } } }"""
 TRANSFER_LIST = """query($id: ID!, $pending: Boolean!) { node(id: $id) { ... on Enterprise {
   adminTransfers(pendingOnly: $pending) { id status toAdminName }
+  paged: adminTransfersConnection(pendingOnly: $pending, first: 1) { totalCount edges { node { id } } }
 } } }"""
 
 
@@ -166,6 +168,9 @@ async def _data(gql, query: str, variables: dict, token: str) -> dict:
 
 async def _listed(gql, token: str, enterprise: str, *, pending: bool) -> list[dict]:
     found = (await _data(gql, TRANSFER_LIST, {"id": enterprise, "pending": pending}, token))["node"]
+    if found:  # the connection beside the list: the same items, newest first, counted whole
+        assert found["paged"]["totalCount"] == len(found["adminTransfers"])
+        assert [e["node"]["id"] for e in found["paged"]["edges"]] == [t["id"] for t in found["adminTransfers"][:1]]
     return found["adminTransfers"] if found else []
 
 

@@ -17,6 +17,7 @@ from asn1crypto import x509 as ax509
 from graphql_schema.common.node import to_global_id
 from tests.support.data import id_number, image_bytes
 from tests.support.entitlements import personal_entitlement
+from tests.support.links import unsigned
 
 PHONE, OTHER = "13712345678", "13698765432"
 PIN, NEW_PIN = "135790", "864209"
@@ -91,7 +92,7 @@ async def test_claim_then_my_certificates_and_the_name_seal(gql, container, clie
     # The seal image is the owner's only.
     img = await client.get(seal["imageUrl"], headers={"Authorization": f"Bearer {gql.token}"})
     assert img.status_code == 200 and img.headers["content-type"] == "image/png"
-    assert (await client.get(seal["imageUrl"])).status_code == 404
+    assert (await client.get(unsigned(seal["imageUrl"]))).status_code == 404
 
 
 async def test_claim_refusals(gql, container):

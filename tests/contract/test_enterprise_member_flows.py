@@ -48,6 +48,10 @@ async def test_join_approve_add_invite_and_remove(gql, container):
     gql.token = zhang
     node = await members(gql, enterprise_id)
     assert [e["node"]["applicantName"] for e in node["joinApplications"]["edges"]] == ["李四"]
+    pending = await gql.raw("query($id: ID!) { node(id: $id) { ... on Enterprise { "
+                            "p: joinApplications(status: PENDING, first: 1) { totalCount } "
+                            "a: joinApplications(status: APPROVED, first: 1) { totalCount } } } }", {"id": enterprise_id})
+    assert (pending["data"]["node"]["p"]["totalCount"], pending["data"]["node"]["a"]["totalCount"]) == (1, 0)
     assert [(e["node"]["name"], e["node"]["role"], e["node"]["phoneMasked"]) for e in node["members"]["edges"]] == [
         ("张三", "LEGAL_REP", "137****5678")]
     decided = (await gql.op("DecideJoinApplication", {"applicationId": applied["application"]["id"],
@@ -73,6 +77,10 @@ async def test_join_approve_add_invite_and_remove(gql, container):
     rest = await members(gql, enterprise_id, first=2, after=first["members"]["pageInfo"]["endCursor"])
     everyone = {e["node"]["name"]: e["node"] for e in first["members"]["edges"] + rest["members"]["edges"]}
     assert {n: m["role"] for n, m in everyone.items()} == {"张三": "LEGAL_REP", "李四": "MEMBER", "王五": "MEMBER"}
+    counted = await gql.raw("query($id: ID!) { node(id: $id) { ... on Enterprise { members(first: 2) { totalCount "
+                            "edges { cursor } } } } }", {"id": enterprise_id})
+    assert counted["data"]["node"]["members"]["totalCount"] == 3  # the whole list, whichever page
+    assert len(counted["data"]["node"]["members"]["edges"]) == 2
     assert all(m["joinedAt"] for m in everyone.values())
     r = (await gql.op("RemoveMember", {"memberId": everyone["王五"]["id"]}))["removeMember"]
     assert [e["code"] for e in r["userErrors"]] == ["NOT_ENTERPRISE_ADMIN"]

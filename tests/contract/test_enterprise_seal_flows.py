@@ -18,6 +18,7 @@ from tests.contract.test_certificates_flows import verified
 from tests.contract.test_enterprise_flows import PHONE
 from tests.contract.test_enterprise_purchase_flows import LI, certified
 from tests.e2e.test_commerce import catalogue, pay
+from tests.support.links import unsigned
 from tests.support.phones import WRONG_PIN
 
 ENTERPRISE_SEALS = "query($id: ID!) { enterprise(id: $id) { seals(includeInvalid: true) { id kind status infoCode } } }"
@@ -63,7 +64,7 @@ async def test_an_official_seal_from_making_to_revoking(gql, container, client):
     assert img.status_code == 200 and img.headers["content-type"] == "image/png"
     face = Image.open(io.BytesIO(img.content))
     assert face.size == (420, 420) and face.mode == "RGBA"
-    assert (await client.get(seal["imageUrl"])).status_code == 404
+    assert (await client.get(unsigned(seal["imageUrl"]))).status_code == 404
 
     # GB/T 38540: an organisation seal naming the org signing certificate, signed by our seal maker.
     der = base64.b64decode((await gql.op("ExportSeal", {"sealId": seal["id"]}))["node"]["sesSealDer"])

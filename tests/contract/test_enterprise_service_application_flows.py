@@ -44,7 +44,7 @@ async def test_a_member_applies_the_legal_rep_signs_the_member_buys_for_the_ente
     assert applied["userErrors"] == [], applied
     a = applied["application"]
     assert a["status"] == "PENDING_APPROVAL" and a["approvalUrl"] == a["approvalQrContent"]
-    assert a["approvalUrl"].endswith(f"/enterprise/service-application?id={a['id']}")
+    assert a["approvalUrl"].endswith(f"/l/service-application?id={a['id']}")
     # Before approval nothing can be bought; the member cannot approve their own application.
     early = (await gql.op("PlaceOrder", {"planIds": [ids["enterprise"]], "serviceApplicationId": a["id"]}))
     assert _codes(early["placeOrder"]) == [("SERVICE_APPLICATION_NOT_APPROVED", "serviceApplicationId")]

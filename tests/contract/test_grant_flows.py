@@ -110,7 +110,7 @@ async def test_granted_member_logs_in_as_the_enterprise_and_the_grant_is_revoked
         "operations": ["LOGIN"], "validUntil": until}))["createCertificateGrant"]
     assert created["userErrors"] == [], created
     grant = created["grant"]
-    assert grant["status"] == "AWAITING_APPROVAL" and "/app/certificate-grants/approve?grant=" in grant["approvalUrl"]
+    assert grant["status"] == "AWAITING_APPROVAL" and "/l/certificate-grant?grant=" in grant["approvalUrl"]
     clock.advance(seconds=61)  # past the cooldown of the code that certified the enterprise
     appearances = (await gql.op("MySignatureAppearances"))["me"]["signatureAppearances"]
     appearance = next(a["id"] for a in appearances if a["kind"] == "NAME_SIGNATURE")

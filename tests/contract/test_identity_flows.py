@@ -127,6 +127,12 @@ async def test_manual_review_approved(gql, container, client):
     url = f"/files/reviews/{node['id']}/front"
     assert (await client.get(url, headers={"Authorization": f"Bearer {op_token}"})).headers["content-type"] == "image/png"
     assert (await client.get(url)).status_code == 404
+    # The operator's signed link of the photo works without the header (an <img src> in a console page).
+    review = (await gql.raw("query($id: ID!) { node(id: $id) { ... on Review { attachments { role url } } } }",
+                            {"id": node["id"]}, token=op_token))["data"]["node"]
+    front = next(a["url"] for a in review["attachments"] if a["role"] == "front")
+    assert front.startswith(container.settings().base_url + url + "?") and "signature=" in front
+    assert (await client.get(front)).headers["content-type"] == "image/png"
 
     decided = (await gql.op("DecideReview", {"reviewId": node["id"], "approve": True}, token=op_token))["decideReview"]
     assert decided["userErrors"] == [] and decided["review"]["status"] == "APPROVED"

@@ -81,12 +81,22 @@ async def _applied_approved_paid(gql, container, clock, w) -> tuple[str, dict]:
     gql.token = w.rep
     link = await _link_in_sms(gql, container, PHONE)
     assert link == applied["application"]["approvalUrl"] == applied["application"]["approvalQrContent"]
+    # The texted link opens the landing page, which hands the same ID over to the app (adapters/http/landing.py).
+    assert urlparse(link).path == "/l/service-application"
+    page = await gql.http.get(link)
+    assert page.status_code == 200 and f"shuxinqian://service-application?id={application_id}" in page.text
     [carried] = parse_qs(urlparse(link).query)["id"]
     assert carried == application_id  # the ID the API takes, not a raw one
     opened = (await _data(gql, APPLICATION, {"id": carried}))["node"]
     assert (opened["status"], opened["applicantName"], opened["plan"]["id"]) == ("PENDING_APPROVAL", "李四", w.plan)
     pending = (await _data(gql, PENDING, {"id": w.enterprise_id}))["node"]["serviceApplications"]
     assert [p["id"] for p in pending] == [carried]
+    paged = (await _data(gql, """query($id: ID!) { node(id: $id) { ... on Enterprise {
+      serviceApplicationsConnection(pendingOnly: true, first: 1) { totalCount edges { node { id } }
+                                                                    pageInfo { hasNextPage } } } } }""",
+                         {"id": w.enterprise_id}))["node"]["serviceApplicationsConnection"]
+    assert (paged["totalCount"], [e["node"]["id"] for e in paged["edges"]], paged["pageInfo"]["hasNextPage"]) == (
+        1, [carried], False)
     clock.advance(seconds=61)
     appearances = (await gql.op("MySignatureAppearances"))["me"]["signatureAppearances"]
     appearance = next(a["id"] for a in appearances if a["kind"] == "NAME_SIGNATURE")
@@ -153,6 +163,15 @@ async def test_the_member_holds_the_applied_grant_logs_in_as_the_enterprise_and_
     listed = "query($id: ID!) { node(id: $id) { ... on Enterprise { certificateGrants { id status } } } }"
     assert (await _data(gql, listed, {"id": w.enterprise_id}))["node"]["certificateGrants"] == [
         {"id": grant["id"], "status": "ACTIVE"}]
+    paged = "query($id: ID!) { node(id: $id) { ... on Enterprise { certificateGrantsConnection(first: 5) { " \
+            "totalCount edges { node { id } } } } } }"
+    as_connection = (await _data(gql, paged, {"id": w.enterprise_id}))["node"]["certificateGrantsConnection"]
+    assert (as_connection["totalCount"], [e["node"]["id"] for e in as_connection["edges"]]) == (1, [grant["id"]])
+    gql.token = w.li
+    mine = (await _data(gql, "{ me { certificateGrantsConnection(first: 5) { totalCount edges { node { id } } } } }"
+                        ))["me"]["certificateGrantsConnection"]
+    assert (mine["totalCount"], [e["node"]["id"] for e in mine["edges"]]) == (1, [grant["id"]])
+    gql.token = w.rep
     revoked = (await gql.op("RevokeCertificateGrant", {"grantId": grant["id"]}))["revokeCertificateGrant"]
     assert revoked["userErrors"] == [] and revoked["grant"]["status"] == "REVOKED"
     gql.token = w.li

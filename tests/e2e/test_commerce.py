@@ -13,6 +13,7 @@ from adapters.crypto.sm2.keyfiles import public_key_to_pem
 from adapters.persistence import tables_commerce as tc
 from domain.commerce.payment import PaymentChannel
 from domain.operators.operator import OperatorRole
+from tests.support.links import unsigned
 
 BUYER, OTHER = "13712345678", "13812345679"
 
@@ -110,11 +111,13 @@ async def test_buy_pay_and_invoice(gql, container, client, clock):
     issued = await invoice_node(gql, inv["invoice"]["id"])
     assert issued["status"] == "ISSUED" and issued["number"]
     orders = (await gql.op("MyOrders"))["me"]["orders"]["edges"]
-    assert orders[0]["node"]["invoice"] == {"id": issued["id"], "status": "ISSUED", "pdfUrl": issued["pdfUrl"]}
+    listed = orders[0]["node"]["invoice"]
+    assert {**listed, "pdfUrl": unsigned(listed["pdfUrl"])} == {"id": issued["id"], "status": "ISSUED",
+                                                               "pdfUrl": unsigned(issued["pdfUrl"])}
     pdf = await client.get(issued["pdfUrl"].removeprefix(container.settings().base_url),
                            headers={"Authorization": f"Bearer {gql.token}"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert (await client.get(issued["pdfUrl"].removeprefix(container.settings().base_url))).status_code == 404
+    assert (await client.get(unsigned(issued["pdfUrl"]))).status_code == 404
     shared = issued["shareUrl"].removeprefix(container.settings().base_url)
     assert (await client.get(shared)).content.startswith(b"%PDF")
     tampered = shared[:-1] + ("0" if shared[-1] != "0" else "1")  # always a different signature

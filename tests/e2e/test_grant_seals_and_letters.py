@@ -12,6 +12,7 @@ import pytest
 from tests.contract.test_certificates_flows import sms_code
 from tests.contract.test_enterprise_flows import PHONE
 from tests.contract.test_grant_flows import grant_scene
+from tests.support.links import unsigned
 from tests.support.platform import register_platform
 
 GRANT_FIELDS = """id status namesSeals endReason seals { id name status } member { name } platform { name }
@@ -63,7 +64,7 @@ async def test_a_grant_naming_a_seal_its_letter_and_its_end_with_the_seal(gql, c
     assert status == 200 and pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == letter["sha256"]
     assert (await _get(client, letter["documentUrl"], w.li))[0] == 200
     assert (await _get(client, letter["documentUrl"], w.wang))[0] == 404
-    assert (await _get(client, letter["documentUrl"], None))[0] == 404
+    assert (await _get(client, unsigned(letter["documentUrl"]), None))[0] == 404
     assert (await gql.raw(NODE, {"id": grant["id"]}, token=w.li))["data"]["node"]["id"] == grant["id"]
     assert (await gql.raw(NODE, {"id": grant["id"]}, token=w.wang))["data"]["node"] is None
     assert (await gql.raw(MINE, token=w.li))["data"]["me"]["certificateGrants"] == [

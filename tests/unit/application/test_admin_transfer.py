@@ -303,7 +303,7 @@ async def test_the_legal_rep_finds_the_transfer_from_his_sms_link_and_his_own_qu
     r = await request(app, c.admin, c.enterprise_id, target.id)
     # The SMS carries the link (the QR code's content too) with the global ID the API takes.
     assert r.approval_url == r.qr_content == (
-        f"https://sxq.example/enterprise/admin-transfer?id={global_id('AdminTransfer', r.transfer.id)}")
+        f"https://sxq.example/l/admin-transfer?id={global_id('AdminTransfer', r.transfer.id)}")
     await app.deliver()
     [notice] = [m for m in app.sms.to(ZHANG) if m.purpose == "NOTICE" and "管理员变更授权书" in m.text]
     assert notice.text.endswith(r.approval_url)

@@ -76,7 +76,7 @@ async def test_apply_sign_buy_the_enterprise_holds_the_service(app: FakeApp):
     a = applied.application
     assert a.status is S.PENDING_APPROVAL and applied.approval_url == applied.qr_content
     # The link carries the global ID the API takes (node(id), approveServiceApplication(applicationId)).
-    assert applied.approval_url == (f"https://sxq.example/enterprise/service-application?id="
+    assert applied.approval_url == (f"https://sxq.example/l/service-application?id="
                                     f"{global_id('ServiceApplication', a.id)}")
     await app.deliver()
     notice = app.sms.last(rep.phone)
