@@ -46,7 +46,7 @@ class CommerceSubscriptions:
         try:
             stream = await watch(WatchOrderCommand(principal=ctx.principal, order_id=ref[1]))
         except (Unauthenticated, Forbidden) as err:
-            raise auth_error(err) from err
+            raise auth_error(err, ctx.token_refusal) from err
         except NotFound:
             raise _not_found() from None
         try:
