@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import pytest
-
 from adapters.realtime.orders import KeyedOrderFeed, make_order_feed
 from application.commerce.order_feed import OrderChange
 from tests.integration.realtime.test_feeds import _nothing_within, postgres_url, redis_url  # noqa: F401
