@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from application.audit import audit
@@ -17,9 +18,9 @@ from application.commerce.fulfilment_hooks import ORDER_FULFILLED_HOOKS, run_ful
 from application.commerce.order_feed import OrderFeed, publish_order_change
 from application.commerce.ports import InvalidPaymentNotification, PaymentGateway, PaymentNotice
 from application.commerce.refund_payment import PAYMENT_REFUND_TOPIC
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.commerce.order import OrderStatus
-from domain.commerce.payment import PaymentChannel, PaymentNotification, PaymentStatus
+from domain.commerce.payment import Payment, PaymentChannel, PaymentNotification, PaymentStatus
 from domain.errors import Conflict, DomainError
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,8 @@ class RecordPaymentNotification:
             await uow.commit()
         return NotificationResult(outcome, True), (order.id, order.status.value)
 
-    async def _failed(self, uow, payment, notice: PaymentNotice, now) -> tuple[NotificationResult, tuple | None]:
+    async def _failed(self, uow: UnitOfWork, payment: Payment, notice: PaymentNotice,
+                      now: datetime) -> tuple[NotificationResult, tuple | None]:
         """No money moved: a pending payment becomes FAILED (a settled or closed one stays as it is) and the order
         keeps waiting, so the buyer may pay again (payOrder opens a new payment)."""
         order = await uow.orders.get(payment.order_id)  # read before writing: no autoflush mid-change
