@@ -505,6 +505,10 @@ class ApplicationDriver(LegalRepInvitationDriver, AdminTransferDriver, Enterpris
         """The payer confirms in the wallet; the gateway's signed notification reaches the server."""
         await self.app.notify_paid(payment_id)
 
+    async def wallet_fails(self, payment: PaymentView) -> None:
+        """The payment fails in the wallet; the gateway's signed failure notification reaches the server."""
+        await self.app.notify_failed(payment.id)
+
     async def payment_status(self, session: Session, payment_id: Any) -> str:
         found = await self.app.commerce.get_object(await self._principal(session), "Payment", payment_id)
         assert found is not None

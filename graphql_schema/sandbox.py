@@ -73,7 +73,8 @@ class SandboxMutation:
         return True
 
     @strawberry.field(description="Play the payer: confirm a payment in the sandbox wallet. The gateway then sends "
-                                  "its signed notification to the server. False for an unknown payment.")
+                                  "its signed notification to the server. False for an unknown payment or one that "
+                                  "failed (支付失败 on the cashier page).")
     async def complete_payment(self, info: Info, payment_id: strawberry.ID) -> bool:
         ref = from_global_id(payment_id, "Payment")
         return ref is not None and await _console(info).complete_payment(ref[1])

@@ -28,6 +28,7 @@ from graphql_schema.certificates.types import CertificateType
 from graphql_schema.commerce import docs as commerce_docs
 from graphql_schema.commerce.mutations import CatalogueMutations, CommerceMutations
 from graphql_schema.commerce.queries import CommerceQueries
+from graphql_schema.commerce.subscriptions import CommerceSubscriptions
 from graphql_schema.commerce.types import COMMERCE_NODE_TYPES
 from graphql_schema.common import schema_docs as common_docs
 from graphql_schema.common.docs import apply_docs
@@ -102,7 +103,7 @@ def build_schema(*, sandbox: bool = True, max_depth: int = 12, max_aliases: int 
         limits.append(NoSchemaIntrospectionCustomRule)
     Query = merge_types("Query", tuple(queries))
     Mutation = merge_types("Mutation", tuple(mutations))
-    Subscription = merge_types("Subscription", (ScanSubscriptions,))
+    Subscription = merge_types("Subscription", (ScanSubscriptions, CommerceSubscriptions))
     schema = _Schema(
         query=Query, mutation=Mutation, subscription=Subscription, types=[AccountType, ReviewType, SessionInfo, EnterpriseType, AuthorizationLetterType, MemberType, MemberInvitationType, JoinApplicationType, CertificateType, SealType,
                *COMMERCE_NODE_TYPES],

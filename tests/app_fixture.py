@@ -318,14 +318,15 @@ class FakeApp:
         """Issue 4, commerce half: `self.commerce` as the container wires it, over a fake gateway and tax platform."""
         from application.commerce.policy import CommercePolicy
         from application.commerce.use_cases import commerce_use_cases
-        from tests.fakes import FakeInvoiceIssuer, FakePaymentGateway, FakePublicKeyParser
+        from tests.fakes import FakeInvoiceIssuer, FakePaymentGateway, FakePublicKeyParser, RecordingOrderFeed
 
         self.payment_gateway = FakePaymentGateway(self.clock)
         self.invoice_issuer = FakeInvoiceIssuer(self.blobs)
+        self.order_feed = RecordingOrderFeed()
         self.commerce = commerce_use_cases(
             self.uow, self.clock, ca=self.ca, keys=FakePublicKeyParser(), gateway=self.payment_gateway,
             issuer=self.invoice_issuer, blobs=self.blobs, hasher=self.secrets, policy=CommercePolicy(),
-            base_url="https://sxq.example")
+            base_url="https://sxq.example", order_feed=self.order_feed)
 
     def _commerce_handlers(self) -> dict:
         from application.commerce.invoices import INVOICE_ISSUE_TOPIC
@@ -449,6 +450,10 @@ class FakeApp:
         """The wallet paid: the gateway's signed notification reaches the server."""
         channel, body, headers = self.payment_gateway.paid(payment_id, **overrides)
         return await self.commerce.record_payment_notification(channel, body, headers)
+
+    async def notify_failed(self, payment_id: UUID):
+        """The payment failed in the wallet: the gateway's signed failure notification reaches the server."""
+        return await self.commerce.record_payment_notification(*self.payment_gateway.failed(payment_id))
 
     async def paid_order(self, user: User, plan_ids: Sequence[UUID]):
         """An order placed, paid through the gateway and fulfilled; returns the order as stored."""

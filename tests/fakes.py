@@ -1495,6 +1495,13 @@ class FakePaymentGateway:
             "paid_at": (paid_at or self._clock.now()).isoformat()}).encode()
         return channel, body, {"x-fake-signature": self._sign(channel, body)}
 
+    def failed(self, payment_id: UUID, *, notify_id: str | None = None) -> tuple[PaymentChannel, bytes,
+                                                                                 dict[str, str]]:
+        """The signed notification that the payer's payment failed (no money moved)."""
+        channel, body, _ = self.paid(payment_id, notify_id=notify_id)
+        body = self.forge(body, trade_state="PAYERROR")
+        return channel, body, {"x-fake-signature": self._sign(channel, body)}
+
     async def refund(self, *, channel: PaymentChannel, payment_id: UUID, trade_no: str | None, amount_fen: int,
                      reason: str) -> Any:
         """Records the refund; answers `refund_answer` (SUCCEEDED unless a test says PROCESSING or FAILED)."""
@@ -1521,7 +1528,8 @@ class FakePaymentGateway:
                 raise InvalidPaymentNotification("another channel's notification")
             return PaymentNotice(channel=channel, notify_id=d["notify_id"], payment_id=UUID(d["payment_id"]),
                                  trade_no=d["trade_no"], amount_fen=int(d["amount_fen"]),
-                                 paid_at=datetime.fromisoformat(d["paid_at"]))
+                                 paid_at=datetime.fromisoformat(d["paid_at"]),
+                                 succeeded=d.get("trade_state", "SUCCESS") == "SUCCESS")
         except (KeyError, ValueError, TypeError):
             raise InvalidPaymentNotification("malformed") from None
 
@@ -1698,6 +1706,36 @@ class RecordingScanFeed:
 
     def statuses(self, t_id: str) -> list[str]:
         return [c.status for c in self.published if c.t_id == t_id]
+
+
+class RecordingOrderFeed:
+    """An OrderFeed that keeps every published change (subscribers get later ones, as the real feeds do)."""
+
+    def __init__(self) -> None:
+        self.published: list[Any] = []
+        self._queues: dict[UUID, list[Any]] = {}
+
+    async def publish(self, change: Any) -> None:
+        self.published.append(change)
+        for queue in self._queues.get(change.order_id, []):
+            queue.put_nowait(change)
+
+    def subscribe(self, order_id: UUID) -> Any:
+        import asyncio
+
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._queues.setdefault(order_id, []).append(queue)
+
+        async def stream() -> Any:
+            try:
+                while True:
+                    yield await queue.get()
+            finally:
+                self._queues[order_id].remove(queue)
+        return stream()
+
+    def statuses(self, order_id: UUID) -> list[str]:
+        return [c.status for c in self.published if c.order_id == order_id]
 
 
 class FakeEnterpriseVerifier:

@@ -23,6 +23,7 @@ from adapters.documents.service_application_letters import PadesServiceLetterDoc
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
 from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
+from adapters.realtime.orders import make_order_feed
 from adapters.realtime.select import make_scan_feed
 from adapters.sandbox.bank_transfers import SandboxBankTransferVerifier
 from adapters.sandbox.console import SandboxConsoleAdapter
@@ -147,6 +148,8 @@ class Container(containers.DeclarativeContainer):
 
     # Scan-session changes for the scanSessionChanged subscription, across workers (adapters/realtime).
     scan_feed = providers.Singleton(lambda s: make_scan_feed(s.db_url, s.redis_url), settings)
+    # Order changes for the orderChanged subscription: the same machinery on a channel of its own.
+    order_feed = providers.Singleton(lambda s: make_order_feed(s.db_url, s.redis_url), settings)
     watch_scan_session = providers.Singleton(
         lambda u, feed, h, c: WatchScanSession(UnitOfWorkWatchedSessions(u), feed, h, c),
         uow.provider, scan_feed, secret_hasher, clock)
@@ -212,12 +215,12 @@ class Container(containers.DeclarativeContainer):
     callback_destinations = providers.Singleton(
         lambda s: DestinationGuard(allow_http=s.sandbox, allow_loopback=s.sandbox), settings)
     commerce_use_cases = providers.Singleton(
-        lambda s, u, c, ca, gw, inv, blobs, h, dest: commerce_use_cases(
+        lambda s, u, c, ca, gw, inv, blobs, h, dest, feed: commerce_use_cases(
             u, c, ca=ca, keys=Sm2PublicKeyParser(), gateway=gw, issuer=inv, blobs=blobs, hasher=h,
             policy=s.commerce_policy, base_url=s.base_url, callback_signer_certificate=_callback_signer_der(ca),
-            destinations=dest),
+            destinations=dest, order_feed=feed),
         settings, uow.provider, clock, certificate_authority, payment_gateway, invoice_issuer, blobs, secret_hasher,
-        callback_destinations)
+        callback_destinations, order_feed)
 
     # The scan services (SPEC §7): CMS signatures, signed callbacks to platforms through the outbox.
     document_signatures = providers.Singleton(Sm2DocumentSignatures, sm2_backend)

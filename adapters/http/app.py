@@ -36,6 +36,7 @@ from adapters.http.limits import (
     read_multipart,
 )
 from adapters.http.origins import with_cors
+from adapters.http.sandbox_cashier import sandbox_cashier_routes
 from adapters.http.worker import run_outbox_worker, run_periodically
 from application.context import RequestMeta
 from application.ports import InvalidCallback
@@ -150,6 +151,21 @@ class ShuxinqianGraphQL(GraphQL):
     @property
     def graphql_ide_html(self) -> str:  # GraphiQL from our own vendored files, never a CDN
         return vendored_graphiql_html()
+
+    async def on_ws_connect(self, context: GraphQLContext):  # type: ignore[override]
+        """A WebSocket client (a browser cannot set headers on one) signs in with its bearer token in the
+        connection_init payload: {"Authorization": "Bearer <accessToken>"}. A token there replaces whatever the
+        handshake carried; a refused one leaves the connection anonymous, and what needs a signed-in caller
+        answers TOKEN_EXPIRED or TOKEN_INVALID as over HTTP."""
+        params = context.connection_params or {}
+        raw = params.get("Authorization", params.get("authorization"))
+        if isinstance(raw, str) and raw:
+            scheme, _, token = raw.partition(" ")
+            token = token.strip() if scheme.lower() == "bearer" else ""
+            context.principal, context.token_refusal = await context.use_cases.authenticate.check(token or None)
+            if not token:
+                context.principal = None
+        return await super().on_ws_connect(context)
 
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         use_cases = self._container.use_cases()
@@ -281,6 +297,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(_app: Starlette):
         await _prepare_ca(container, settings)
         await container.scan_feed().start()
+        await container.order_feed().start()
         tasks = []
         if run_worker:
             tasks = [
@@ -310,6 +327,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 await container.face_verifier().wait_idle()
                 await container.payment_gateway().wait_idle()
             await container.scan_feed().close()
+            await container.order_feed().close()
             await container.http_client().aclose()
             await container.engine().dispose()
 
@@ -331,6 +349,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     routes += landing_routes()  # /l/...: the pages the links texted to a legal rep open
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
+        routes += sandbox_cashier_routes(container.payment_gateway())  # the payUrl of a sandbox payment
     app = _App(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimits, body_limits(settings))],
                trust_proxy=settings.trust_proxy)
     app.state.container = container

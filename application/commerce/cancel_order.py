@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.audit import audit
+from application.commerce.order_feed import OrderFeed, publish_order_change
 from application.commerce.orders import own_order
 from application.context import Principal, require_account
 from application.ports import Clock, UnitOfWorkFactory
@@ -19,8 +20,8 @@ class CancelOrderCommand:
 
 
 class CancelOrder:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._uow, self._clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, feed: OrderFeed | None = None) -> None:
+        self._uow, self._clock, self._feed = uow, clock, feed
 
     async def __call__(self, cmd: CancelOrderCommand) -> Order:
         me = require_account(cmd.principal)
@@ -33,4 +34,5 @@ class CancelOrder:
                 payment.close()
             audit(uow, "order.cancelled", now, None, account_id=me.id, order_id=str(order.id))
             await uow.commit()  # Conflict if the payment notification got there first
+        await publish_order_change(self._feed, order.id, order.status.value)
         return order

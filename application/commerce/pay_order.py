@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from application.audit import audit
+from application.commerce.order_feed import OrderFeed, publish_order_change
 from application.commerce.orders import own_order
 from application.commerce.ports import PaymentGateway, PaymentRequest
 from application.context import Principal, require_account
@@ -23,8 +24,9 @@ class PayOrderCommand:
 
 
 class PayOrder:
-    def __init__(self, uow: UnitOfWorkFactory, gateway: PaymentGateway, clock: Clock) -> None:
-        self._uow, self._gateway, self._clock = uow, gateway, clock
+    def __init__(self, uow: UnitOfWorkFactory, gateway: PaymentGateway, clock: Clock,
+                 feed: OrderFeed | None = None) -> None:
+        self._uow, self._gateway, self._clock, self._feed = uow, gateway, clock, feed
 
     async def __call__(self, cmd: PayOrderCommand) -> Payment:
         me = require_account(cmd.principal)
@@ -47,4 +49,5 @@ class PayOrder:
             audit(uow, "payment.created", now, None, account_id=me.id, order_id=str(order.id),
                   channel=cmd.channel.value)
             await uow.commit()
+        await publish_order_change(self._feed, order.id, order.status.value)  # a new payment to follow
         return payment

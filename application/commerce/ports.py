@@ -101,7 +101,8 @@ class PaymentNotice:
     payment_id: UUID
     trade_no: str
     amount_fen: int
-    paid_at: datetime
+    paid_at: datetime  # for a failure: when the channel gave up
+    succeeded: bool = True  # False: the channel reports the payment failed (the sandbox cashier's 支付失败)
 
 
 class InvalidPaymentNotification(Exception):

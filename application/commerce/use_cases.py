@@ -12,6 +12,7 @@ from application.commerce.invoices import InvoiceLinks, IssueInvoice, ReadInvoic
 from application.commerce.my_entitlements import ListMyEntitlements
 from application.commerce.my_orders import GetOrderDetails, ListMyOrders
 from application.commerce.nodes import GetCommerceObject
+from application.commerce.order_feed import OrderFeed
 from application.commerce.pay_order import PayOrder
 from application.commerce.place_order import PlaceOrder
 from application.commerce.policy import CommercePolicy
@@ -25,6 +26,7 @@ from application.commerce.ports import (
 from application.commerce.record_payment_notification import RecordPaymentNotification
 from application.commerce.refund_payment import RefundPayment
 from application.commerce.register_platform import RegisterPlatform
+from application.commerce.watch_order import WatchOrder
 from application.ports import BlobStore, Clock, SecretHasher, UnitOfWorkFactory
 
 
@@ -38,6 +40,7 @@ class CommerceUseCases:
     pay_order: PayOrder
     cancel_order: CancelOrder
     record_payment_notification: RecordPaymentNotification
+    watch_order: WatchOrder | None  # None without a change feed (orderChanged then refuses)
     close_expired_orders: CloseExpiredOrders
     list_my_orders: ListMyOrders
     order_details: GetOrderDetails
@@ -56,7 +59,8 @@ class CommerceUseCases:
 def commerce_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, ca, keys: PublicKeyParser,
                        gateway: PaymentGateway, issuer: InvoiceIssuer, blobs: BlobStore, hasher: SecretHasher,
                        policy: CommercePolicy, base_url: str, callback_signer_certificate=None,
-                       destinations: CallbackDestinations | None = None) -> CommerceUseCases:
+                       destinations: CallbackDestinations | None = None,
+                       order_feed: OrderFeed | None = None) -> CommerceUseCases:
     links = InvoiceLinks(hasher, clock, policy)
     return CommerceUseCases(
         register_platform=RegisterPlatform(uow, ca, keys, clock, callback_signer_certificate,
@@ -65,11 +69,12 @@ def commerce_use_cases(uow: UnitOfWorkFactory, clock: Clock, *, ca, keys: Public
         list_trading_platforms=ListTradingPlatforms(uow),
         catalogue=GetCatalogue(uow),
         place_order=PlaceOrder(uow, clock, policy),
-        pay_order=PayOrder(uow, gateway, clock),
-        cancel_order=CancelOrder(uow, clock),
-        record_payment_notification=RecordPaymentNotification(uow, gateway, clock),
+        pay_order=PayOrder(uow, gateway, clock, order_feed),
+        cancel_order=CancelOrder(uow, clock, order_feed),
+        record_payment_notification=RecordPaymentNotification(uow, gateway, clock, order_feed),
         refund_payment=RefundPayment(uow, gateway, clock),  # the gateways refund too (PaymentRefunder)
-        close_expired_orders=CloseExpiredOrders(uow, clock, policy),
+        close_expired_orders=CloseExpiredOrders(uow, clock, policy, order_feed),
+        watch_order=WatchOrder(uow, order_feed, clock) if order_feed is not None else None,
         list_my_orders=ListMyOrders(uow),
         order_details=GetOrderDetails(uow),
         list_my_entitlements=ListMyEntitlements(uow),

@@ -20,6 +20,7 @@ class PaymentStatus(StrEnum):
     REFUND_PENDING = "REFUND_PENDING"  # money arrived for an order that was cancelled, closed or already paid
     REFUNDED = "REFUNDED"  # that money went back to the payer
     CLOSED = "CLOSED"  # the order ended without this payment
+    FAILED = "FAILED"  # the channel reported the payer's payment failed; the order may be paid again
 
 
 @dataclass(eq=False)
@@ -49,6 +50,13 @@ class Payment:
         if self.status is not PaymentStatus.REFUND_PENDING:
             return False
         self.status = PaymentStatus.REFUNDED
+        return True
+
+    def fail(self) -> bool:
+        """The channel says the payment failed; False when it was no longer pending (nothing changes)."""
+        if self.status is not PaymentStatus.PENDING:
+            return False
+        self.status = PaymentStatus.FAILED
         return True
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ CHANNELS = {"微信": "WECHAT_PAY", "支付宝": "ALIPAY"}
 ORDER_STATUSES = {"待支付": "PENDING_PAYMENT", "已支付": "PAID", "已完成": "FULFILLED", "已取消": "CANCELLED",
                   "已关闭": "CLOSED"}
 PAYMENT_STATUSES = {"待支付": "PENDING", "支付成功": "SUCCEEDED", "待退款": "REFUND_PENDING", "已退款": "REFUNDED",
-                    "已关闭": "CLOSED"}
+                    "已关闭": "CLOSED", "支付失败": "FAILED"}
 INVOICE_TYPES = {"增值税普通发票": "NORMAL", "增值税专用发票": "SPECIAL"}
 TITLE_TYPES = {"个人": "PERSONAL", "企业": "COMPANY"}
 INVOICE_STATUSES = {"开具中": "ISSUING", "已开具": "ISSUED", "开具失败": "FAILED"}
@@ -124,6 +124,17 @@ def _(world: World, channel: str) -> None:
 @step("我在钱包中完成付款")
 def _(world: World) -> None:
     world.run(world.driver.wallet_pays(_k(world)["payments"][-1].id))
+
+
+@when("我在钱包中支付失败")
+def _(world: World) -> None:
+    world.run(world.driver.wallet_fails(_k(world)["payments"][-1]))
+
+
+@then("打开的是一笔新的支付")
+def _(world: World) -> None:
+    earlier, again = _k(world)["payments"][-2], _k(world)["payments"][-1]
+    assert again is not None and again.id != earlier.id and again.status == "PENDING"
 
 
 @when("我再次点击立即支付")

@@ -85,6 +85,10 @@ DOCS: dict[str, str] = {
     "PaymentStatus.REFUND_PENDING": "The money arrived for an order that was cancelled, closed or already paid: "
                                     "it will be refunded.",
     "PaymentStatus.CLOSED": "The order ended without this payment.",
+    "PaymentStatus.FAILED": "The channel reported the payment failed (when simulated: 支付失败 on the "
+                            "cashier page); no money moved and the order stays PENDING_PAYMENT: `payOrder` opens a new "
+                            "payment.",
+    "Subscription.orderChanged(orderId)": "Global ID of one of my orders.",
     "BillRecord": "One use counted against what an order bought (账单记录).",
     "BillRecord.operation": "The scan operation used.",
     "BillRecord.platformCode": "The platform it was used on.",

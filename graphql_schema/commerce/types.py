@@ -9,6 +9,9 @@ from uuid import UUID
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from domain.commerce.app_pay import AlipayAppParams as AlipayParamsModel
+from domain.commerce.app_pay import WeChatPayAppParams as WeChatPayParamsModel
+from domain.commerce.app_pay import app_pay_params
 from domain.commerce.catalogue import ServicePlan as PlanModel
 from domain.commerce.catalogue import TradingPlatform as PlatformModel
 from domain.commerce.entitlement import Entitlement as EntitlementModel
@@ -233,22 +236,65 @@ class OrderConnection:
     total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
+@strawberry.type(name="WeChatPayAppParams", description=(
+    "What the WeChat SDK's PayReq takes (APP 支付), signed by the merchant as WeChat Pay documents: sign is "
+    "base64 SHA256withRSA over appId, timestamp, nonceStr and prepayId, each followed by a newline. Pass the "
+    "fields as they are."))
+class WeChatPayAppParams:
+    app_id: str = strawberry.field(description="PayReq.appId: the merchant's WeChat AppID.")
+    partner_id: str = strawberry.field(description="PayReq.partnerId: the merchant number (商户号).")
+    prepay_id: str = strawberry.field(description="PayReq.prepayId: the prepay id WeChat Pay issued.")
+    package: str = strawberry.field(description="PayReq.packageValue: always `Sign=WXPay`.")
+    nonce_str: str = strawberry.field(description="PayReq.nonceStr: the random string that was signed.")
+    timestamp: str = strawberry.field(description="PayReq.timeStamp: Unix seconds, as a string, that were signed.")
+    sign: str = strawberry.field(description="PayReq.sign: the merchant's signature (base64 SHA256withRSA).")
+
+
+@strawberry.type(name="AlipayAppParams", description=(
+    "What the Alipay SDK's payV2 (Android) / payOrder (iOS) takes (APP支付): the signed order string."))
+class AlipayAppParams:
+    order_string: str = strawberry.field(description=(
+        "The form-encoded, RSA2-signed parameters of alipay.trade.app.pay; pass as it is."))
+
+
+AppPayParams = Annotated[WeChatPayAppParams | AlipayAppParams, strawberry.union("AppPayParams", description=(
+    "The parameter set the payment channel's app SDK takes: WeChatPayAppParams for WECHAT_PAY, AlipayAppParams "
+    "for ALIPAY."))]
+
+
+def app_pay_params_of(p: PaymentModel) -> WeChatPayAppParams | AlipayAppParams | None:
+    found = app_pay_params(p.channel, p.pay_url)
+    if isinstance(found, WeChatPayParamsModel):
+        return WeChatPayAppParams(app_id=found.app_id, partner_id=found.partner_id, prepay_id=found.prepay_id,
+                                  package=found.package, nonce_str=found.nonce_str, timestamp=found.timestamp,
+                                  sign=found.sign)
+    if isinstance(found, AlipayParamsModel):
+        return AlipayAppParams(order_string=found.order_string)
+    return None
+
+
 @strawberry.type(name="Payment")
 class PaymentType(Node):
     channel: PaymentChannelEnum  # type: ignore[valid-type]
     status: PaymentStatusEnum  # type: ignore[valid-type]
     amount_fen: int
     pay_url: str = strawberry.field(description=(
-        "What the app hands the wallet: a page URL for the simulated channel; for WECHAT_PAY "
+        "What the app hands the wallet. While the server simulates its vendors: a cashier web page where a tester "
+        "pays or fails the payment (for WECHAT_PAY and ALIPAY its query carries appPayParams' fields). Otherwise, "
+        "for WECHAT_PAY "
         "`weixin://app/pay?` followed by the signed fields of the WeChat SDK's PayReq (appid, partnerid, "
         "prepayid, package, noncestr, timestamp, sign), form-encoded; for ALIPAY the signed order string, passed "
         "as is to the Alipay SDK's payV2."))
     paid_at: datetime | None
+    app_pay_params: AppPayParams | None = strawberry.field(description=(  # type: ignore[valid-type]
+        "For WECHAT_PAY and ALIPAY, the parameters to hand the channel's app SDK, the same fields payUrl carries, "
+        "typed; the same shapes while the server simulates its vendors (signed then with the simulated "
+        "merchant's keys, whose public halves the simulated gateway publishes). Null for the simulated channel."))
 
     @classmethod
     def of(cls, p: PaymentModel) -> PaymentType:
         return cls(id=to_global_id("Payment", p.id), channel=p.channel, status=p.status, amount_fen=p.amount_fen,
-                   pay_url=p.pay_url, paid_at=p.paid_at)
+                   pay_url=p.pay_url, paid_at=p.paid_at, app_pay_params=app_pay_params_of(p))
 
 
 @strawberry.type(name="Entitlement")

@@ -25,6 +25,7 @@ class GraphQLContext:
     platform: PlatformPrincipal | None = None  # a trading platform's signed request (api/platform.graphql)
     platform_refusal: Exception | None = None  # why a request that claimed to be a platform's was refused
     token_refusal: TokenRefusal | None = None  # why the bearer token sent stands for nobody (TOKEN_EXPIRED/INVALID)
+    connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload (strawberry sets it)
 
 
 Info = _Info[GraphQLContext, None]

@@ -76,9 +76,13 @@ _TOKEN_MESSAGES = {TokenRefusal.EXPIRED: "登录已过期，请刷新登录状�
                    TokenRefusal.INVALID: "登录已失效，请重新登录"}
 
 
-def auth_error(err: Exception) -> GraphQLError:
+def auth_error(err: Exception, token_refusal: TokenRefusal | None = None) -> GraphQLError:
+    """`token_refusal`: for a subscription, whose errors TokenRefusalCodes does not see (they are raised while
+    the stream starts, outside the execution it wraps), the reason the sent token was refused."""
     code = "UNAUTHENTICATED" if isinstance(err, Unauthenticated) else "FORBIDDEN"
     message = str(err) or ("请先登录" if code == "UNAUTHENTICATED" else "无权访问")
+    if code == "UNAUTHENTICATED" and token_refusal is not None and isinstance(err, NotSignedIn):
+        code, message = token_refusal.value, _TOKEN_MESSAGES[token_refusal]
     return GraphQLError(message, original_error=err, extensions={"code": code})
 
 

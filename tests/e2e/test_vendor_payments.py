@@ -64,6 +64,18 @@ async def real_channels(settings, clock, container, vendors, tmp_path):
     await c.engine().dispose()
 
 
+APP_PAY_PARAMS = """query($id: ID!) { node(id: $id) { ... on Payment { appPayParams {
+  __typename
+  ... on WeChatPayAppParams { appId partnerId prepayId package nonceStr timestamp sign }
+  ... on AlipayAppParams { orderString } } } } }"""
+
+
+async def _app_pay_params(gql, payment_id: str) -> dict:
+    r = await gql.raw(APP_PAY_PARAMS, {"id": payment_id})
+    assert not r.get("errors"), r
+    return r["data"]["node"]["appPayParams"]
+
+
 async def _order_status(gql, order_id: str) -> str:
     r = await gql.raw("query($id: ID!) { node(id: $id) { ... on Order { status } } }", {"id": order_id})
     return r["data"]["node"]["status"]
@@ -77,7 +89,19 @@ async def test_wechat_pay_end_to_end(real_channels, vendors):
     order = (await gql.op("PlaceOrder", {"planIds": [ids["personal"]]}))["placeOrder"]["order"]
     paid = (await gql.op("PayOrder", {"orderId": order["id"], "channel": "WECHAT_PAY"}))["payOrder"]
     assert paid["userErrors"] == [] and paid["payment"]["payUrl"].startswith("weixin://app/pay?")
-    assert dict(parse_qsl(urlsplit(paid["payment"]["payUrl"]).query))["prepayid"].startswith("wx")
+    payreq = dict(parse_qsl(urlsplit(paid["payment"]["payUrl"]).query))
+    assert payreq["prepayid"].startswith("wx")
+    # The same PayReq, typed, signed by the merchant key over appId, timestamp, nonce and prepay id.
+    params = await _app_pay_params(gql, paid["payment"]["id"])
+    assert params == {"__typename": "WeChatPayAppParams", "appId": wx_t.APP_ID, "partnerId": wx_t.MCH_ID,
+                      "prepayId": payreq["prepayid"], "package": "Sign=WXPay", "nonceStr": payreq["noncestr"],
+                      "timestamp": payreq["timestamp"], "sign": payreq["sign"]}
+    from adapters.vendors.rsa_sha256 import rsa_verify
+    from adapters.vendors.wechatpay import app_pay_message
+
+    assert rsa_verify(wx_t.MERCHANT.public_key(), app_pay_message(params["appId"], params["timestamp"],
+                                                                   params["nonceStr"], params["prepayId"]),
+                      params["sign"])
     [(path, prepay)] = wechat.seen
     assert prepay["amount"] == {"total": order["amountFen"], "currency": "CNY"}
     out_trade_no = prepay["out_trade_no"]
@@ -109,6 +133,8 @@ async def test_alipay_end_to_end(real_channels, vendors):
     assert paid["userErrors"] == [], paid
     order_string = dict(parse_qsl(paid["payment"]["payUrl"]))
     assert ali_t._verified(ali_t.APP_KEY.public_key(), order_string)
+    assert await _app_pay_params(gql, paid["payment"]["id"]) == {"__typename": "AlipayAppParams",
+                                                                   "orderString": paid["payment"]["payUrl"]}
     biz = json.loads(order_string["biz_content"])
     yuan = f"{order['amountFen'] // 100}.{order['amountFen'] % 100:02d}"
     assert biz["total_amount"] == yuan

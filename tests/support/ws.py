@@ -44,12 +44,14 @@ class SubscriptionError(AssertionError):
 
 
 @contextlib.asynccontextmanager
-async def subscription(base_url: str, query: str, variables: dict[str, Any]) -> AsyncIterator[AsyncIterator[dict]]:
-    """Opens /graphql over graphql-transport-ws and subscribes; yields an iterator of `data` payloads that raises
-    SubscriptionError on an `error` message and stops on `complete`."""
+async def subscription(base_url: str, query: str, variables: dict[str, Any], *,
+                       init_payload: dict[str, Any] | None = None) -> AsyncIterator[AsyncIterator[dict]]:
+    """Opens /graphql over graphql-transport-ws and subscribes (`init_payload` as connection_init's payload, e.g.
+    {"Authorization": "Bearer …"}); yields an iterator of `data` payloads that raises SubscriptionError on an
+    `error` message and stops on `complete`."""
     url = base_url.replace("http", "ws", 1) + "/graphql"
     async with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=5) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        await ws.send(json.dumps({"type": "connection_init", "payload": init_payload or {}}))
         ack = json.loads(await asyncio.wait_for(ws.recv(), 5))
         assert ack["type"] == "connection_ack", ack
         await ws.send(json.dumps({"id": "1", "type": "subscribe",

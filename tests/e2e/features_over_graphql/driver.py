@@ -680,6 +680,16 @@ class GraphQLDriver(LegalRepInvitationGraphQLDriver, AdminTransferGraphQLDriver,
         assert data["sandbox"]["completePayment"] is True
         await container.payment_gateway().wait_idle()  # the signed notification has reached the server
 
+    async def wallet_fails(self, payment: PaymentView) -> None:
+        """The tester presses 支付失败 on the sandbox cashier page the payUrl opens."""
+        from urllib.parse import urlsplit
+
+        container, _ = await self._app()
+        assert self._http is not None
+        page = await self._http.post(urlsplit(payment.pay_url).path, data={"action": "fail"})
+        assert page.status_code == 303, page.text
+        await container.payment_gateway().wait_idle()  # the signed notification has reached the server
+
     async def payment_status(self, session: Session, payment_id: str) -> str:
         node = (await self._query(NODE_PAYMENT, {"id": payment_id}, session))["node"]
         return node["status"]
