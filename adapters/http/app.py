@@ -111,7 +111,10 @@ class ShuxinqianGraphQL(GraphQL):
             await super().__call__(scope, receive, send)
             return
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            # Authentication and every resolver that only reads share one read unit of work (one connection),
+            # returned before the response is sent.
+            async with self._container.uows().request_reads():
+                response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as e:
             # A GraphQL-style body for what strawberry refuses before it runs anything (plain text by default).
             response = Response(error_body(e.reason, _HTTP_CODES.get(e.status_code, "BAD_REQUEST")),
