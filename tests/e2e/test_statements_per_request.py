@@ -136,3 +136,54 @@ async def test_a_members_page_costs_the_same_statements_for_3_and_30_members(gql
     assert len(few_seen["statements"]) == len(many_seen["statements"]), many_seen["statements"]
     assert len(many_seen["statements"]) <= 8, many_seen["statements"]
     assert len(many_seen["checkouts"]) == 1
+
+
+# ---------------------------------------------------------------------------------------------- a scan confirm
+
+from tests.contract.test_scan_flows import ask, co_sign, create, finish, holder, pc, platform, scan  # noqa: E402,F401
+
+
+async def _confirm_counted(gql, container, view, cert_id, seal_id=None) -> tuple[dict, dict, dict]:
+    with counted(container) as first:
+        requests = await ask(gql, view, cert_id, seal_id)
+    co_signatures = co_sign(gql, view, requests)
+    with counted(container) as second:
+        done = await finish(gql, view, cert_id, co_signatures, seal_id)
+    assert done["userErrors"] == [] and done["session"]["status"] == "CONFIRMED", done
+    return done, first, second
+
+
+async def test_a_login_confirm_costs_a_fixed_number_of_statements(gql, container, pc, platform):  # noqa: F811
+    _account, certs = await holder(gql, container, platform)
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    counts = []
+    for _ in range(2):
+        view = (await scan(gql, (await create(pc, operation="LOGIN"))["qrContent"]))["session"]
+        _done, first, second = await _confirm_counted(gql, container, view, signing["id"])
+        counts.append((len(first["statements"]), len(second["statements"]),
+                       len(first["checkouts"]), len(second["checkouts"])))
+    # (first call, second call) statements and checkouts: before issue 17 the second call was three transactions
+    # (the checks, the approval, the confirmation) with 20 statements and 4 checkouts; now one transaction and the
+    # request's read unit of work (authentication, and the entitlement read afresh before the commit).
+    assert counts == [(12, 17, 2, 2)] * 2, counts
+
+
+async def test_a_sign_confirm_costs_the_same_statements_for_1_and_4_documents(
+        gql, container, pc, platform):  # noqa: F811
+    from tests.support.platform import sm3_hex
+
+    await holder(gql, container, platform, sign_quota=10)
+    certs = (await gql.op("MyCertificates"))["me"]["certificates"]
+    signing = next(c for c in certs if c["usage"] == "SIGNING")
+    counts = []
+    for n in (1, 4):
+        docs = [{"docId": f"D{i}", "fileName": f"标书{i}.pdf", "sm3Hex": sm3_hex(f"doc {n} {i}".encode())}
+                for i in range(n)]
+        s = await create(pc, operation="SIGN", documents=docs, sealOwner="PERSONAL", sealKind="SIGNATURE",
+                         continuous=n > 1)
+        view = (await scan(gql, s["qrContent"]))["session"]
+        _done, first, second = await _confirm_counted(gql, container, view, signing["id"],
+                                                      view["usableSeals"][0]["id"])
+        counts.append((len(first["statements"]), len(second["statements"])))
+    # Before issue 17 the second call read and wrote each signing request on its own: 25 and 37 statements.
+    assert counts == [(13, 20), (13, 20)], counts
