@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -268,6 +269,14 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def reading(uow: UnitOfWorkFactory) -> AbstractAsyncContextManager[UnitOfWork]:
+    """The unit of work of a use case that only reads (it never commits): where the adapter offers one
+    (`factory.read()`), the request's shared read unit of work, so authentication and every resolver of a request
+    share one connection; else a unit of work of its own."""
+    read = getattr(uow, "read", None)
+    return read() if read is not None else uow()
 
 # ---------------------------------------------------------------- technology ports
 

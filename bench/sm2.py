@@ -6,10 +6,11 @@ Each backend signs, verifies, encrypts and decrypts with one fixed key for --sec
 thread, after a warm-up; every result is checked (verify must say True, decrypt must give the plaintext).
 "sign-cold" signs with a different key each time, out of more keys than any backend caches: what the
 first signature under a key costs (the native backend builds a context per key; see native_backend.py).
-OpenSSL's figures come from `openssl speed -seconds N sm2` (sign and verify only: it has no SM2 encryption
+OpenSSL's figures come from `openssl speed -elapsed -seconds N sm2` (wall clock, like ours; sign and verify
+only: it has no SM2 encryption
 benchmark), run in the same process order. With --rounds > 1 the rounds alternate and the median counts.
 
-Goal: the default backend signs at least as fast as OpenSSL (ratio >= 1.0) and verifies at >= 0.5 of it.
+Goal: the default backend signs and verifies at least as fast as OpenSSL (ratios >= 1.0; issue 17).
 The exit code is 0 whether the goal is met or not; 2 if OpenSSL's output could not be read.
 """
 
@@ -32,7 +33,7 @@ from adapters.crypto.sm2 import available_backends, default_backend  # noqa: E40
 OPS = ("sign", "sign-cold", "verify", "encrypt", "decrypt")
 # More keys than the native backend caches contexts for, so "sign-cold" pays for building one every time.
 COLD_KEYS = 300
-GOALS = {"sign": 1.0, "verify": 0.5}
+GOALS = {"sign": 1.0, "verify": 1.0}  # verify: issue 17 (was 0.5 before the libcrypto backend)
 # "256 bits SM2 (CurveSM2)   0.0002s   0.0002s   4152.8   4348.0": seconds per op, then ops/s.
 _SPEED_LINE = re.compile(r"SM2 \(CurveSM2\)\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)")
 
@@ -84,7 +85,9 @@ def measure_backend(backend, seconds: float, message_size: int) -> dict[str, flo
 
 
 def measure_openssl(seconds: float) -> dict[str, float]:
-    proc = subprocess.run(["openssl", "speed", "-seconds", str(max(1, round(seconds))), "sm2"],
+    # -elapsed: wall-clock time, as the backends are measured. Without it `openssl speed` divides by its CPU user
+    # time, which on a busy machine (other processes taking turns on the cores) inflates its rates by the load.
+    proc = subprocess.run(["openssl", "speed", "-elapsed", "-seconds", str(max(1, round(seconds))), "sm2"],
                           capture_output=True, text=True, timeout=120)
     match = _SPEED_LINE.search(proc.stdout)
     if proc.returncode != 0 or not match:

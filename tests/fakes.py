@@ -536,6 +536,13 @@ class InMemorySigningRequestRepository(_Repo):
     async def batch(self, batch_id: UUID) -> list[SigningRequest]:
         return sorted(self._where(lambda r: r.batch_id == batch_id), key=lambda r: r.position)
 
+    async def record_spent(self, requests: list[SigningRequest]) -> None:
+        return None  # the in-memory rows are the objects themselves
+
+    async def batch_of(self, request_id: UUID) -> list[SigningRequest]:
+        request = self._rows.get(request_id)
+        return await self.batch(request.batch_id) if request is not None else []
+
     async def delete_spent_before(self, moment: datetime) -> int:
         gone = self._where(lambda r: (r.spent_at is not None and r.spent_at < moment)
                            or r.created_at < moment - REQUEST_LIFETIME)

@@ -20,9 +20,9 @@ from adapters.documents.fonts import resolve_font
 from adapters.documents.grant_letters import PadesGrantLetterDocuments
 from adapters.documents.letters import PadesLetterDocuments
 from adapters.documents.service_application_letters import PadesServiceLetterDocuments
-from adapters.persistence.engine import make_engine, make_session_factory
+from adapters.persistence.engine import make_engine, make_read_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
-from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWork
+from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWorks
 from adapters.realtime.orders import make_order_feed
 from adapters.realtime.select import make_scan_feed
 from adapters.sandbox.bank_transfers import SandboxBankTransferVerifier
@@ -142,7 +142,11 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(lambda s: make_engine(s.db_url), settings)
     session_factory = providers.Singleton(make_session_factory, engine)
     outbox_signal = providers.Singleton(OutboxSignal)
-    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, clock, outbox_signal)
+    read_engine = providers.Singleton(lambda s, e: make_read_engine(s.db_url, e), settings, engine)
+    read_session_factory = providers.Singleton(lambda e: make_session_factory(e, reads_only=True), read_engine)
+    # The factory every use case gets: a call is a write unit of work, `.read()` the request's shared read one.
+    uows = providers.Singleton(SqlAlchemyUnitOfWorks, session_factory, read_session_factory, clock, outbox_signal)
+    uow = providers.Callable(lambda f: f(), uows)
 
     policies = providers.Callable(lambda s: s.policies, settings)
 
@@ -152,7 +156,7 @@ class Container(containers.DeclarativeContainer):
     order_feed = providers.Singleton(lambda s: make_order_feed(s.db_url, s.redis_url), settings)
     watch_scan_session = providers.Singleton(
         lambda u, feed, h, c: WatchScanSession(UnitOfWorkWatchedSessions(u), feed, h, c),
-        uow.provider, scan_feed, secret_hasher, clock)
+        uows, scan_feed, secret_hasher, clock)
 
     # Outside services: the sandbox adapters in sandbox mode (the default), the vendors' HTTP APIs in production.
     http_client = providers.Singleton(httpx.AsyncClient, timeout=httpx.Timeout(10.0, connect=3.0))
@@ -183,11 +187,11 @@ class Container(containers.DeclarativeContainer):
         settings, ca_store, keyring, sm2_backend, clock)
     key_vault = providers.Singleton(Sm2KeyVault, keyring, sm2_backend)
     cosigning_hsm = providers.Singleton(SoftwareCoSigningHsm, keyring, sm2_backend)
-    cosigning = providers.Singleton(CoSigning, uow.provider, cosigning_hsm, sm2_backend, clock)
-    revoke_certificate = providers.Singleton(RevokeCertificate, uow.provider, clock)
+    cosigning = providers.Singleton(CoSigning, uows, cosigning_hsm, sm2_backend, clock)
+    revoke_certificate = providers.Singleton(RevokeCertificate, uows, clock)
     issue_dual_certificates = providers.Singleton(IssueDualCertificates, key_vault,
                                                   certificate_authority, clock)
-    issue_event_certificate = providers.Singleton(IssueEventCertificate, uow.provider, certificate_authority,
+    issue_event_certificate = providers.Singleton(IssueEventCertificate, uows, certificate_authority,
                                                   sm2_backend, clock)
 
     # Certificates and seals (SPEC §5, §6): the personal half of issue 4.
@@ -198,7 +202,7 @@ class Container(containers.DeclarativeContainer):
     certificate_use_cases = providers.Singleton(
         lambda u, c, codes, h, face, sealer, blobs, images, pol, cos, hsm, ca, issue, revoke, si, sm:
         _certificate_use_cases(u, c, codes, h, face, sealer, blobs, images, pol, cos, hsm, ca, issue, revoke, si, sm),
-        uow.provider, clock, sms_codes, secret_hasher, face_verifier, sealer, blobs, images, policies, cosigning,
+        uows, clock, sms_codes, secret_hasher, face_verifier, sealer, blobs, images, policies, cosigning,
         cosigning_hsm, certificate_authority, issue_dual_certificates, revoke_certificate, seal_images, seal_maker)
 
     # Commerce (adapters/sandbox/payments.py, invoices.py): the sandbox plays WeChat Pay, Alipay and the tax
@@ -219,7 +223,7 @@ class Container(containers.DeclarativeContainer):
             u, c, ca=ca, keys=Sm2PublicKeyParser(), gateway=gw, issuer=inv, blobs=blobs, hasher=h,
             policy=s.commerce_policy, base_url=s.base_url, callback_signer_certificate=_callback_signer_der(ca),
             destinations=dest, order_feed=feed),
-        settings, uow.provider, clock, certificate_authority, payment_gateway, invoice_issuer, blobs, secret_hasher,
+        settings, uows, clock, certificate_authority, payment_gateway, invoice_issuer, blobs, secret_hasher,
         callback_destinations, order_feed)
 
     # The scan services (SPEC §7): CMS signatures, signed callbacks to platforms through the outbox.
@@ -232,7 +236,7 @@ class Container(containers.DeclarativeContainer):
         lambda s, u, c, h, sm2, sig, cos, vault, blobs, feed: scan_use_cases(
             u, c, hasher=h, sm2=sm2, signatures=sig, cosigning=cos, vault=vault, blobs=blobs, feed=feed,
             policy=s.scan_policy),
-        settings, uow.provider, clock, secret_hasher, sm2_backend, document_signatures, cosigning, key_vault, blobs,
+        settings, uows, clock, secret_hasher, sm2_backend, document_signatures, cosigning, key_vault, blobs,
         scan_feed)
 
     # Enterprises (SPEC §3): the four-element check, sandbox or the registry vendor's HTTP API.
@@ -256,7 +260,7 @@ class Container(containers.DeclarativeContainer):
         lambda s, u, c, codes, issue, letters, blobs, seal_images, h: grant_use_cases(
             u, c, codes=codes, issue_event_certificate=issue, letters=letters, blobs=blobs, seal_images=seal_images,
             hasher=h, base_url=s.base_url),
-        settings, uow.provider, clock, sms_codes, issue_event_certificate, grant_letter_documents, blobs, seal_images,
+        settings, uows, clock, sms_codes, issue_event_certificate, grant_letter_documents, blobs, seal_images,
         secret_hasher)
     service_letter_documents = providers.Singleton(  # §6.3 服务申请授权书
         lambda s, sm2, ca: PadesServiceLetterDocuments(sm2, _checked_font(s.cjk_font), _ca_chain(ca)),
@@ -268,7 +272,7 @@ class Container(containers.DeclarativeContainer):
             codes=codes, issue_event_certificate=issue, documents=docs, seal_images=seal_images, hasher=h,
             faces=faces, base_url=s.base_url, transfer_letters=tl, bank=bank, cipher=cipher, service_letters=sl,
             commerce_policy=s.commerce_policy),
-        settings, uow.provider, clock, enterprise_verifier, sealer, blobs, images, policies, sms_codes,
+        settings, uows, clock, enterprise_verifier, sealer, blobs, images, policies, sms_codes,
         issue_event_certificate, letter_documents, seal_images, secret_hasher, face_verifier,
         transfer_letter_documents, bank_transfer_verifier, cipher, service_letter_documents)
 
@@ -281,26 +285,26 @@ class Container(containers.DeclarativeContainer):
                                                                   PAYMENT_REFUND_TOPIC: payment_refund_handler(
                                                                       com.refund_payment)},
                                                            {INVOICE_ISSUE_TOPIC: invoice_issue_given_up}),
-        uow.provider, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
+        uows, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
 
     # Signed links to protected files (application/file_links.py), under a key of their own.
     file_links = providers.Singleton(
         lambda s, u, c, ring: FileLinks(u, HmacSm3Hasher(ring, "file-links"), c, s.base_url, s.file_link_seconds),
-        settings, uow.provider, clock, keyring)
+        settings, uows, clock, keyring)
 
     use_cases = providers.Singleton(
         lambda u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch, scans, ent, gr, oc,
         cipher, links: _use_cases(u, c, codes, pw, sess, pol, idv, face, sealer, blobs, images, certs, com, watch,
                                   scans=scans, enterprises=ent, grants=gr, cascade=oc, cipher=cipher,
                                   file_links=links),
-        uow.provider, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
+        uows, clock, sms_codes, passwords, session_issuer, policies, identity_verifier, face_verifier,
         sealer, blobs, images, certificate_use_cases, commerce_use_cases, watch_scan_session, scan_use_cases,
         enterprise_use_cases, grant_use_cases, org_cascade, cipher, file_links)
 
     # The operator console's own use cases (adapters/http/console).
     console_use_cases = providers.Singleton(
         lambda u, c, sess, pol, sealer, cipher, ca, disp: _console_use_cases(u, c, sess, pol, sealer, cipher, ca, disp),
-        uow.provider, clock, session_issuer, policies, sealer, cipher, certificate_authority, dispatcher)
+        uows, clock, session_issuer, policies, sealer, cipher, certificate_authority, dispatcher)
 
     sandbox_console = providers.Singleton(SandboxConsoleAdapter, sms_gateway, face_verifier, identity_verifier,
                                           dispatcher, session_factory, payment_gateway, bank=bank_transfer_verifier,

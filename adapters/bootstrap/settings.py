@@ -79,6 +79,9 @@ class Settings:
     # committed schema.graphql).
     graphql_introspection: bool | None = None
     graphql_suggestions: bool | None = None
+    # Refuse GraphQL documents that are not on the persisted-query list (adapters/http/persisted_queries.py).
+    # Off by default in both modes: third parties may write their own documents against the public schema.
+    graphql_persisted_only: bool = False
     # Every log line is cut to this many characters (adapters/http/logs.py).
     log_line_max_chars: int = 2000
     # The scan-session change feed across workers: Redis pub/sub when set (else PostgreSQL LISTEN/NOTIFY on
@@ -194,6 +197,7 @@ class Settings:
             multipart_max_files=_int(e, "SXQ_MULTIPART_MAX_FILES", 3),
             graphql_introspection=_bool(e, "SXQ_GRAPHQL_INTROSPECTION", mode == "sandbox"),
             graphql_suggestions=_bool(e, "SXQ_GRAPHQL_SUGGESTIONS", mode == "sandbox"),
+            graphql_persisted_only=_bool(e, "SXQ_GRAPHQL_PERSISTED_ONLY", False),
             log_line_max_chars=_int(e, "SXQ_LOG_LINE_MAX_CHARS", 2000),
             file_link_seconds=_int(e, "SXQ_FILE_LINK_SECONDS", 300),
             vendors={name: (e.get(f"SXQ_{name}_API_URL"), e.get(f"SXQ_{name}_API_KEY"), e.get(f"SXQ_{name}_API_SECRET"))

@@ -21,6 +21,7 @@ from strawberry.file_uploads.utils import replace_placeholders_with_files
 
 from adapters.bootstrap.container import Container, build_container
 from adapters.bootstrap.settings import Settings
+from adapters.http import persisted_queries
 from adapters.http.ca_routes import ca_routes
 from adapters.http.commerce_routes import commerce_routes
 from adapters.http.console import console_mount
@@ -87,6 +88,12 @@ def _bad_multipart(message: str = "multipart 请求格式不正确") -> HTTPExce
     return HTTPException(400, message)
 
 
+class _Refused(Exception):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
 class ShuxinqianGraphQL(GraphQL):
     def __init__(self, container: Container, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
@@ -116,12 +123,29 @@ class ShuxinqianGraphQL(GraphQL):
             await super().__call__(scope, receive, send)
             return
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            # Authentication and every resolver that only reads share one read unit of work (one connection),
+            # returned before the response is sent.
+            async with self._container.uows().request_reads():
+                response = await self.run(Request(scope=scope, receive=receive))
+        except _Refused as e:
+            # Apollo's convention: a persisted-query error is a GraphQL answer (200) the client acts on.
+            response = Response(error_body(e.message, e.code), status_code=200, media_type="application/json")
         except HTTPException as e:
             # A GraphQL-style body for what strawberry refuses before it runs anything (plain text by default).
             response = Response(error_body(e.reason, _HTTP_CODES.get(e.status_code, "BAD_REQUEST")),
                                 status_code=e.status_code, media_type="application/json")
         await response(scope, receive, send)
+
+    async def parse_http_body(self, request_adapter):
+        """Persisted queries (adapters/http/persisted_queries.py): a listed hash stands for its document."""
+        data = await super().parse_http_body(request_adapter)
+        for item in data if isinstance(data, list) else [data]:
+            try:
+                item.query = persisted_queries.resolve(item.query, item.extensions,
+                                                       listed_only=self._settings.graphql_persisted_only)
+            except persisted_queries.PersistedQueryRefused as refused:
+                raise _Refused(refused.message, refused.code) from None
+        return data
 
     async def parse_multipart(self, request) -> dict[str, Any]:
         """The GraphQL multipart request spec, checked: `operations` an object, `map` an object of part name →

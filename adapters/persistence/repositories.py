@@ -135,7 +135,19 @@ class SqlAlchemySessionRepository(_Repo):
         return (await self._s.execute(select(AuthSession).where(clause))).scalar_one_or_none()
 
     async def by_access_hash(self, token_hash: str) -> AuthSession | None:
-        return await self._one(t.auth_sessions.c.access_token_hash == token_hash)
+        """Every authenticated request starts here: one statement on the unique index of the hash, with the
+        session's account in the same row, so the account check that follows (`accounts.get`) is served by the
+        identity map instead of a second round trip."""
+        s = t.auth_sessions.c
+        q = (select(AuthSession, Account)
+             .outerjoin(Account, and_(s.principal_kind == PrincipalKind.ACCOUNT, t.accounts.c.id == s.principal_id))
+             .where(s.access_token_hash == token_hash))
+        row = (await self._s.execute(q)).first()
+        if row is None:
+            return None
+        # The identity map holds objects weakly: keep the account alive for as long as this unit of work.
+        self._principal_account = row[1]
+        return row[0]
 
     async def by_refresh_hash(self, token_hash: str) -> AuthSession | None:
         return await self._one(t.auth_sessions.c.refresh_token_hash == token_hash)

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from application.accounts.session_issuer import SessionIssuer
 from application.context import Principal
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from domain.accounts.session import PrincipalKind
 
 
@@ -30,7 +30,7 @@ class Authenticate:
             return None, None
         if len(token) > 200:
             return None, TokenRefusal.INVALID
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             session = await uow.sessions.by_access_hash(self._sessions.token_hash(token))
             if session is None or session.revoked_at is not None:
                 return None, TokenRefusal.INVALID

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.context import Principal, require_account
-from application.ports import UnitOfWork, UnitOfWorkFactory
+from application.ports import UnitOfWork, UnitOfWorkFactory, reading
 from domain.accounts.account import Account
 from domain.errors import Unauthenticated
 from domain.identity.identity import Identity
@@ -34,5 +34,5 @@ class GetMe:
 
     async def __call__(self, principal: Principal | None) -> AccountView:
         p = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             return await load_account_view(uow, p.id)

@@ -16,7 +16,7 @@ from datetime import datetime
 from uuid import UUID
 
 from application.context import Principal
-from application.ports import UnitOfWork, UnitOfWorkFactory
+from application.ports import UnitOfWork, UnitOfWorkFactory, reading
 from domain.certificates.certificate import Certificate, CertificateStatus
 from domain.commerce.entitlement import Entitlement, HolderKind
 
@@ -44,7 +44,7 @@ class CertificateServices:
     async def __call__(self, principal: Principal | None, certificate_id: UUID) -> list[Entitlement]:
         if principal is None or not principal.is_account:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             cert = await uow.certificates.get(certificate_id)
             if cert is None or cert.status is CertificateStatus.PENDING:
                 return []

@@ -8,7 +8,7 @@ from uuid import UUID
 from application.certificates.claim_enterprise_certificate import ORG_PROFILES
 from application.certificates.list_my_certificates import CertificateView
 from application.context import Principal
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from domain.certificates.certificate import CertificateStatus
 
 
@@ -19,7 +19,7 @@ class ListEnterpriseCertificates:
     async def __call__(self, principal: Principal | None, enterprise_id: UUID) -> list[CertificateView]:
         if principal is None or not principal.is_account:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, principal.id)
             if membership is None or not membership.may_administer:
                 return []

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.context import Principal, require_account
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from domain.certificates.certificate import Certificate, CertificateStatus
 
 _HIDDEN_PROFILES = frozenset({"EVENT"})  # one-document event certificates are not the holder's to manage
@@ -24,7 +24,7 @@ class ListMyCertificates:
 
     async def __call__(self, principal: Principal | None) -> list[CertificateView]:
         p = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             certs = await uow.certificates.for_account(p.id)
         now = self._clock.now()
         return [CertificateView(c, c.status_at(now)) for c in certs
@@ -40,7 +40,7 @@ class GetMyCertificate:
 
     async def __call__(self, principal: Principal | None, certificate_id: UUID) -> CertificateView | None:
         p = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             cert = await uow.certificates.get(certificate_id)
         if cert is None or cert.holder_account_id != p.id or cert.status is CertificateStatus.PENDING:
             return None

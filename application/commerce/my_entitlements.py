@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from application.context import Principal, require_account
-from application.ports import UnitOfWorkFactory
+from application.ports import UnitOfWorkFactory, reading
 from domain.commerce.entitlement import Entitlement, HolderKind
 
 
@@ -14,7 +14,7 @@ class ListMyEntitlements:
 
     async def __call__(self, principal: Principal | None) -> list[Entitlement]:
         me = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             found = await uow.entitlements.for_holder(HolderKind.ACCOUNT, me.id)
             for membership in await uow.memberships.for_account(me.id):
                 if membership.may_administer:

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from application.context import Principal
-from application.ports import UnitOfWorkFactory
+from application.ports import UnitOfWorkFactory, reading
 from domain.commerce.entitlement import HolderKind
 
 
@@ -18,7 +18,7 @@ class GetCommerceObject:
     async def __call__(self, principal: Principal | None, type_name: str, object_id: UUID) -> Any | None:
         if principal is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             if type_name == "TradingPlatform":
                 return await uow.trading_platforms.get(object_id)
             if type_name == "ServicePlan":

@@ -14,7 +14,7 @@ from uuid import UUID
 from application.context import Principal, account_id_of
 from application.enterprises.letter_files import ReadLetter
 from application.enterprises.request_admin_transfer import current_roles
-from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory, reading
 from domain.enterprises.admin_transfer import AdminTransfer, AdminTransferStatus
 
 
@@ -45,7 +45,7 @@ class GetAdminTransfer:
     async def __call__(self, principal: Principal | None, transfer_id: UUID) -> AdminTransferView | None:
         if (account_id := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             transfer = await visible_transfer(uow, account_id, transfer_id)
             return await _view(uow, transfer, self._clock) if transfer is not None else None
 
@@ -61,7 +61,7 @@ class ListEnterpriseAdminTransfers:
                        ) -> list[AdminTransferView]:
         if (account_id := account_id_of(principal)) is None:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, account_id)
             if membership is None or not membership.may_administer:
                 return []

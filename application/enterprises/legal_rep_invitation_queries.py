@@ -8,7 +8,7 @@ from uuid import UUID
 
 from application.context import Principal, account_id_of
 from application.enterprises.ports import LegalRepInvitationRow
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 
 RECENT = 20
 
@@ -21,7 +21,7 @@ class ListLegalRepInvitations:
                        live_only: bool) -> list[LegalRepInvitationRow] | None:
         if (me := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, me)
             if membership is None or not membership.may_administer:
                 return None

@@ -8,7 +8,7 @@ from typing import Protocol
 from uuid import UUID
 
 from application.context import Principal, account_id_of
-from application.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
+from application.ports import BlobStore, UnitOfWork, UnitOfWorkFactory, reading
 
 
 class LetterRecord(Protocol):
@@ -29,7 +29,7 @@ class ReadLetter:
     async def __call__(self, principal: Principal | None, record_id: UUID, *, signed: bool) -> bytes | None:
         if (account_id := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             record = await self._find(uow, account_id, record_id)
         blob_id = None if record is None else record.signed_blob_id if signed else record.letter_blob_id
         if not blob_id:

@@ -11,7 +11,7 @@ from uuid import UUID
 from application.context import Principal, account_id_of
 from application.enterprises.member_access import page_size
 from application.enterprises.member_ports import InvitationRow, MemberRow
-from application.ports import Clock, Page, UnitOfWorkFactory
+from application.ports import Clock, Page, UnitOfWorkFactory, reading
 from domain.enterprises.members import JoinApplication, JoinApplicationStatus
 
 
@@ -23,7 +23,7 @@ class ListMembers:
                        after: str | None) -> Page[MemberRow] | None:
         if (me := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             if await uow.memberships.of(enterprise_id, me) is None:
                 return None
             return await uow.member_directory.page(enterprise_id, first=page_size(first), after=after)
@@ -38,7 +38,7 @@ class GetMember:
     async def __call__(self, principal: Principal | None, membership_id: UUID) -> MemberRow | None:
         if (me := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             target = await uow.member_directory.get(membership_id)
             if target is None or await uow.memberships.of(target.enterprise_id, me) is None:
                 return None
@@ -56,7 +56,7 @@ class ListJoinApplications:
                        first: int, after: str | None) -> Page[JoinApplication] | None:
         if (me := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, me)
             if membership is None or not membership.may_administer:
                 return None
@@ -75,7 +75,7 @@ class ListMemberInvitations:
                        after: str | None) -> Page[InvitationRow] | None:
         if (me := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, me)
             if membership is None or not membership.may_administer:
                 return None
@@ -94,7 +94,7 @@ class GetMemberInvitation:
     async def __call__(self, principal: Principal | None, invitation_id: UUID) -> InvitationRow | None:
         if (me := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             invitation = await uow.member_invitations.get(invitation_id)
             membership = await uow.memberships.of(invitation.enterprise_id, me) if invitation else None
         if invitation is None or membership is None or not membership.may_administer:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.context import Principal, require_account
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from domain.commerce.catalogue import ServicePlan
 from domain.enterprises.service_application import ServiceApplication, ServiceApplicationStatus
 
@@ -24,7 +24,7 @@ class ListMyServiceApplications:
 
     async def __call__(self, principal: Principal | None) -> list[ServiceApplicationView]:
         me = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             found = await uow.service_applications.for_applicant(me.id)
             plans = {p.id: p for p in await uow.service_plans.many(list({a.plan_id for a in found}))}
         now = self._clock.now()

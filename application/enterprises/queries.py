@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.context import Principal
-from application.ports import UnitOfWorkFactory
+from application.ports import UnitOfWorkFactory, reading
 from domain.enterprises.enterprise import Enterprise, EnterpriseRole, Membership
 
 
@@ -27,7 +27,7 @@ class MyMemberships:
     async def __call__(self, principal: Principal | None) -> list[MemberView]:
         if principal is None or not principal.is_account:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             memberships = await uow.memberships.for_account(principal.id)
             enterprises = {e.id: e for e in await uow.enterprises.many([m.enterprise_id for m in memberships])}
         return [MemberView(enterprises[m.enterprise_id], m) for m in memberships if m.enterprise_id in enterprises]
@@ -42,7 +42,7 @@ class GetEnterprise:
     async def __call__(self, principal: Principal | None, enterprise_id: UUID) -> MemberView | None:
         if principal is None or not principal.is_account:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, principal.id)
             enterprise = await uow.enterprises.get(enterprise_id) if membership is not None else None
         return MemberView(enterprise, membership) if enterprise is not None and membership is not None else None

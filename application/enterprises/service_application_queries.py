@@ -12,7 +12,7 @@ from application.context import Principal, account_id_of
 from application.enterprises.letter_files import ReadLetter
 from application.enterprises.member_access import party_or_administrator
 from application.enterprises.my_service_applications import ServiceApplicationView
-from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory, reading
 from domain.enterprises.service_application import ServiceApplication, ServiceApplicationStatus
 
 
@@ -31,7 +31,7 @@ class GetServiceApplication:
     async def __call__(self, principal: Principal | None, application_id: UUID) -> ServiceApplicationView | None:
         if (account_id := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             application = await visible_application(uow, account_id, application_id)
             plan = await uow.service_plans.get(application.plan_id) if application is not None else None
         if application is None:
@@ -55,7 +55,7 @@ class ListEnterpriseServiceApplications:
                        ) -> list[ServiceApplicationView]:
         if (account_id := account_id_of(principal)) is None:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, account_id)
             if membership is None or not membership.may_administer:
                 return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.context import Principal
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from domain.enterprises.bank_transfer import BankTransfer
 from domain.enterprises.change import EnterpriseChange
 
@@ -19,7 +19,7 @@ class CertificationProgress:
                        enterprise_id: UUID) -> tuple[BankTransfer | None, EnterpriseChange | None] | None:
         if principal is None or not principal.is_account:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, principal.id)
             if membership is None or not membership.may_administer:
                 return None
@@ -42,7 +42,7 @@ class BankTransferState:
     async def __call__(self, principal: Principal | None, transfer_id: UUID) -> BankTransfer | None:
         if principal is None or not principal.is_account:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             transfer = await uow.bank_transfers.get(transfer_id)
             if transfer is None:
                 return None

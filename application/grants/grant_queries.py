@@ -10,7 +10,7 @@ from uuid import UUID
 from application.context import Principal, account_id_of
 from application.enterprises.letter_files import ReadLetter
 from application.enterprises.member_access import party_or_administrator
-from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import BlobStore, Clock, UnitOfWork, UnitOfWorkFactory, reading
 from application.seals.list_my_seals import SealView
 from domain.grants.grant import CertificateGrant
 
@@ -30,7 +30,7 @@ class GetCertificateGrant:
     async def __call__(self, principal: Principal | None, grant_id: UUID) -> CertificateGrant | None:
         if (account_id := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             return await visible_grant(uow, account_id, grant_id)
 
 
@@ -43,7 +43,7 @@ class MyCertificateGrants:
     async def __call__(self, principal: Principal | None) -> list[CertificateGrant]:
         if (account_id := account_id_of(principal)) is None:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             return list(reversed(await uow.certificate_grants.for_member_account(account_id)))
 
 
@@ -61,7 +61,7 @@ class GrantSeals:
     async def __call__(self, principal: Principal | None, grant_id: UUID) -> list[SealView]:
         if (account_id := account_id_of(principal)) is None:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             grant = await visible_grant(uow, account_id, grant_id)
             seals = [await uow.seals.get(s) for s in grant.seal_ids] if grant is not None else []
         now = self._clock.now()

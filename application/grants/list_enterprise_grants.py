@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.context import Principal
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from domain.grants.grant import CertificateGrant
 
 
@@ -17,7 +17,7 @@ class ListEnterpriseGrants:
     async def __call__(self, principal: Principal | None, enterprise_id: UUID) -> list[CertificateGrant]:
         if principal is None or not principal.is_account:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, principal.id)
             if membership is None or not membership.may_administer:
                 return []

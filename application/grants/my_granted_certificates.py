@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from application.context import Principal
 from application.grants.usable import GrantedCertificate, my_granted_certificates
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 
 
 class MyGrantedCertificates:
@@ -14,5 +14,5 @@ class MyGrantedCertificates:
     async def __call__(self, principal: Principal | None) -> list[GrantedCertificate]:
         if principal is None or not principal.is_account:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             return await my_granted_certificates(uow, principal.id, self._clock.now())

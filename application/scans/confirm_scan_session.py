@@ -36,7 +36,7 @@ from application.commerce.register_platform import der_to_pem
 from application.context import Principal, RequestMeta, require_account
 from application.crypto.ports import Sm2Backend, Sm2Error
 from application.grants.usable import still_granted
-from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
+from application.ports import BlobStore, Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory, reading
 from application.scans.callbacks import enqueue_callback
 from application.scans.feed import ScanSessionFeed
 from application.scans.notify import publish
@@ -66,6 +66,8 @@ log = logging.getLogger(__name__)
 
 TRANSACTION_CODE_LENGTH = 32
 CONFIRM_ACTION = "scan.confirm"
+# A confirm that lost a race on a row it read (not its session: that answers ScanSessionClosed) decides again.
+_CONFIRM_TRIES = 5
 CONSENT_ACTION = "scan.consent"  # the statement approving a DECRYPT or a use of an org key (sxq_phone.SCAN_CONSENT)
 SCAN_PURPOSES = frozenset({SigningPurpose.SCAN_LOGIN, SigningPurpose.SCAN_ENCRYPT, SigningPurpose.SCAN_DOCUMENT,
                            SigningPurpose.SCAN_SIGNED_ATTRIBUTES, SigningPurpose.SCAN_CONSENT})
@@ -212,21 +214,48 @@ class ConfirmScanSession:
     async def __call__(self, cmd: ConfirmScanSessionCommand) -> ScanSession | NeedsCoSignature:
         p = require_account(cmd.principal)
         act = self.act(cmd)
-        async with self._uow() as uow:
-            now = self._clock.now()
-            prep = await self._prepare(uow, p.id, cmd, now)
-            if cmd.co_signatures is None:
+        if cmd.co_signatures is None:
+            async with self._uow() as uow:
+                now = self._clock.now()
+                prep = await self._prepare(uow, p.id, cmd, now)
                 key = await live_key(uow, p.id)
                 if not prep.is_org and key.public_key != prep.signing.public_key:
                     raise CertificateNotUsable("所选证书不是当前签名密钥的证书，请使用新证书", field="certificateId")
                 return await self._cosigning.first_call(uow, p.id, act, self._messages(prep, p.id, now))
-        approval = await self._cosigning.approve(p.id, act, cmd.co_signatures, cmd.meta, field="coSignatures",
-                                                 purposes=SCAN_PURPOSES)
-        if not prep.is_org and approval.key.public_key != prep.signing.public_key:
-            raise CertificateNotUsable("所选证书不是当前签名密钥的证书，请使用新证书", field="certificateId")
-        signed = sorted(approval.signed, key=lambda c: c.request.position)
-        result = await self._result(prep, signed, p.id, self._clock.now())
-        return await self._confirm(p.id, cmd, prep, result, approval)
+        for attempt in range(_CONFIRM_TRIES):
+            try:
+                session = await self._second_call(p.id, cmd, act)
+            except Conflict:
+                # Another request changed a row this one read (the session, the key's counter, a request):
+                # decided again on fresh rows, unless the session is no longer open to this holder.
+                if attempt == _CONFIRM_TRIES - 1 or not await self._still_open(cmd.session_id):
+                    raise ScanSessionClosed("该扫码业务已被处理", field="sessionId") from None
+                continue
+            await publish(self._feed, session.t_id, ScanStatus.CONFIRMED)
+            return session
+        raise AssertionError("unreachable")
+
+    async def _still_open(self, session_id: UUID) -> bool:
+        async with self._uow() as uow:
+            session = await uow.scan_sessions.get(session_id)
+            return session is not None and session.status is ScanStatus.SCANNED
+
+    async def _second_call(self, account_id: UUID, cmd: ConfirmScanSessionCommand, act: Act) -> ScanSession:
+        """One transaction: the checks, the co-signatures spent and verified, the confirmation, the bill, the
+        callback and the audit; each row read once (the identity map serves the second look). Co-signatures that
+        do not verify commit only their count (approve_in); any refusal after that spends nothing."""
+        assert cmd.co_signatures is not None
+        async with self._uow() as uow:
+            prep = await self._prepare(uow, account_id, cmd, self._clock.now())
+            approval = await self._cosigning.approve_in(uow, account_id, act, cmd.co_signatures, cmd.meta,
+                                                        field="coSignatures", purposes=SCAN_PURPOSES)
+            if not prep.is_org and approval.key.public_key != prep.signing.public_key:
+                raise CertificateNotUsable("所选证书不是当前签名密钥的证书，请使用新证书", field="certificateId")
+            signed = sorted(approval.signed, key=lambda c: c.request.position)
+            result = await self._result(prep, signed, account_id, self._clock.now())
+            session = await self._confirm(uow, account_id, cmd, prep, result, approval)
+            await uow.commit()
+        return session
 
     # ------------------------------------------------------------------ the first call: what is co-signed
 
@@ -373,46 +402,42 @@ class ConfirmScanSession:
             keys.append({"envelopeId": envelope.envelope_id, "keyForPlatform": _b64(for_platform)})
         return keys
 
-    async def _confirm(self, account_id: UUID, cmd: ConfirmScanSessionCommand, prep: _Prepared,
+    async def _confirm(self, uow: UnitOfWork, account_id: UUID, cmd: ConfirmScanSessionCommand, prep: _Prepared,
                        result: dict[str, Any], approval: Approval) -> ScanSession:
         now = self._clock.now()
-        async with self._uow() as uow:
-            session = await uow.scan_sessions.get(prep.session.id)
-            if session is None:
-                raise NotFound("扫码业务不存在", field="sessionId")
-            try:
-                session.confirm(account_id, now, certificate_id=prep.usable.certificate.id,
-                                seal_id=prep.seal.id if prep.seal else None, result=result)
-            except DomainError as err:
-                raise err.at("sessionId") from None
-            entitlement = await uow.entitlements.get(prep.usable.entitlement.id)
-            if entitlement is None or not entitlement.covers(session.operation, session.platform_id, now):
+        session = prep.session
+        try:
+            session.confirm(account_id, now, certificate_id=prep.usable.certificate.id,
+                            seal_id=prep.seal.id if prep.seal else None, result=result)
+        except DomainError as err:
+            raise err.at("sessionId") from None
+        entitlement = prep.usable.entitlement
+        seal_id = prep.seal.id if prep.seal else None
+        # What another request may revoke while this one decides (the entitlement, the grant, the seal) is read
+        # again on a connection of its own: this transaction's identity map holds what it read at the start.
+        async with reading(self._uow) as fresh:
+            current = await fresh.entitlements.get(entitlement.id)
+            if current is None or not current.covers(session.operation, session.platform_id, now):
                 raise CertificateNotUsable(field="certificateId")
-            seal_id = prep.seal.id if prep.seal else None
             if prep.usable.enterprise_id is not None and not await still_granted(
-                    uow, account_id, prep.usable.enterprise_id, session.platform_id, session.operation, now,
+                    fresh, account_id, prep.usable.enterprise_id, session.platform_id, session.operation, now,
                     seal_id):
                 raise CertificateNotUsable(field="certificateId")  # revoked or ended while the phone co-signed
-            if seal_id is not None and not ((seal := await uow.seals.get(seal_id)) and seal.is_usable(now)):
+            if seal_id is not None and not ((seal := await fresh.seals.get(seal_id)) and seal.is_usable(now)):
                 raise SealNotActive("所选印章已注销或已过期", field="sealId")  # revoked while the phone co-signed
-            count = signs_needed(session) or 1
-            if session.operation is ScanOperation.SIGN:
-                try:
-                    entitlement.consume_signs(count)
-                except QuotaExhausted:
-                    raise QuotaExhausted(code=ErrorCode.QUOTA_EXHAUSTED, field="certificateId") from None
-            uow.bill_records.add(BillRecord(entitlement_id=entitlement.id, order_id=entitlement.order_id,
-                                            platform_id=session.platform_id, operation=session.operation.value,
-                                            used_at=now, count=count))
-            enqueue_callback(uow, prep.platform, session, ScanStatus.CONFIRMED, now)
-            audit(uow, "scan.confirmed", now, cmd.meta, account_id=account_id, t_id=session.t_id,
-                  platform_code=prep.platform.code, operation=session.operation.value,
-                  certificate_serial=prep.usable.certificate.serial, count=count,
-                  enterprise_id=str(prep.usable.enterprise_id) if prep.usable.enterprise_id else None,
-                  evidence=approval.evidence())
+        count = signs_needed(session) or 1
+        if session.operation is ScanOperation.SIGN:
             try:
-                await uow.commit()
-            except Conflict:
-                raise ScanSessionClosed("该扫码业务已被处理", field="sessionId") from None
-        await publish(self._feed, session.t_id, ScanStatus.CONFIRMED)
+                entitlement.consume_signs(count)
+            except QuotaExhausted:
+                raise QuotaExhausted(code=ErrorCode.QUOTA_EXHAUSTED, field="certificateId") from None
+        uow.bill_records.add(BillRecord(entitlement_id=entitlement.id, order_id=entitlement.order_id,
+                                        platform_id=session.platform_id, operation=session.operation.value,
+                                        used_at=now, count=count))
+        enqueue_callback(uow, prep.platform, session, ScanStatus.CONFIRMED, now)
+        audit(uow, "scan.confirmed", now, cmd.meta, account_id=account_id, t_id=session.t_id,
+              platform_code=prep.platform.code, operation=session.operation.value,
+              certificate_serial=prep.usable.certificate.serial, count=count,
+              enterprise_id=str(prep.usable.enterprise_id) if prep.usable.enterprise_id else None,
+              evidence=approval.evidence())
         return session

@@ -7,7 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.context import Principal, account_id_of
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from application.scans.scan_qr_code import ScanView, scan_view
 
 
@@ -18,7 +18,7 @@ class GetMyScanSession:
     async def __call__(self, principal: Principal | None, session_id: UUID) -> ScanView | None:
         if (account_id := account_id_of(principal)) is None:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             session = await uow.scan_sessions.get(session_id)
             if session is None or session.account_id != account_id:
                 return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from application.scans.authenticate_platform import PlatformPrincipal, require_platform
 from domain.scans.session import ScanSession, ScanStatus
 
@@ -23,7 +23,7 @@ class GetPlatformScanSession:
         p = require_platform(platform)
         if not t_id or len(t_id) > 64:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             session = await uow.scan_sessions.by_t_id(t_id)
         if session is None or session.platform_id != p.platform_id:
             return None  # "not yours" and "not there" alike

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from application.ports import Clock, SecretHasher, UnitOfWorkFactory
+from application.ports import Clock, SecretHasher, UnitOfWorkFactory, reading
 from application.scans.feed import ScanSessionChange, ScanSessionFeed
 from domain.errors import Forbidden
 
@@ -107,7 +107,7 @@ class UnitOfWorkWatchedSessions:
         self._uow = uow
 
     async def watched(self, t_id: str, now: datetime) -> WatchedSession | None:
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             scan = await uow.scan_sessions.by_t_id(t_id)  # type: ignore[attr-defined]
         if scan is None:
             return None

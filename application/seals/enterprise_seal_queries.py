@@ -7,7 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.context import Principal
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from application.seals.list_my_seals import SealView
 from application.seals.org_seal_access import may_view
 from domain.seals.seal import SealStatus
@@ -21,7 +21,7 @@ class ListEnterpriseSeals:
                        include_invalid: bool = False) -> list[SealView]:
         if principal is None or not principal.is_account:
             return []
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             membership = await uow.memberships.of(enterprise_id, principal.id)
             if membership is None:
                 return []

@@ -9,7 +9,7 @@ from uuid import UUID
 from application.certificates.claim_enterprise_certificate import active_org_certificates
 from application.certificates.personal import active_personal
 from application.context import Principal, require_account
-from application.ports import BlobStore, Clock, UnitOfWorkFactory
+from application.ports import BlobStore, Clock, UnitOfWorkFactory, reading
 from application.seals.org_seal_access import visible_org_seal
 from application.seals.ports import SealMaker, SesSealRequest
 from domain.certificates.certificate import CertificateUsage
@@ -22,7 +22,7 @@ class ExportSeal:
     async def __call__(self, principal: Principal | None, seal_id: UUID) -> bytes | None:
         """None when the seal is not the caller's, is no longer usable, or no certificate may sign with it."""
         p = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             now = self._clock.now()
             seal = await uow.seals.get(seal_id)
             if seal is not None and seal.is_org:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.context import Principal, require_account
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, reading
 from application.seals.org_seal_access import visible_org_seal
 from domain.errors import NotFound
 from domain.seals.seal import Seal, SealStatus
@@ -24,7 +24,7 @@ class ListMySeals:
 
     async def __call__(self, principal: Principal | None, include_invalid: bool = False) -> list[SealView]:
         p = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             seals = await uow.seals.for_account(p.id)
         now = self._clock.now()
         views = [SealView(s, s.status_at(now)) for s in seals]
@@ -39,7 +39,7 @@ class GetMySeal:
 
     async def __call__(self, principal: Principal | None, seal_id: UUID) -> SealView | None:
         p = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             seal = await uow.seals.get(seal_id)
             if seal is not None and seal.is_org:
                 seal = await visible_org_seal(uow, p.id, seal_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.context import Principal
-from application.ports import BlobStore, UnitOfWorkFactory
+from application.ports import BlobStore, UnitOfWorkFactory, reading
 from application.seals.org_seal_access import visible_org_seal
 
 
@@ -18,7 +18,7 @@ class ReadSealImage:
                        ) -> tuple[bytes, str] | None:
         if principal is None or not principal.is_account:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             seal = await uow.seals.get(seal_id)
             if seal is not None and seal.is_org:
                 seal = await visible_org_seal(uow, principal.id, seal_id)

@@ -9,7 +9,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from application.context import Principal, require_account
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory, reading
 from application.seals.ports import SealImages
 from domain.identity.identity import Identity
 from domain.seals.seal import Seal
@@ -37,7 +37,7 @@ class ListSignatureAppearances:
 
     async def __call__(self, principal: Principal | None) -> list[SignatureAppearance]:
         p = require_account(principal)
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             identity = await uow.identities.for_account(p.id)
             seals = await uow.seals.for_account(p.id)
         now = self._clock.now()
@@ -58,7 +58,7 @@ class NameSignatureImage:
     async def __call__(self, principal: Principal | None) -> bytes | None:
         if principal is None or not principal.is_account:
             return None
-        async with self._uow() as uow:
+        async with reading(self._uow) as uow:
             identity = await uow.identities.for_account(principal.id)
         name = _verified_name(identity)
         return self._images.name_signature(name) if name else None

@@ -152,39 +152,67 @@ class CoSigning:
     async def _approve_once(self, account_id: UUID, act: Act, co_signatures: Sequence[CoSignature],
                             meta: RequestMeta | None, field: str, purposes: frozenset[SigningPurpose]) -> Approval:
         async with self._uow() as uow:
-            now = self._clock.now()
-            requests = await self._batch(uow, account_id, act, co_signatures, field, purposes)
-            key = await uow.signing_keys.get(requests[0].signing_key_id)
-            if key is None or key.account_id != account_id or key.live_account_id != account_id:
-                raise SigningRequestInvalid("签名密钥已更换，请重新发起", field=field)
-            key.ensure_usable()
-            signed, verified = [], True
-            for request, co in zip(requests, co_signatures, strict=True):
-                try:
-                    nonce = request.spend(now)
-                except DomainError as err:  # used or expired: the client's field, nothing counted
-                    raise err.at(field) from None
-                s = self._hsm.finish(account_id, key.public_key, key.sealed_server_share, nonce, co.r, co.s1)
-                signature = der_signature(co.r, s) if s else b""
-                if not s or not self._sm2.verify(key.public_key, request.message, signature):
-                    verified = False
-                signed.append(CoSigned(request, signature))
-            detail = {"signing_key_id": str(key.id), "action": act.action, "requests": len(requests)}
-            if verified:
-                key.cosignature_verified()
-                audit(uow, "signing.cosigned", now, meta, account_id=account_id, **detail)
-                await uow.commit()
-                return Approval(key, signed)
-            error = key.cosignature_failed(now)
-            audit(uow, "signing.cosignature_failed", now, meta, ok=False, account_id=account_id,
-                  attempts_left=key.attempts_left, **detail)
+            approval = await self.approve_in(uow, account_id, act, co_signatures, meta, field=field,
+                                             purposes=purposes)
             await uow.commit()
+            return approval
+
+    async def approve_in(self, uow: UnitOfWork, account_id: UUID, act: Act, co_signatures: Sequence[CoSignature],
+                         meta: RequestMeta | None, *, field: str,
+                         purposes: frozenset[SigningPurpose]) -> Approval:
+        """`approve` inside the caller's transaction, so the act that needs the approval decides in the same one
+        (it reads each fact once). Commits the count and raises when the co-signatures do not verify; when they
+        verify, the caller commits (or, refusing the act, spends nothing)."""
+        if not co_signatures:
+            raise InvalidInput("缺少签名", field=field)
+        now = self._clock.now()
+        requests = await self._batch(uow, account_id, act, co_signatures, field, purposes)
+        key = await uow.signing_keys.get(requests[0].signing_key_id)
+        if key is None or key.account_id != account_id or key.live_account_id != account_id:
+            raise SigningRequestInvalid("签名密钥已更换，请重新发起", field=field)
+        key.ensure_usable()
+        signed, verified = [], True
+        for request, co in zip(requests, co_signatures, strict=True):
+            try:
+                nonce = request.spend(now)
+            except DomainError as err:  # used or expired: the client's field, nothing counted
+                raise err.at(field) from None
+            s = self._hsm.finish(account_id, key.public_key, key.sealed_server_share, nonce, co.r, co.s1)
+            signature = der_signature(co.r, s) if s else b""
+            if not s or not self._sm2.verify(key.public_key, request.message, signature):
+                verified = False
+            signed.append(CoSigned(request, signature))
+        await uow.signing_requests.record_spent(requests)
+        detail = {"signing_key_id": str(key.id), "action": act.action, "requests": len(requests)}
+        if verified:
+            key.cosignature_verified()
+            audit(uow, "signing.cosigned", now, meta, account_id=account_id, **detail)
+            return Approval(key, signed)
+        error = key.cosignature_failed(now)
+        audit(uow, "signing.cosignature_failed", now, meta, ok=False, account_id=account_id,
+              attempts_left=key.attempts_left, **detail)
+        await uow.commit()
         raise error.at(field)
 
     @staticmethod
     async def _batch(uow: UnitOfWork, account_id: UUID, act: Act, co_signatures: Sequence[CoSignature],
                      field: str, purposes: frozenset[SigningPurpose]) -> list[SigningRequest]:
         """The requests answered, in the order given, which must be one whole batch made for this act."""
+        # The whole batch of the first request in one statement; when it holds every request answered (the
+        # usual case), nothing else is read. Anything else takes the request-by-request path below, whose
+        # refusals name the field at fault.
+        batch = await uow.signing_requests.batch_of(co_signatures[0].request_id)
+        by_id = {r.id: r for r in batch}
+        if all(co.request_id in by_id for co in co_signatures):
+            requests = [by_id[co.request_id] for co in co_signatures]
+            for i, request in enumerate(requests):
+                try:
+                    request.ensure_for(account_id, purposes, act.binding)
+                except SigningRequestInvalid as err:
+                    raise err.at(f"{field}.{i}.requestId" if len(requests) > 1 else f"{field}.requestId") from None
+            if sorted(r.id for r in requests) != sorted(by_id):
+                raise SigningRequestInvalid("须对本次操作的全部签名请求逐一签名", field=field)
+            return requests
         requests = []
         for i, co in enumerate(co_signatures):
             at = f"{field}.{i}" if len(co_signatures) > 1 else field

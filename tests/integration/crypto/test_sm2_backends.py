@@ -30,9 +30,26 @@ def _key(backend, scalar: int | None = None) -> tuple[bytes, bytes]:
 
 
 def test_native_backend_is_installed_and_default():
-    # gmalglib is a declared dependency; falling back silently would cost 50x in signing speed.
-    assert set(available_backends()) == {"gmalglib", "gmssl"}
-    assert default_backend().name == "gmalglib"
+    # gmalglib is a declared dependency; falling back silently would cost 50x in signing speed. The default
+    # verifies through the system's OpenSSL 3 libcrypto (chosen by measurement: bench/sm2.py).
+    assert set(available_backends()) == {"libcrypto", "gmalglib", "gmssl"}
+    assert default_backend().name == "libcrypto"
+
+
+def test_the_openssl_backend_verifies_in_libcrypto_and_agrees_on_tampering():
+    from adapters.crypto.sm2.openssl_backend import OpenSslSm2Backend, _lib
+
+    assert _lib.OpenSSL_version_num() >= 0x30000000
+    o, n = BACKENDS["libcrypto"], BACKENDS["gmalglib"]
+    assert type(o) is OpenSslSm2Backend and OpenSslSm2Backend.verify is not type(n).verify
+    d, pub = _key(n)
+    sig = n.sign(d, b"tender", signer_id=b"bidder@example")
+    for i in range(len(sig)):  # every single-byte corruption: both say no (or both yes, never)
+        bad = sig[:i] + bytes([sig[i] ^ 0x01]) + sig[i + 1:]
+        assert o.verify(pub, b"tender", bad, signer_id=b"bidder@example") is n.verify(
+            pub, b"tender", bad, signer_id=b"bidder@example") is False
+    assert o.verify(pub, b"tender", sig, signer_id=b"bidder@example")
+    assert not o.verify(pub, b"tender", sig)  # the default signer ID is another Z
 
 
 @pytest.mark.parametrize("signer,verifier", PAIRS)
@@ -188,7 +205,7 @@ def test_one_byte_messages_always_round_trip(backend):
     # The KDF mask of a one-byte message is zero 1 time in 256; gmalglib then returns an unmasked,
     # unhashed ciphertext unless we redo it. 1000 tries miss that case with probability ~2%.
     d, pub = _key(backend)
-    tries = 1000 if backend.name == "gmalglib" else 20  # the pure-Python backend redraws k by design
+    tries = 1000 if backend.name in ("gmalglib", "libcrypto") else 20  # the pure-Python backend redraws k by design
     for i in range(tries):
         pt = bytes([i % 256])
         assert backend.decrypt(d, backend.encrypt(pub, pt)) == pt

@@ -313,14 +313,14 @@ async def test_a_grant_revoked_while_the_phone_co_signs_is_not_used(app, monkeyp
     g = await w.active()
     signing, _enc = await w.org_pair()
     view = await w.scene.scan(await w.scene.create("LOGIN"), w.member)
-    approve = app.cosigning.approve
+    approve = app.cosigning.approve_in  # the confirm approves inside its own transaction
 
     async def approve_then_revoke(*args, **kwargs):
         approval = await approve(*args, **kwargs)
         await app.grants.revoke_certificate_grant(RevokeCertificateGrantCommand(w.rep.principal, g.id))
         return approval
 
-    monkeypatch.setattr(app.cosigning, "approve", approve_then_revoke)
+    monkeypatch.setattr(app.cosigning, "approve_in", approve_then_revoke)
     with pytest.raises(CertificateNotUsable):
         await w.scene.confirm(view, certificate_id=signing.id, holder=w.member)
     assert (await w.scene.stored(view.session.t_id)).result is None

@@ -94,7 +94,7 @@ async def test_a_seal_revoked_while_the_co_signature_is_checked_is_not_used(app:
     await _activate(w, (await _create(w, [])).id)
     view, _offered = await _signing_seals(w)
     signing, _enc = await w.org_pair()
-    approve = app.cosigning.approve
+    approve = app.cosigning.approve_in  # the confirm approves inside its own transaction
 
     async def approve_then_revoke(*args, **kwargs):
         approval = await approve(*args, **kwargs)
@@ -103,7 +103,7 @@ async def test_a_seal_revoked_while_the_co_signature_is_checked_is_not_used(app:
             await uow.commit()
         return approval
 
-    monkeypatch.setattr(app.cosigning, "approve", approve_then_revoke)
+    monkeypatch.setattr(app.cosigning, "approve_in", approve_then_revoke)
     with pytest.raises(DomainError) as refused:
         await w.scene.confirm(view, certificate_id=signing.id, seal_id=contract.id, holder=w.member)
     assert refused.value.code is ErrorCode.SEAL_NOT_ACTIVE
