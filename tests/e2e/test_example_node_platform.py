@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from domain.operators.operator import OperatorRole
 from tests.contract.test_certificates_flows import PHONE, account_uuid, entitlement, verified
 from tests.contract.test_scan_flows import claim_with_phone
 from tests.e2e.test_example_platform import _scan_and_confirm
@@ -68,7 +69,7 @@ async def _node(cwd: Path, *args: str, env: dict[str, str]) -> str:
 async def world(node_example, app, container, gql):
     """Our server on a real port; the Node platform's key made by keygen.js, its web app started, registered by
     register.js through the operator API; a holder with a certificate pair and an entitlement on it."""
-    await container.use_cases().create_operator("catalogue", "Oper4tor!x")
+    await container.use_cases().create_operator("catalogue", "Oper4tor!x", OperatorRole.ADMIN)
     async with serving(app) as sxq_url:
         await _node(node_example, "keygen.js", "platform.key", "platform.pub.pem", env={})
         env = {"SXQ_URL": sxq_url, "PLATFORM_CODE": CODE, "PLATFORM_KEY": "platform.key",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from domain.operators.operator import OperatorRole
 from examples import sandbox_kit
 from examples.trading_platform import gm
 from examples.trading_platform.app import create_app as create_platform_app
@@ -21,7 +22,7 @@ CODE = "DEMOPF00003"
 
 
 async def test_from_nothing_to_a_verified_login(app, container, tmp_path):
-    await container.use_cases().create_operator("ops", "Oper4tor!x")  # what `sxq operator create` does
+    await container.use_cases().create_operator("ops", "Oper4tor!x", OperatorRole.ADMIN)  # what `sxq operator create` does
     key = gm.new_private_key()
     async with httpx.AsyncClient(timeout=30) as http, serving(app) as sxq:
         party = RelyingParty(server_url=sxq, platform_code=CODE, private_key=key, callback_certificate_pem="",

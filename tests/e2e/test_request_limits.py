@@ -272,7 +272,7 @@ async def test_a_server_error_carries_the_security_headers_too(app, container, m
     monkeypatch.setattr(type(container.use_cases().authenticate), "__call__", broken)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        r = await c.get("/files/reviews/x/front")
+        r = await c.get("/files/reviews/x/front", headers={"Authorization": "Bearer broken"})
     assert r.status_code == 500
     for name, value in SECURITY.items():
         assert r.headers.get(name) == value, name

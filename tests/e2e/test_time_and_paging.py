@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from domain.operators.operator import OperatorRole
 from examples import sandbox_kit
 from tests.support.platform import TestPlatform, register_platform
 
@@ -26,7 +27,7 @@ async def test_connections_count_the_whole_list_and_instants_are_utc(client, gql
     rest = (await gql.raw(PLATFORMS, {"first": 2, "after": first["pageInfo"]["endCursor"]}))["data"]["tradingPlatforms"]
     assert (len(rest["edges"]), rest["totalCount"], rest["pageInfo"]["hasNextPage"]) == (1, 3, False)
 
-    await container.use_cases().create_operator("ops", "Oper4tor!x")
+    await container.use_cases().create_operator("ops", "Oper4tor!x", OperatorRole.ADMIN)
     await sandbox_kit.create_plan(client, SERVER, platform_code="PAGING00000", operator="ops", password="Oper4tor!x")
     user = await sandbox_kit.create_test_user(client, SERVER, platform_code="PAGING00000", phone="13800138002")
     gql.token = user.token

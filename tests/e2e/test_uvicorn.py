@@ -25,7 +25,7 @@ def server(tmp_path, database_url):
            "SXQ_PASSWORD_SCRYPT_N": "1024"}
     if database_url.startswith("postgresql"):
         env["SXQ_DATABASE_URL"] = database_url
-        env["SXQ_MASTER_KEY"] = "11" * 32
+        env["SXQ_MASTER_KEY"] = "00" * 32  # the test settings' key: the CA it leaves in the shared database stays readable
     proc = subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "serve", "--migrate"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -14,6 +14,7 @@ from adapters.persistence import tables_commerce as tc
 from adapters.vendors.destinations import DestinationGuard, UnsafeDestination
 from application.commerce.register_platform import RegisterPlatformCommand
 from domain.commerce.catalogue import InvalidCallbackUrl
+from domain.operators.operator import OperatorRole
 from tests.integration.test_scan_callback_delivery import Receiver, expired_login_session, pending_callbacks
 from tests.support.platform import PUBLIC_ADDRESS, TestPlatform, register_platform, resolving_to
 
@@ -93,7 +94,7 @@ def _key_pem() -> str:
 
 
 async def _operator(gql, container) -> str:
-    await container.use_cases().create_operator("catalogue", "Operat0rPass")
+    await container.use_cases().create_operator("catalogue", "Operat0rPass", OperatorRole.ADMIN)
     return (await gql.op("OperatorLogin", {"username": "catalogue", "password": "Operat0rPass"})
             )["operatorLogin"]["session"]["accessToken"]
 

@@ -85,7 +85,7 @@ async def test_the_callback_sender_signs_what_the_vectors_verify():
     async def signer():
         return None, bytes.fromhex(CALLBACK["key"]["privateKeyHex"])
 
-    sender = HttpPlatformCallbackSender(None, signer, sm2, now=lambda: float(CALLBACK["timestamp"]))  # type: ignore[arg-type]
+    sender = HttpPlatformCallbackSender(None, signer, sm2, None, now=lambda: float(CALLBACK["timestamp"]))  # type: ignore[arg-type]
     headers = await sender.headers(CALLBACK["eventId"], CALLBACK["body"].encode())
     expected = {k: v for k, v in CALLBACK["headers"].items() if k != "X-Signature"}
     assert {k: v for k, v in headers.items() if k != "X-Signature"} == expected
