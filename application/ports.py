@@ -142,6 +142,9 @@ class OutboxMessage:
     next_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
     last_error: str | None = None
+    # Where the message came from, for the delivery's logs and trace: the writing request's id and W3C traceparent.
+    request_id: str | None = None
+    traceparent: str | None = None
 
 
 class Outbox(Protocol):
