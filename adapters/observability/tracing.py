@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 _enabled = False
+_provider: Any = None
 
 
 def enabled() -> bool:
@@ -30,7 +31,13 @@ def setup_tracing(service_name: str, *, exporter: Any = None, env: dict[str, str
 
     if _enabled:
         return True
-    provider = TracerProvider(resource=Resource.create({"service.name": e.get("OTEL_SERVICE_NAME", service_name)}))
+    global _provider
+    if _provider is not None:  # enabled again after disable_tracing (tests): the installed provider stays
+        if exporter is not None:
+            _provider.add_span_processor(SimpleSpanProcessor(exporter))
+        _enabled = True
+        return True
+    provider = _provider = TracerProvider(resource=Resource.create({"service.name": e.get("OTEL_SERVICE_NAME", service_name)}))
     if exporter is None:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -42,6 +49,12 @@ def setup_tracing(service_name: str, *, exporter: Any = None, env: dict[str, str
     return True
 
 
+def disable_tracing() -> None:
+    """Stops making spans and storing trace contexts (the provider stays installed: OpenTelemetry sets it once)."""
+    global _enabled
+    _enabled = False
+
+
 def instrument_app(app: Any) -> None:
     if _enabled:
         from opentelemetry.instrumentation.starlette import StarletteInstrumentor
@@ -50,10 +63,38 @@ def instrument_app(app: Any) -> None:
 
 
 def instrument_engine(engine: Any) -> None:
-    if _enabled:
-        from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    """A client span per statement (its text, parameterised: never the values). Our own two event hooks rather than
+    opentelemetry-instrumentation-sqlalchemy: that instrumentor is a process-wide singleton (one engine only) and
+    refuses SQLAlchemy releases newer than it knows."""
+    if not _enabled:
+        return
+    from opentelemetry import trace
+    from sqlalchemy import event
 
-        SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+    tracer = trace.get_tracer("sxq.sqlalchemy")
+    system = engine.dialect.name
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _start(conn, _cursor, statement, _params, context, _many) -> None:
+        if not _enabled:
+            return
+        span = tracer.start_span(statement.split(None, 1)[0].upper() if statement else "SQL",
+                                 kind=trace.SpanKind.CLIENT,
+                                 attributes={"db.system": system, "db.statement": statement[:2000]})
+        context._sxq_span = span
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _end(conn, _cursor, _statement, _params, context, _many) -> None:
+        span = getattr(context, "_sxq_span", None)
+        if span is not None:
+            span.end()
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _error(exception_context) -> None:
+        span = getattr(exception_context.execution_context, "_sxq_span", None)
+        if span is not None:
+            span.set_status(trace.StatusCode.ERROR, type(exception_context.original_exception).__name__)
+            span.end()
 
 
 def instrument_http_client(client: Any) -> None:
