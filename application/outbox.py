@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -88,11 +88,12 @@ class OutboxDispatcher:
         self.observer: DeliveryObserver = observer or _Unobserved()
         self._lease = lease
 
-    async def dispatch_due(self, limit: int = 50) -> int:
-        """One pass: claim what is due, deliver it, record the outcome. Returns how many were delivered."""
+    async def dispatch_due(self, limit: int = 50, topics: Collection[str] | None = None) -> int:
+        """One pass: claim what is due (of `topics`, or all), deliver it, record the outcome. Returns how many
+        were delivered."""
         async with self._uow() as uow:
             now = self._clock.now()
-            batch = await uow.outbox.claim_due(now, now + self._lease, limit)
+            batch = await uow.outbox.claim_due(now, now + self._lease, limit, topics)
             await uow.commit()
         delivered = 0
         for message in batch:

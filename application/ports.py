@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -151,7 +151,8 @@ class Outbox(Protocol):
     """Side effects outside the database, written in the same transaction as the change that causes them."""
 
     def put(self, topic: str, payload: dict[str, Any]) -> UUID: ...
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        topics: Collection[str] | None = None) -> list[OutboxMessage]:
         """Messages due now, leased until lease_until so that no other worker takes them meanwhile."""
         ...
     async def get(self, message_id: UUID) -> OutboxMessage | None: ...

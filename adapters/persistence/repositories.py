@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -201,10 +202,12 @@ class SqlAlchemyOutbox:
                              attempts=r.attempts, next_attempt_at=r.next_attempt_at, delivered_at=r.delivered_at,
                              last_error=r.last_error, request_id=r.request_id, traceparent=r.traceparent)
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        topics: Collection[str] | None = None) -> list[OutboxMessage]:
         c = t.outbox_messages.c
         q = (select(t.outbox_messages).where(c.delivered_at.is_(None), c.next_attempt_at.is_not(None),
-                                             c.next_attempt_at <= now)
+                                             c.next_attempt_at <= now,
+                                             *([c.topic.in_(list(topics))] if topics is not None else []))
              .order_by(c.next_attempt_at).limit(limit)
              # PostgreSQL: rows another worker is claiming right now are skipped, not waited for (SQLite has one
              # writer at a time and ignores the clause).

@@ -59,3 +59,23 @@ async def test_two_workers_racing_deliver_each_message_once(container, migrated_
     async with container.uow() as uow:
         for i in ids:
             assert (await uow.outbox.get(i)).delivered_at is not None
+
+
+async def test_the_sandbox_phone_only_delivers_sms(container):
+    """Reading the sandbox's SMS inbox delivers due SMS at once, and nothing else: a platform's callback receiver
+    that hangs must not hold the read up (found by bench/soak.py)."""
+    from application.accounts.sms_codes import SMS_TOPIC
+    from application.scans.callbacks import CALLBACK_TOPIC
+
+    async with container.uow() as uow:
+        callback = uow.outbox.put(CALLBACK_TOPIC, {"url": "http://127.0.0.1:1/cb", "eventId": "e", "body": "{}",
+                                                   "platformId": "p", "tId": "t", "type": "SCANNED"})
+        sms = uow.outbox.put(SMS_TOPIC, {"phone": "13800138000", "text": "验证码 123456", "purpose": "LOGIN",
+                                         "code": "123456"})
+        await uow.commit()
+    messages = await container.sandbox_console().sms_messages("13800138000", 10)
+    assert [m.code for m in messages] == ["123456"]
+    async with container.uow() as uow:
+        assert (await uow.outbox.get(sms)).delivered_at is not None
+        untouched = await uow.outbox.get(callback)
+        assert untouched.delivered_at is None and untouched.attempts == 0
