@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -79,14 +80,21 @@ def invoice_issue_handler(issue: Callable[[UUID], Awaitable[object]]) -> Handler
     return deliver
 
 
+def _subject(message: OutboxMessage) -> str:
+    payload = message.payload if isinstance(message.payload, dict) else {}
+    key = payload.get("tId") or payload.get("invoiceId") or payload.get("phone") or str(message.id)
+    return f"{message.topic}:{key}"
+
+
 class OutboxDispatcher:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, handlers: dict[str, Handler],
                  on_give_up: dict[str, GiveUpHook] | None = None, observer: DeliveryObserver | None = None,
-                 lease: timedelta = LEASE) -> None:
+                 lease: timedelta = LEASE, concurrency: int = 8) -> None:
         self._uow, self._clock, self._handlers = uow, clock, handlers
         self._on_give_up = dict(on_give_up or {})
         self.observer: DeliveryObserver = observer or _Unobserved()
         self._lease = lease
+        self._concurrency = concurrency
 
     async def dispatch_due(self, limit: int = 50, topics: Collection[str] | None = None) -> int:
         """One pass: claim what is due (of `topics`, or all), deliver it, record the outcome. Returns how many
@@ -95,10 +103,18 @@ class OutboxDispatcher:
             now = self._clock.now()
             batch = await uow.outbox.claim_due(now, now + self._lease, limit, topics)
             await uow.commit()
-        delivered = 0
+        # Messages of one subject (a scan session's callbacks, in the order written) go one after another; different
+        # subjects at once, so one receiver that hangs until the client's timeout does not hold up everyone else.
+        lanes: dict[str, list[OutboxMessage]] = {}
         for message in batch:
-            delivered += await self._deliver(message)
-        return delivered
+            lanes.setdefault(_subject(message), []).append(message)
+        gate = asyncio.Semaphore(self._concurrency)
+
+        async def run(lane: list[OutboxMessage]) -> int:
+            async with gate:
+                return sum([await self._deliver(m) for m in lane])
+
+        return sum(await asyncio.gather(*(run(lane) for lane in lanes.values())))
 
     async def _deliver(self, message: OutboxMessage) -> int:
         with self.observer.delivering(message):

@@ -79,3 +79,30 @@ async def test_the_sandbox_phone_only_delivers_sms(container):
         assert (await uow.outbox.get(sms)).delivered_at is not None
         untouched = await uow.outbox.get(callback)
         assert untouched.delivered_at is None and untouched.attempts == 0
+
+
+async def test_a_hanging_receiver_holds_up_only_its_own_subject(container):
+    """One pass delivers different subjects at once and one subject's messages in the order written: a platform
+    that hangs until the timeout does not stall every other callback behind it (found by bench/soak.py)."""
+    clock = SystemClock()
+    fast_done = asyncio.Event()
+    order: list[str] = []
+
+    async def deliver(payload):
+        if payload["tId"] == "slow":
+            await asyncio.wait_for(fast_done.wait(), 5)  # sequential delivery would wait here for ever
+        order.append(f"{payload['tId']}-{payload['n']}")
+        if payload["tId"] == "fast" and payload["n"] == 2:
+            fast_done.set()
+        return None
+
+    async with container.uow() as uow:
+        uow.outbox.put(TOPIC, {"tId": "slow", "n": 1})
+        uow.outbox.put(TOPIC, {"tId": "slow", "n": 2})
+        uow.outbox.put(TOPIC, {"tId": "fast", "n": 1})
+        uow.outbox.put(TOPIC, {"tId": "fast", "n": 2})
+        await uow.commit()
+    dispatcher = OutboxDispatcher(container.uow, clock, {TOPIC: deliver})
+    assert await dispatcher.dispatch_due() == 4
+    assert order.index("fast-2") < order.index("slow-1")
+    assert order.index("slow-1") < order.index("slow-2") and order.index("fast-1") < order.index("fast-2")
