@@ -34,7 +34,10 @@ def free_port() -> int:
 
 @dataclass
 class Topology:
-    admin_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
+    # A database to connect to for CREATE/DROP DATABASE and pg_terminate_backend (the server's superuser).
+    admin_dsn: str = field(default_factory=lambda: os.environ.get("SXQ_SOAK_ADMIN_DSN") or (
+        f"postgresql://{os.environ.get('PGUSER', 'postgres')}@{os.environ.get('PGHOST', '127.0.0.1')}:"
+        f"{os.environ.get('PGPORT', '5432')}/{os.environ.get('PGDATABASE', 'test')}"))
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sxq-topology-")))
     database: str = field(default_factory=lambda: f"sxq_soak_{os.getpid()}_{int(time.time())}")
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
