@@ -68,8 +68,9 @@ class Record:
     def now(self) -> float:
         return time.monotonic() - self.t0
 
-    def in_window(self, at: float) -> bool:
-        return any(start <= at <= end for _, start, end in self.windows)
+    def in_window(self, at: float, seconds: float = 0.0) -> bool:
+        """Whether [at, at + seconds] overlaps a fault window (a request begun just before a kill fails in it)."""
+        return any(at <= end and at + seconds >= start for _, start, end in self.windows)
 
 
 class FaultyReceiver:
@@ -375,10 +376,10 @@ async def check(topo: Topology, rec: Record, receiver: FaultyReceiver, party) ->
                                             f"app saw {len(rec.registered)}, database {len(accounts)}, "
                                             f"{lost} answers lost in faults")
     out["outbox: nothing given up"] = (given_up == 0, f"{given_up} given up")
-    bad = [c for c in rec.calls if (c.status >= 500 or c.status == 0) and not rec.in_window(c.at)]
+    bad = [c for c in rec.calls if (c.status >= 500 or c.status == 0) and not rec.in_window(c.at, c.seconds)]
     out["no 5xx outside the fault windows"] = (not bad, f"{len(bad)} outside, "
                                                f"{sum(1 for c in rec.calls if c.status >= 500)} in all")
-    failed = [f for f in rec.flows if not f.ok and not rec.in_window(f.at) and not rec.in_window(f.at + f.seconds)]
+    failed = [f for f in rec.flows if not f.ok and not rec.in_window(f.at, f.seconds)]
     out["no failed flow outside the fault windows"] = (not failed, f"{len(failed)} outside" + (
         f"; first: {failed[0].kind}: {failed[0].error}" if failed else ""))
     return out
@@ -420,7 +421,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def report(r: dict[str, Any], args) -> tuple[str, bool]:
     rec: Record = r["rec"]
-    calls_out = [c for c in rec.calls if not rec.in_window(c.at)]
+    calls_out = [c for c in rec.calls if not rec.in_window(c.at, c.seconds)]
     kinds = Counter(f.kind for f in rec.flows if f.ok)
     failed = Counter(f.kind for f in rec.flows if not f.ok)
     lat = [c.seconds for c in calls_out if c.status and c.status < 500]
