@@ -190,7 +190,15 @@ async def test_a_request_id_that_is_not_a_plain_token_is_replaced(client):
     assert len(r.headers["x-request-id"]) == 32
 
 
-async def test_readyz_names_the_failed_part(client, container, clock):
+@pytest.fixture
+def patient_checks(monkeypatch):
+    """Each check has 2 s in production; a loaded test machine gets more (the answers under test are not timeouts)."""
+    from adapters.http import health
+
+    monkeypatch.setattr(health, "CHECK_TIMEOUT", 20.0)
+
+
+async def test_readyz_names_the_failed_part(client, container, clock, patient_checks):
     r = await client.get("/readyz")
     assert r.status_code == 503
     assert r.json()["failed"] == ["worker"] and r.json()["checks"]["database"] == "ok"
@@ -204,7 +212,7 @@ async def test_readyz_names_the_failed_part(client, container, clock):
     assert r.status_code == 503 and r.json()["checks"]["worker"].startswith("failed: last heartbeat")
 
 
-async def test_readyz_reports_an_unreachable_redis(container, settings, clock):
+async def test_readyz_reports_an_unreachable_redis(container, settings, clock, patient_checks):
     import dataclasses
 
     from adapters.http.health import readiness
