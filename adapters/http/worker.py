@@ -16,18 +16,28 @@ log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 5.0
 
 
-async def run_outbox_worker(dispatcher: OutboxDispatcher, signal: OutboxSignal, poll_seconds: float) -> None:
-    event = signal.event
-    while True:
-        try:
-            await dispatcher.dispatch_due()
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the database may be briefly away; try again on the next tick
-            log.exception("outbox pass failed")
-        event.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout=poll_seconds)
+async def run_outbox_worker(dispatcher: OutboxDispatcher, signal: OutboxSignal, poll_seconds: float,
+                            loops: int = 4, batch: int = 10) -> None:
+    """`loops` claim-and-deliver loops side by side: a pass waits for its slowest delivery (a platform that hangs
+    until the HTTP timeout), and the other loops keep delivering meanwhile. Claims never overlap (the lease)."""
+
+    async def loop() -> None:
+        event = signal.event
+        while True:
+            try:
+                delivered = await dispatcher.dispatch_due(limit=batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database may be briefly away; try again on the next tick
+                log.exception("outbox pass failed")
+                delivered = 0
+            if delivered:
+                continue
+            event.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout=poll_seconds)
+
+    await asyncio.gather(*(loop() for _ in range(loops)))
 
 
 async def run_periodically(job, what: str, poll_seconds: float) -> None:

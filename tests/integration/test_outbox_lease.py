@@ -5,6 +5,7 @@ compare-and-set lease on SQLite)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 
 from adapters.clock import SystemClock
@@ -106,3 +107,39 @@ async def test_a_hanging_receiver_holds_up_only_its_own_subject(container):
     assert await dispatcher.dispatch_due() == 4
     assert order.index("fast-2") < order.index("slow-1")
     assert order.index("slow-1") < order.index("slow-2") and order.index("fast-1") < order.index("fast-2")
+
+
+async def test_the_worker_keeps_delivering_while_one_delivery_hangs(container):
+    """The worker runs several claim-and-deliver loops: while one waits on a platform that hangs, the others go on
+    (one loop waited for the slowest delivery of each batch: 5 callbacks a second in the soak)."""
+    from adapters.http.worker import run_outbox_worker
+    from adapters.persistence.uow import OutboxSignal
+
+    clock = SystemClock()
+    others_done = asyncio.Event()
+    delivered: list[int] = []
+
+    async def deliver(payload):
+        if payload["n"] == 0:
+            await asyncio.wait_for(others_done.wait(), 10)  # hangs until every other message is through
+        delivered.append(payload["n"])
+        if len(delivered) == 5:
+            others_done.set()
+        return None
+
+    async with container.uow() as uow:
+        for n in range(6):
+            uow.outbox.put(TOPIC, {"tId": f"s{n}", "n": n})
+        await uow.commit()
+    dispatcher = OutboxDispatcher(container.uow, clock, {TOPIC: deliver})
+    worker = asyncio.create_task(run_outbox_worker(dispatcher, OutboxSignal(), 0.05, loops=2, batch=1))
+    try:
+        for _ in range(200):
+            if len(delivered) == 6:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+    assert sorted(delivered) == list(range(6)) and delivered[-1] == 0
