@@ -463,12 +463,18 @@ def chart(r: dict[str, Any], path: Path) -> None:
     xs = sorted(buckets)
     t = [x * width for x in xs]
     rate = [len(buckets[x]) / width for x in xs]
-    errors = [sum(1 for c in buckets[x] if c.status == 0 or c.status >= 500) / width for x in xs]
+    errors = [sum(1 for c in buckets[x] if c.status >= 500) / width for x in xs]
+    failed: dict[int, int] = defaultdict(int)
+    for f in rec.flows:
+        if not f.ok:
+            failed[int((f.at + f.seconds) // width)] += 1
     p50 = [percentile([c.seconds for c in buckets[x]], .5) * 1000 for x in xs]
     p99 = [percentile([c.seconds for c in buckets[x]], .99) * 1000 for x in xs]
     fig, (a, b) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
     a.plot(t, rate, label="requests/s")
-    a.plot(t, errors, label="5xx + connection errors/s", color="tab:red")
+    a.plot(t, errors, label="5xx answers/s", color="tab:red")
+    a.plot(t, [failed.get(x, 0) / width for x in xs], label="failed flows/s (5xx, lost connections)",
+           color="tab:orange", linestyle="--")
     a.set_ylabel("per second")
     a.legend(loc="upper right")
     b.plot(t, p50, label="p50")
