@@ -40,10 +40,12 @@ def _metric(url: str, name: str, **labels) -> float:
 
 
 @pytest.fixture
-def topology(tmp_path, database_url):
+def topology(tmp_path, database_url, container):
+    """`container` (unused here) has the shared clean-up wipe what the processes wrote, on PostgreSQL the test
+    database itself, and they use the tests' master key, so what they leave is readable until then."""
     web, web_metrics, worker_metrics = _free_port(), _free_port(), _free_port()
     env = {**os.environ, "SXQ_DATA_DIR": str(tmp_path), "SXQ_PORT": str(web), "SXQ_PASSWORD_SCRYPT_N": "1024",
-           "SXQ_LOG_FORMAT": "json", "SXQ_OUTBOX_POLL_SECONDS": "1", "SXQ_MASTER_KEY": "11" * 32}
+           "SXQ_LOG_FORMAT": "json", "SXQ_OUTBOX_POLL_SECONDS": "1", "SXQ_MASTER_KEY": "00" * 32}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     if database_url.startswith("postgresql"):
         env["SXQ_DATABASE_URL"] = database_url
