@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve-production test install lint unit integration e2e pg-test browser-test schema bench clean lock lock-upgrade lock-check
+.PHONY: run serve-production test install lint unit integration e2e pg-test browser-test schema bench soak soak-short clean lock lock-upgrade lock-check
 
 # Installs exactly what requirements.lock pins (hash-checked), then the project itself without resolving again.
 $(STAMP): pyproject.toml requirements.lock
@@ -49,6 +49,14 @@ schema: install
 
 bench: install
 	$(BIN)/python bench/graphql_overhead.py
+
+# The soak with faults against 2 serve + 1 worker on PostgreSQL (PGHOST/PGPORT/PGUSER or SXQ_SOAK_ADMIN_DSN) and
+# Redis behind a proxy (bench/soak.py): 15 minutes, 6 users; the chart goes to var/soak.png. soak-short: .ci/run's.
+soak: install
+	$(BIN)/python bench/soak.py --seconds 900 --lanes 6 --chart var/soak.png
+
+soak-short: install
+	$(BIN)/python bench/soak.py --seconds 60 --chart var/soak-ci.png
 
 # After changing dependencies in pyproject.toml: re-pin (keeping the pins that still fit) with hashes, for
 # CPython 3.11 on Linux x86_64 (tools/lock.py; uses uv). lock-upgrade moves every pin to the newest allowed.

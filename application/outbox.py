@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Collection
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from application.ports import BlobStore, Clock, OutboxMessage, SmsSender, UnitOfWork, UnitOfWorkFactory
@@ -20,6 +24,26 @@ not happen (an invoice waiting to be issued becomes FAILED)."""
 
 GIVE_UP_AFTER = timedelta(hours=24)
 LEASE = timedelta(seconds=60)
+"""How long a claimed message is the claiming worker's alone (its next_attempt_at is pushed to now + LEASE): longer
+than any delivery can take (the HTTP client gives up after 10 s), so two workers never deliver one message at once;
+a worker that dies mid-delivery leaves it to another after the lease."""
+
+
+class DeliveryObserver(Protocol):
+    """Watches deliveries (adapters/observability/outbox.py: the writing request's id in the logs, a span, metrics)."""
+
+    def delivering(self, message: OutboxMessage) -> AbstractContextManager[object]: ...
+
+    def finished(self, message: OutboxMessage, outcome: str, seconds: float) -> None:
+        """outcome: delivered, failed (will retry) or given_up."""
+
+
+class _Unobserved:
+    def delivering(self, message: OutboxMessage) -> AbstractContextManager[object]:
+        return contextlib.nullcontext()
+
+    def finished(self, message: OutboxMessage, outcome: str, seconds: float) -> None:
+        return None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -64,22 +88,41 @@ def invoice_issue_handler(issue: Callable[[UUID], Awaitable[object]]) -> Handler
     return deliver
 
 
+def _subject(message: OutboxMessage) -> str:
+    payload = message.payload if isinstance(message.payload, dict) else {}
+    key = payload.get("tId") or payload.get("invoiceId") or payload.get("phone") or str(message.id)
+    return f"{message.topic}:{key}"
+
+
 class OutboxDispatcher:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, handlers: dict[str, Handler],
-                 on_give_up: dict[str, GiveUpHook] | None = None) -> None:
+                 on_give_up: dict[str, GiveUpHook] | None = None, observer: DeliveryObserver | None = None,
+                 lease: timedelta = LEASE, concurrency: int = 8) -> None:
         self._uow, self._clock, self._handlers = uow, clock, handlers
         self._on_give_up = dict(on_give_up or {})
+        self.observer: DeliveryObserver = observer or _Unobserved()
+        self._lease = lease
+        self._concurrency = concurrency
 
-    async def dispatch_due(self, limit: int = 50) -> int:
-        """One pass: claim what is due, deliver it, record the outcome. Returns how many were delivered."""
+    async def dispatch_due(self, limit: int = 50, topics: Collection[str] | None = None) -> int:
+        """One pass: claim what is due (of `topics`, or all), deliver it, record the outcome. Returns how many
+        were delivered."""
         async with self._uow() as uow:
             now = self._clock.now()
-            batch = await uow.outbox.claim_due(now, now + LEASE, limit)
+            batch = await uow.outbox.claim_due(now, now + self._lease, limit, topics)
             await uow.commit()
-        delivered = 0
+        # Messages of one subject (a scan session's callbacks, in the order written) go one after another; different
+        # subjects at once, so one receiver that hangs until the client's timeout does not hold up everyone else.
+        lanes: dict[str, list[OutboxMessage]] = {}
         for message in batch:
-            delivered += await self._deliver(message)
-        return delivered
+            lanes.setdefault(_subject(message), []).append(message)
+        gate = asyncio.Semaphore(self._concurrency)
+
+        async def run(lane: list[OutboxMessage]) -> int:
+            async with gate:
+                return sum([await self._deliver(m) for m in lane])
+
+        return sum(await asyncio.gather(*(run(lane) for lane in lanes.values())))
 
     async def give_up(self, message_id: UUID, reason: str) -> bool:
         """Stops retrying an undelivered message now (an operator's decision), running the topic's give-up hook
@@ -96,6 +139,13 @@ class OutboxDispatcher:
         return True
 
     async def _deliver(self, message: OutboxMessage) -> int:
+        with self.observer.delivering(message):
+            start = time.perf_counter()
+            outcome = await self._attempt(message)
+            self.observer.finished(message, outcome, time.perf_counter() - start)
+        return 1 if outcome == "delivered" else 0
+
+    async def _attempt(self, message: OutboxMessage) -> str:
         handler = self._handlers.get(message.topic)
         error: str | None = None
         kept: dict[str, Any] | None = None
@@ -106,6 +156,7 @@ class OutboxDispatcher:
                 kept = await handler(message.payload)
             except Exception as exc:  # a failed delivery is data, not a crash of the worker
                 error = f"{type(exc).__name__}: {exc}"[:500]
+        outcome = "delivered" if error is None else "failed"
         async with self._uow() as uow:
             now = self._clock.now()
             if error is None:
@@ -115,6 +166,7 @@ class OutboxDispatcher:
                 retry_at = now + backoff(attempts)
                 if retry_at - message.created_at > GIVE_UP_AFTER:
                     retry_at = None
+                    outcome = "given_up"
                     log.error("outbox message %s (%s) given up: %s", message.id, message.topic, error)
                     if (hook := self._on_give_up.get(message.topic)) is not None:
                         await hook(uow, message.payload, error, now)
@@ -123,6 +175,6 @@ class OutboxDispatcher:
                                 retry_at, error)
                 await uow.outbox.mark_failed(message.id, error, retry_at)
             await uow.commit()
-        return 1 if error is None else 0
+        return outcome
 
 

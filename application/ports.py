@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -189,13 +189,17 @@ class OutboxMessage:
     next_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
     last_error: str | None = None
+    # Where the message came from, for the delivery's logs and trace: the writing request's id and W3C traceparent.
+    request_id: str | None = None
+    traceparent: str | None = None
 
 
 class Outbox(Protocol):
     """Side effects outside the database, written in the same transaction as the change that causes them."""
 
     def put(self, topic: str, payload: dict[str, Any]) -> UUID: ...
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        topics: Collection[str] | None = None) -> list[OutboxMessage]:
         """Messages due now, leased until lease_until so that no other worker takes them meanwhile."""
         ...
     async def get(self, message_id: UUID) -> OutboxMessage | None: ...

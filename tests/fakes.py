@@ -427,9 +427,10 @@ class InMemoryOutbox(_Repo):
         self.add(message)
         return message.id
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        topics=None) -> list[OutboxMessage]:
         due = sorted(self._where(lambda m: m.delivered_at is None and m.next_attempt_at is not None
-                                 and m.next_attempt_at <= now),
+                                 and m.next_attempt_at <= now and (topics is None or m.topic in topics)),
                      key=lambda m: m.next_attempt_at)[:limit]
         claimed = [copy.deepcopy(m) for m in due]  # the row as read, before the lease
         for m in due:

@@ -20,6 +20,9 @@ from adapters.documents.fonts import resolve_font
 from adapters.documents.grant_letters import PadesGrantLetterDocuments
 from adapters.documents.letters import PadesLetterDocuments
 from adapters.documents.service_application_letters import PadesServiceLetterDocuments
+from adapters.observability.metrics import watch_pool
+from adapters.observability.outbox import ObservedDeliveries, add_request_id
+from adapters.observability.tracing import instrument_engine, instrument_http_client
 from adapters.persistence.engine import make_engine, make_read_engine, make_session_factory
 from adapters.persistence.repositories_ca import SqlAlchemyCaStore
 from adapters.persistence.uow import OutboxSignal, SqlAlchemyUnitOfWorks
@@ -126,6 +129,21 @@ from application.signing.reset_signing_key import ResetSigningKey
 from application.use_cases import UseCases
 
 
+def _observed_engine(settings):
+    engine = make_engine(settings.db_url)
+    watch_pool(engine.sync_engine)  # sxq_db_pool_* metrics
+    instrument_engine(engine)  # spans, when tracing is on
+    return engine
+
+
+def make_http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    # Outgoing calls carry the request id of the work they are part of (a callback: the request that caused it).
+    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0), event_hooks={"request": [add_request_id]},
+                               transport=transport)
+    instrument_http_client(client)
+    return client
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency()
     clock = providers.Singleton(SystemClock)
@@ -139,7 +157,7 @@ class Container(containers.DeclarativeContainer):
     images = providers.Singleton(PillowImageInspector)
     blobs = providers.Singleton(lambda s, c: EncryptedFileBlobStore(s.data_dir / "blobs", c), settings, cipher)
 
-    engine = providers.Singleton(lambda s: make_engine(s.db_url), settings)
+    engine = providers.Singleton(_observed_engine, settings)
     session_factory = providers.Singleton(make_session_factory, engine)
     outbox_signal = providers.Singleton(OutboxSignal)
     read_engine = providers.Singleton(lambda s, e: make_read_engine(s.db_url, e), settings, engine)
@@ -159,7 +177,7 @@ class Container(containers.DeclarativeContainer):
         uows, scan_feed, secret_hasher, clock)
 
     # Outside services: the sandbox adapters in sandbox mode (the default), the vendors' HTTP APIs in production.
-    http_client = providers.Singleton(httpx.AsyncClient, timeout=httpx.Timeout(10.0, connect=3.0))
+    http_client = providers.Singleton(make_http_client)
     sms_gateway = providers.Singleton(
         lambda s, sf, c, http: SandboxSmsGateway(sf, c) if s.sandbox else _production_sms(s, http),
         settings, session_factory, clock, http_client)
@@ -277,15 +295,17 @@ class Container(containers.DeclarativeContainer):
         transfer_letter_documents, bank_transfer_verifier, cipher, service_letter_documents)
 
     dispatcher = providers.Singleton(
-        lambda u, c, sms, blobs, com, cb: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
+        lambda u, c, sms, blobs, com, cb, lease: OutboxDispatcher(u, c, {SMS_TOPIC: sms_handler(sms),
                                                                   BLOB_DELETE_TOPIC: blob_delete_handler(blobs),
                                                                   INVOICE_ISSUE_TOPIC: invoice_issue_handler(
                                                                       com.issue_invoice),
                                                                   CALLBACK_TOPIC: platform_callback_handler(cb),
                                                                   PAYMENT_REFUND_TOPIC: payment_refund_handler(
                                                                       com.refund_payment)},
-                                                           {INVOICE_ISSUE_TOPIC: invoice_issue_given_up}),
-        uows, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender)
+                                                           {INVOICE_ISSUE_TOPIC: invoice_issue_given_up},
+                                                           observer=ObservedDeliveries(), lease=lease),
+        uows, clock, sms_gateway, blobs, commerce_use_cases, platform_callback_sender,
+        providers.Callable(lambda s: s.outbox_lease, settings))
 
     # Signed links to protected files (application/file_links.py), under a key of their own.
     file_links = providers.Singleton(

@@ -49,6 +49,13 @@ def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _log_format(raw: str) -> str:
+    value = raw.strip().lower() or "text"
+    if value not in ("text", "json"):
+        raise ValueError("SXQ_LOG_FORMAT must be text or json")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: str = "sandbox"  # sandbox | production
@@ -84,6 +91,13 @@ class Settings:
     graphql_persisted_only: bool = False
     # Every log line is cut to this many characters (adapters/http/logs.py).
     log_line_max_chars: int = 2000
+    # How long a claimed outbox message is its worker's alone (application/outbox.py LEASE).
+    outbox_lease: timedelta = timedelta(seconds=60)
+    # Observability (adapters/observability): metrics on their own address (host:port; None: no endpoint),
+    # text or json log lines, and how old the newest worker heartbeat may be before /readyz says not ready.
+    metrics_addr: str | None = None
+    log_format: str = "text"
+    heartbeat_max_age: timedelta = timedelta(seconds=30)
     # The scan-session change feed across workers: Redis pub/sub when set (else PostgreSQL LISTEN/NOTIFY on
     # PostgreSQL, in-process on SQLite). See adapters/realtime/select.py.
     redis_url: str | None = None
@@ -190,6 +204,11 @@ class Settings:
                 invoice_share_ttl=timedelta(hours=_int(e, "SXQ_INVOICE_SHARE_LINK_HOURS", 7 * 24)),
             ),
             scan_policy=ScanPolicy(session_ttl=timedelta(seconds=_int(e, "SXQ_SCAN_SESSION_SECONDS", 120))),
+            outbox_lease=timedelta(seconds=_int(e, "SXQ_OUTBOX_LEASE_SECONDS", 60)),
+            outbox_poll_seconds=float(_int(e, "SXQ_OUTBOX_POLL_SECONDS", 2)),
+            metrics_addr=e.get("SXQ_METRICS_ADDR") or None,
+            log_format=_log_format(e.get("SXQ_LOG_FORMAT", "text")),
+            heartbeat_max_age=timedelta(seconds=_int(e, "SXQ_WORKER_HEARTBEAT_MAX_AGE_SECONDS", 30)),
             max_query_depth=_int(e, "SXQ_GRAPHQL_MAX_DEPTH", 12),
             max_aliases=_int(e, "SXQ_GRAPHQL_MAX_ALIASES", 30),
             max_tokens=_int(e, "SXQ_GRAPHQL_MAX_TOKENS", 2000),

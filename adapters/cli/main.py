@@ -15,27 +15,6 @@ def _settings():
     return Settings.from_env()
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from adapters.bootstrap.logs import configure_logging
-    from adapters.cli.banner import banner
-    from adapters.http.app import create_app
-
-    settings = _settings()
-    configure_logging(settings.log_level, settings.log_line_max_chars)
-    if args.migrate:
-        cmd_migrate(args)
-    app = create_app(settings)
-    host, port = args.host or settings.host, args.port or settings.port
-    print(banner(settings, host, port), flush=True)
-    # log_config=None: uvicorn's loggers go through the root handler above (its format and line cap).
-    # A WebSocket message is bounded like a JSON body.
-    uvicorn.run(app, host=host, port=port, log_config=None, log_level=settings.log_level.lower(),
-                proxy_headers=settings.trust_proxy, ws_max_size=settings.max_json_bytes)
-    return 0
-
-
 class _Steps(logging.Handler):
     """Keeps Alembic's "Running upgrade A -> B, ..." records for a one-line summary instead of a line each."""
 
@@ -130,11 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="sxq", description="数信签 back end")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the HTTP server")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
-    serve.set_defaults(func=cmd_serve)
+    from adapters.cli.serve import register as register_serve
+
+    register_serve(sub)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     schema = sub.add_parser("schema", help="print the GraphQL SDL")
     schema.add_argument("--production", action="store_true", help="without the sandbox fields")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import html
 import json
@@ -27,6 +26,7 @@ from adapters.http.commerce_routes import commerce_routes
 from adapters.http.console import console_mount
 from adapters.http.console.graphiql import vendored_graphiql_html
 from adapters.http.file_access import file_principal
+from adapters.http.health import readiness
 from adapters.http.landing import landing_routes
 from adapters.http.limits import (
     BodyLimits,
@@ -38,7 +38,10 @@ from adapters.http.limits import (
 )
 from adapters.http.origins import with_cors
 from adapters.http.sandbox_cashier import sandbox_cashier_routes
-from adapters.http.worker import run_outbox_worker, run_periodically
+from adapters.http.worker import background_tasks, stop
+from adapters.observability.graphql import ObservedGraphQL, record_principal
+from adapters.observability.middleware import ObservabilityMiddleware
+from adapters.observability.tracing import instrument_app
 from application.context import RequestMeta
 from application.ports import InvalidCallback
 from application.scans.authenticate_platform import PlatformPrincipal, PlatformRequest
@@ -94,7 +97,7 @@ class _Refused(Exception):
         self.message, self.code = message, code
 
 
-class ShuxinqianGraphQL(GraphQL):
+class ShuxinqianGraphQL(ObservedGraphQL, GraphQL):
     def __init__(self, container: Container, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
             build_schema(sandbox=settings.sandbox, max_depth=settings.max_query_depth,
@@ -194,6 +197,7 @@ class ShuxinqianGraphQL(GraphQL):
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         use_cases = self._container.use_cases()
         principal, token_refusal = await use_cases.authenticate.check(bearer(request))
+        record_principal(principal)
         platform, platform_refusal = await _platform(request, use_cases)
         return GraphQLContext(
             request=request, response=response, principal=principal,
@@ -322,31 +326,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         await _prepare_ca(container, settings)
         await container.scan_feed().start()
         await container.order_feed().start()
-        tasks = []
-        if run_worker:
-            tasks = [
-                asyncio.create_task(run_outbox_worker(container.dispatcher(), container.outbox_signal(),
-                                                      settings.outbox_poll_seconds)),
-                # Orders left unpaid past their deadline close (the read side already shows them CLOSED).
-                asyncio.create_task(run_periodically(use_cases.commerce.close_expired_orders,
-                                                     "closing expired orders", 30.0)),
-                # Lapsed scan sessions are recorded and their platforms told EXPIRED.
-                asyncio.create_task(run_periodically(use_cases.scans.expire_scan_sessions,
-                                                     "expiring scan sessions", 5.0)),
-                # Spent and lapsed signing requests go (their evidence lives in the audit log).
-                asyncio.create_task(run_periodically(use_cases.prune_signing_requests,
-                                                     "pruning signing requests", 300.0)),
-                # Lock rows of keys (phones, IPs, people, transfers) nobody asked about for a day go.
-                asyncio.create_task(run_periodically(use_cases.prune_serialisation_locks,
-                                                     "pruning serialisation locks", 3600.0)),
-            ]
+        # The outbox worker and sweeping jobs (adapters/http/worker.py), unless `sxq worker` runs them apart.
+        tasks = background_tasks(container, settings) if run_worker else []
         try:
             yield
         finally:
-            for t in reversed(tasks):
-                t.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await t
+            await stop(tasks)
             if settings.sandbox:
                 await container.face_verifier().wait_idle()
                 await container.payment_gateway().wait_idle()
@@ -360,6 +345,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         Route("/graphql", with_cors(graphql_app, settings.web_origins), methods=["GET", "POST", "OPTIONS"]),
         WebSocketRoute("/graphql", graphql_app),  # subscriptions (graphql-transport-ws)
         Route("/healthz", healthz),
+        Route("/readyz", readiness(container, settings)),
         Route("/callbacks/face", face_callback, methods=["POST"]),
         Route("/files/reviews/{review_id}/{role}", review_file),
         Route("/files/seals/{seal_id}/image", seal_image),
@@ -374,8 +360,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     if settings.sandbox:
         routes.append(Route("/sandbox/face/{token}", sandbox_face_page, methods=["GET", "POST"]))
         routes += sandbox_cashier_routes(container.payment_gateway())  # the payUrl of a sandbox payment
-    app = _App(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimits, body_limits(settings))],
+    # Request ids, HTTP metrics and the request log line (adapters/observability); spans when tracing is on.
+    app = _App(routes=routes, lifespan=lifespan,
+               middleware=[Middleware(ObservabilityMiddleware, routes=routes), Middleware(BodyLimits, body_limits(settings))],
                trust_proxy=settings.trust_proxy)
+    instrument_app(app)
     app.state.container = container
     app.state.settings = settings
     return app

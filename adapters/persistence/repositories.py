@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -12,6 +13,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.observability.context import current_request_id
+from adapters.observability.tracing import current_traceparent
 from adapters.persistence import tables as t
 from adapters.persistence.types import UtcDateTime
 from application.ports import AuditQuery, OutboxMessage, OutboxTopicStats, Page
@@ -308,7 +311,8 @@ class SqlAlchemyOutbox:
         message_id = uuid4()
         now = self._clock.now()
         self._pending.append({"id": message_id, "topic": topic, "payload": payload, "created_at": now,
-                              "attempts": 0, "next_attempt_at": now})
+                              "attempts": 0, "next_attempt_at": now, "request_id": current_request_id(),
+                              "traceparent": current_traceparent()})
         return message_id
 
     @property
@@ -324,13 +328,18 @@ class SqlAlchemyOutbox:
     def _row(r) -> OutboxMessage:
         return OutboxMessage(id=r.id, topic=r.topic, payload=r.payload, created_at=r.created_at,
                              attempts=r.attempts, next_attempt_at=r.next_attempt_at, delivered_at=r.delivered_at,
-                             last_error=r.last_error)
+                             last_error=r.last_error, request_id=r.request_id, traceparent=r.traceparent)
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        topics: Collection[str] | None = None) -> list[OutboxMessage]:
         c = t.outbox_messages.c
         q = (select(t.outbox_messages).where(c.delivered_at.is_(None), c.next_attempt_at.is_not(None),
-                                             c.next_attempt_at <= now)
-             .order_by(c.next_attempt_at).limit(limit))
+                                             c.next_attempt_at <= now,
+                                             *([c.topic.in_(list(topics))] if topics is not None else []))
+             .order_by(c.next_attempt_at).limit(limit)
+             # PostgreSQL: rows another worker is claiming right now are skipped, not waited for (SQLite has one
+             # writer at a time and ignores the clause).
+             .with_for_update(skip_locked=True))
         claimed = []
         for r in (await self._s.execute(q)).all():
             # Compare-and-set on next_attempt_at: of two workers that read the same row, one wins.

@@ -191,6 +191,10 @@ outbox_messages = Table(
     Column("next_attempt_at", UtcDateTime, nullable=True),
     Column("delivered_at", UtcDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
+    # The request that wrote the message (X-Request-ID) and its trace context (W3C traceparent), so the delivery's
+    # log lines and span lead back to it.
+    Column("request_id", String(64), nullable=True),
+    Column("traceparent", String(64), nullable=True),
     Index(None, "delivered_at", "next_attempt_at"),
 )
 
@@ -201,6 +205,13 @@ serialisation_locks = Table(
     "serialisation_locks", metadata,
     Column("key", String(160), primary_key=True),
     Column("taken_at", UtcDateTime, nullable=False),
+)
+
+# Each outbox worker process writes its heartbeat here every few seconds; /readyz reads the newest.
+worker_heartbeats = Table(
+    "worker_heartbeats", metadata,
+    Column("worker", String(128), primary_key=True),
+    Column("beat_at", UtcDateTime, nullable=False),
 )
 
 # ---- the sandbox's own records: what the pretend outside world received or decided

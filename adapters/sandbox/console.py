@@ -45,7 +45,8 @@ class SandboxConsoleAdapter:
     async def sms_messages(self, phone: str, last: int) -> list[SandboxSms]:
         # Let the carrier catch up first, so a read right after a request sees its message: deliver what is
         # due, and give a delivery the server's own worker has in hand a moment to land.
-        await self._dispatcher.dispatch_due()
+        # SMS only: a platform's callback receiver that hangs must not hold up the sandbox's phone.
+        await self._dispatcher.dispatch_due(topics=(SMS_TOPIC,))
         for _ in range(40):
             if not await self._sms_in_flight():
                 break
