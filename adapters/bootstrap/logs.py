@@ -9,8 +9,17 @@ from __future__ import annotations
 import logging
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# Their DEBUG lines quote SQL parameters (phone hashes, ciphertexts, tokens' keyed hashes): never below INFO.
+# Their DEBUG lines quote SQL parameters (phone hashes, ciphertexts, tokens' keyed hashes), and SQLAlchemy's engine
+# logs every statement with its parameters at INFO (its `echo`): never below WARNING. Set explicitly rather than
+# from the effective level, which is the root's INFO when this runs before SQLAlchemy has set its own default.
 QUIET_BELOW_INFO = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+QUIET_FLOOR = logging.WARNING
+
+
+def quiet_database_loggers() -> None:
+    for name in QUIET_BELOW_INFO:
+        logger = logging.getLogger(name)
+        logger.setLevel(max(QUIET_FLOOR, logger.level))
 
 
 class CappedFormatter(logging.Formatter):
@@ -33,6 +42,4 @@ def configure_logging(level: str, max_chars: int) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for name in QUIET_BELOW_INFO:
-        logger = logging.getLogger(name)
-        logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
+    quiet_database_loggers()

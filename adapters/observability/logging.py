@@ -99,7 +99,7 @@ class _Capped(logging.Formatter):
 
 def configure_logging(log_format: str = "text", level: str = "INFO", max_chars: int = 2000) -> None:
     """Replaces the root handlers (also uvicorn's, which log through the root in json mode)."""
-    from adapters.bootstrap.logs import QUIET_BELOW_INFO
+    from adapters.bootstrap.logs import quiet_database_loggers
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Capped(JsonFormatter() if log_format == "json" else TextFormatter(), max_chars))
@@ -112,10 +112,7 @@ def configure_logging(log_format: str = "text", level: str = "INFO", max_chars: 
         lg = logging.getLogger(name)
         lg.handlers = []
         lg.propagate = True
-    # The database drivers' DEBUG lines quote SQL parameters: never below INFO.
-    for name in QUIET_BELOW_INFO:
-        lg = logging.getLogger(name)
-        lg.setLevel(max(logging.INFO, lg.getEffectiveLevel()))
+    quiet_database_loggers()  # their lines quote SQL parameters
     # Our own request line replaces uvicorn's access log: it names the route, not the path (paths carry tokens).
     logging.getLogger("uvicorn.access").disabled = True
 

@@ -18,7 +18,7 @@ from adapters.observability.logging import JsonFormatter
 from application.outbox import backoff
 from application.scans.callbacks import CALLBACK_TOPIC
 from tests.integration.test_scan_callback_delivery import Receiver, expired_login_session
-from tests.support.platform import register_platform
+from tests.support.platform import register_platform, resolving_to
 
 PHONE = "13912345678"
 
@@ -116,10 +116,13 @@ async def receiver(container):
     r = Receiver(fail=1)
     client = make_http_client(transport=httpx.MockTransport(r))
     container.http_client.override(providers.Object(client))
+    # The platform's callback host resolves to a public address (the delivery-time destination check).
+    container.callback_destinations.override(providers.Object(resolving_to()))
     container.platform_callback_sender.reset()
     container.dispatcher.reset()
     yield r
     container.http_client.reset_override()
+    container.callback_destinations.reset_override()
     container.platform_callback_sender.reset()
     container.dispatcher.reset()
     await client.aclose()
