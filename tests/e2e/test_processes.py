@@ -30,7 +30,9 @@ def _wait(url: str, proc: subprocess.Popen, ok=lambda r: r.status_code == 200, s
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    pytest.fail(f"{url} not as expected: {last and last.text}")
+    proc.terminate()
+    output = proc.communicate(timeout=15)[0] if proc.stdout is not None else b""
+    pytest.fail(f"{url} not as expected: {last and last.text}\n{(output or b'').decode()[-3000:]}")
 
 
 def _metric(url: str, name: str, **labels) -> float:
@@ -99,7 +101,9 @@ def test_two_web_workers_and_a_worker(topology):
                               env={**env, "SXQ_METRICS_ADDR": topology["worker_metrics"][7:-8]},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     topology["procs"].append(worker)
-    _wait(f"{base}/readyz", worker)
+    # Ready once the worker has started (imports, the CA's keys) and written its first heartbeat: generous, as a loaded
+    # CI machine runs this beside the rest of the suite.
+    _wait(f"{base}/readyz", worker, seconds=90)
     deadline = time.monotonic() + 20
     while _metric(topology["worker_metrics"], "sxq_sms_sent_total") < 1:
         assert time.monotonic() < deadline, "the worker did not deliver the SMS"

@@ -29,7 +29,7 @@ def _sxq(*args: str) -> list[str]:
 
 
 def test_make_serve_production_runs_what_this_test_runs():
-    dry = subprocess.run(["make", "-n", "serve-production"], cwd=ROOT, capture_output=True, text=True,
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "serve-production"], cwd=ROOT, capture_output=True, text=True,
                          env={**os.environ, "SXQ_MODE": "production"}, timeout=60)
     assert dry.returncode == 0, dry.stderr
     recipe = dry.stdout.splitlines()
