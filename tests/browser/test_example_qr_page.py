@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.operators.operator import OperatorRole
 from examples.trading_platform import gm
 from examples.trading_platform.app import create_app as create_platform_app
 from examples.trading_platform.platform import RelyingParty
@@ -67,7 +68,7 @@ async def _platform_beside(bg: Background, live, port: int) -> tuple[RelyingPart
 
     container = build_container(Settings(mode="sandbox", data_dir=live.data_dir, password_scrypt_n=1024))
     bg.stack.push_async_callback(container.engine().dispose)
-    await container.use_cases().create_operator(OPERATOR, OPERATOR_PASSWORD)
+    await container.use_cases().create_operator(OPERATOR, OPERATOR_PASSWORD, OperatorRole.ADMIN)  # registers platforms
     http = await bg.stack.enter_async_context(httpx.AsyncClient(timeout=10))
     key = gm.new_private_key()
     party = RelyingParty(server_url=live.base, platform_code=CODE, private_key=key, callback_certificate_pem="",
