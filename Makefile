@@ -56,7 +56,7 @@ soak: install
 	$(BIN)/python bench/soak.py --seconds 900 --lanes 6 --chart var/soak.png
 
 soak-short: install
-	$(BIN)/python bench/soak.py --seconds 60 --chart var/soak-ci.png
+	$(BIN)/python bench/soak.py --seconds 60 --drain-seconds 180 --chart var/soak-ci.png
 
 # After changing dependencies in pyproject.toml: re-pin (keeping the pins that still fit) with hashes, for
 # CPython 3.11 on Linux x86_64 (tools/lock.py; uses uv). lock-upgrade moves every pin to the newest allowed.
