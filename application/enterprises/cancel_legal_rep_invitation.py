@@ -9,10 +9,9 @@ from uuid import UUID
 
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
-from application.enterprises.member_access import administered
+from application.enterprises.member_access import administered_legal_rep_invitation
 from application.ports import Clock, UnitOfWorkFactory
 from domain.enterprises.legal_rep_invitation import InvitationInvalid, LegalRepInvitation
-from domain.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,7 @@ class CancelLegalRepInvitation:
     async def __call__(self, cmd: CancelLegalRepInvitationCommand) -> LegalRepInvitation:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
-            invitation = await uow.legal_rep_invitations.get(cmd.invitation_id)
-            if invitation is None:
-                raise NotFound("邀请不存在", field="invitationId")
-            try:
-                enterprise, _mine = await administered(uow, p.id, invitation.enterprise_id, "invitationId")
-            except NotFound:
-                raise NotFound("邀请不存在", field="invitationId") from None
+            enterprise, invitation = await administered_legal_rep_invitation(uow, p.id, cmd.invitation_id)
             now = self._clock.now()
             try:
                 invitation.cancel(now)

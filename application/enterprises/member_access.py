@@ -7,6 +7,7 @@ from uuid import UUID
 from application.accounts.sms_codes import SMS_TOPIC
 from application.ports import UnitOfWork
 from domain.enterprises.enterprise import Enterprise, Membership
+from domain.enterprises.legal_rep_invitation import LegalRepInvitation
 from domain.enterprises.members import MemberInvitation, ensure_administers
 from domain.errors import NotFound
 
@@ -29,6 +30,19 @@ async def administered_invitation(uow: UnitOfWork, account_id: UUID,
     """A member invitation with its enterprise when the caller is that enterprise's admin or legal rep. Anyone
     outside it is told the invitation does not exist, as for an id that does not; a plain member is refused."""
     invitation = await uow.member_invitations.get(invitation_id)
+    if invitation is None:
+        raise NotFound("邀请不存在", field="invitationId")
+    try:
+        enterprise, _mine = await administered(uow, account_id, invitation.enterprise_id, "invitationId")
+    except NotFound:
+        raise NotFound("邀请不存在", field="invitationId") from None
+    return enterprise, invitation
+
+
+async def administered_legal_rep_invitation(uow: UnitOfWork, account_id: UUID,
+                                            invitation_id: UUID) -> tuple[Enterprise, LegalRepInvitation]:
+    """The same for a legal-rep invitation (§5.1.1.2): cancelling and resending it are its admin's and legal rep's."""
+    invitation = await uow.legal_rep_invitations.get(invitation_id)
     if invitation is None:
         raise NotFound("邀请不存在", field="invitationId")
     try:

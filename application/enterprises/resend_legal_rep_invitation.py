@@ -10,11 +10,10 @@ from uuid import UUID
 from application.audit import audit
 from application.context import Principal, RequestMeta, require_account
 from application.enterprises.legal_rep_invitations import IssuedInvitation, issue_legal_rep_invitation
-from application.enterprises.member_access import administered
+from application.enterprises.member_access import administered_legal_rep_invitation
 from application.ports import Clock, SecretHasher, UnitOfWorkFactory
 from domain.enterprises.legal_rep_invitation import InvitationInvalid
 from domain.enterprises.members import INVITATION_RESEND_COOLDOWN, InvitationResendTooSoon
-from domain.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -31,13 +30,7 @@ class ResendLegalRepInvitation:
     async def __call__(self, cmd: ResendLegalRepInvitationCommand) -> IssuedInvitation:
         p = require_account(cmd.principal)
         async with self._uow() as uow:
-            invitation = await uow.legal_rep_invitations.get(cmd.invitation_id)
-            if invitation is None:
-                raise NotFound("邀请不存在", field="invitationId")
-            try:
-                enterprise, _mine = await administered(uow, p.id, invitation.enterprise_id, "invitationId")
-            except NotFound:
-                raise NotFound("邀请不存在", field="invitationId") from None
+            enterprise, invitation = await administered_legal_rep_invitation(uow, p.id, cmd.invitation_id)
             if not invitation.is_live:
                 raise InvitationInvalid("该邀请已使用、已取消或已被新的邀请取代，请重新发起邀请", field="invitationId")
             now = self._clock.now()
